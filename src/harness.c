@@ -1,0 +1,395 @@
+/*
+ * harness.c - one run, start to finish:
+ *
+ *   map region -> strategy setup -> start workers -> wait at the gate ->
+ *   open the gate -> wait for the workers -> verify -> teardown
+ *
+ * Signals: SIGINT, SIGTERM, SIGHUP and SIGCHLD stay blocked in the parent
+ * and are collected with sigtimedwait() at the points where the parent
+ * waits, so a Ctrl-C at any moment leads to the same cleanup path instead of
+ * a half-finished one. Workers get the original mask back.
+ *
+ * Nothing may outlive a run: the segment is marked for removal as soon as it
+ * is attached (it vanishes with the last process that has it mapped), the
+ * workers die with the parent (PR_SET_PDEATHSIG) and are killed and reaped on
+ * every error path, and the strategy's teardown runs on every path that ran
+ * its setup.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static sigset_t waited;	  /* the signals the parent collects */
+static sigset_t original; /* the mask before harness_signals_init */
+static int stop_signal;	  /* the signal that stopped us, or 0 */
+
+void harness_signals_init(void)
+{
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGHUP);
+	sigaddset(&waited, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waited, &original);
+}
+
+int harness_interrupted(void)
+{
+	return stop_signal;
+}
+
+/* Wait up to ns for one of our signals; remember a stopping one. */
+static int wait_signal(long ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000L,
+			       .tv_nsec = ns % 1000000000L };
+	int sig = sigtimedwait(&waited, NULL, &ts);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		stop_signal = sig;
+	return sig > 0 ? sig : 0;
+}
+
+void run_note(const struct run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!run->verbose)
+		return;
+	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, run->strategy->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- the shared region ------------------------------------------------ */
+
+static struct region *region_create(const struct run *run)
+{
+	size_t size = sizeof(struct region) + run->procs * sizeof(struct slot);
+	void *p;
+	int id;
+
+	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
+	if (id == -1) {
+		(void)report_errno("harness", "shmget", errno);
+		return NULL;
+	}
+	p = shmat(id, NULL, 0);
+	if (p == (void *)-1) {
+		(void)report_errno("harness", "shmat", errno);
+		(void)shmctl(id, IPC_RMID, NULL);
+		return NULL;
+	}
+	/* From now on the segment lives exactly as long as its mappings. */
+	if (shmctl(id, IPC_RMID, NULL) == -1) {
+		(void)report_errno("harness", "shmctl IPC_RMID", errno);
+		(void)shmdt(p);
+		return NULL;
+	}
+	run_note(run,
+		 "created SysV shared memory id %d (%zu bytes, IPC_PRIVATE, "
+		 "0600), already marked for removal",
+		 id, size);
+	return p; /* shmget gives zeroed memory */
+}
+
+/* ---- one worker ------------------------------------------------------- */
+
+static int worker_main(const struct run *run, unsigned id)
+{
+	const struct strategy *s = run->strategy;
+	struct region *r = run->region;
+	struct worker w = {
+		.id = id,
+		.iters = run->iters,
+		.run = run,
+		.region = r,
+		.shared = r->shared,
+		.slot = &r->slot[id],
+		.fd = -1,
+	};
+	int err = 0;
+
+	if (s->attach) {
+		err = s->attach(&w);
+		if (err)
+			return err;
+	}
+	/* The start gate: everyone waits, then everyone goes at once. */
+	atomic_fetch_add_explicit(&r->ready, 1, memory_order_acq_rel);
+	while (atomic_load_explicit(&r->gate, memory_order_acquire) ==
+	       GATE_CLOSED)
+		sched_yield();
+	err = s->work(&w);
+	atomic_store_explicit(&w.slot->end_ns, now_ns(), memory_order_release);
+	if (s->detach)
+		s->detach(&w);
+	return err;
+}
+
+/* ---- the crew: all workers of a run, as the parent sees them ---------- */
+
+struct crew {
+	pid_t *pid;	  /* per worker; 0 once reaped */
+	unsigned started; /* workers forked */
+	unsigned alive;	  /* forked and not yet reaped */
+	bool failed;	  /* a worker died or reported an error */
+	char why[160];	  /* what happened to it, in words */
+};
+
+static void crew_note_death(struct crew *c, unsigned i, int status)
+{
+	if (c->failed)
+		return;
+	if (WIFSIGNALED(status)) {
+		c->failed = true;
+		snprintf(c->why, sizeof(c->why),
+			 "worker %u (pid %d) was killed by SIG%s", i,
+			 (int)c->pid[i], sigabbrev_np(WTERMSIG(status)));
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		c->failed = true;
+		snprintf(c->why, sizeof(c->why),
+			 "worker %u (pid %d) failed (see the message above)", i,
+			 (int)c->pid[i]);
+	}
+}
+
+/* Reap what has exited, without blocking. */
+static void crew_reap(struct crew *c)
+{
+	for (unsigned i = 0; i < c->started; i++) {
+		int status;
+
+		if (c->pid[i] == 0)
+			continue;
+		if (waitpid(c->pid[i], &status, WNOHANG) == c->pid[i]) {
+			crew_note_death(c, i, status);
+			c->pid[i] = 0;
+			c->alive--;
+		}
+	}
+}
+
+/* Kill and reap every worker still alive. */
+static void crew_kill(struct crew *c)
+{
+	for (unsigned i = 0; i < c->started; i++)
+		if (c->pid[i])
+			(void)kill(c->pid[i], SIGKILL);
+	for (unsigned i = 0; i < c->started; i++) {
+		if (c->pid[i] == 0)
+			continue;
+		while (waitpid(c->pid[i], NULL, 0) == -1 && errno == EINTR)
+			;
+		c->pid[i] = 0;
+		c->alive--;
+	}
+}
+
+static int crew_start(const struct run *run, struct crew *c)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL); /* or children inherit and repeat buffered output */
+	for (unsigned i = 0; i < run->procs; i++) {
+		pid_t pid = fork();
+
+		if (pid == -1) {
+			int err = errno;
+
+			report("fork: %s (started %u of %u workers)",
+			       strerror(err), i, run->procs);
+			return -err;
+		}
+		if (pid == 0) {
+			/* The worker: die with the parent, default signals. */
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(1);
+			sigprocmask(SIG_SETMASK, &original, NULL);
+			_exit(worker_main(run, i) ? 1 : 0);
+		}
+		c->pid[i] = pid;
+		c->started++;
+		c->alive++;
+	}
+	return 0;
+}
+
+/* Wait until every worker stands at the gate (or something goes wrong). */
+static int crew_gate(const struct run *run, struct crew *c)
+{
+	while (atomic_load_explicit(&run->region->ready, memory_order_acquire) <
+	       run->procs) {
+		if (wait_signal(200000) == SIGCHLD || c->alive < run->procs)
+			crew_reap(c);
+		if (stop_signal)
+			return -EINTR;
+		if (c->failed || c->alive < run->procs)
+			return 0;
+	}
+	return 0;
+}
+
+/* Wait until every worker has finished. */
+static int crew_wait(struct crew *c)
+{
+	while (c->alive > 0) {
+		(void)wait_signal(100000000); /* 0.1 s: also a reap tick */
+		crew_reap(c);
+		if (stop_signal)
+			return -EINTR;
+		if (c->failed)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- one run ---------------------------------------------------------- */
+
+static void result_fill(const struct run *run, int64_t t0, struct result *res)
+{
+	struct region *r = run->region;
+	int64_t end = t0;
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < run->procs; i++) {
+		int64_t e = atomic_load(&r->slot[i].end_ns);
+
+		total += atomic_load(&r->slot[i].done);
+		res->recoveries += atomic_load(&r->slot[i].recoveries);
+		if (e > end)
+			end = e;
+	}
+	res->expected = total;
+	res->final = r->counter.plain;
+	res->lost = (int64_t)(res->expected - res->final);
+	res->verdict = res->lost == 0 ? VERDICT_EXACT : VERDICT_LOST;
+	res->elapsed_s = (double)(end - t0) / 1e9;
+	if (total > 0 && end > t0) {
+		res->ns_per_op = (double)(end - t0) / (double)total;
+		res->mops = (double)total / ((double)(end - t0) / 1e9) / 1e6;
+	}
+}
+
+int harness_run(struct run *run, struct result *res)
+{
+	const struct strategy *s = run->strategy;
+	struct crew crew = { 0 };
+	int64_t t0 = 0;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->strategy = s;
+	res->mode = run->mode;
+	res->procs = run->procs;
+	res->iters = run->iters;
+	res->verdict = VERDICT_FAILED;
+	(void)wait_signal(0); /* a Ctrl-C between two runs counts too */
+	if (stop_signal)
+		return -EINTR;
+
+	crew.pid = calloc(run->procs, sizeof(*crew.pid));
+	if (!crew.pid)
+		return report_errno("harness", "calloc", ENOMEM);
+	run->region = region_create(run);
+	if (!run->region) {
+		free(crew.pid);
+		return -EIO;
+	}
+	if (s->setup)
+		err = s->setup(run);
+	if (!err && stop_signal)
+		err = -EINTR;
+	if (!err)
+		err = crew_start(run, &crew);
+	if (!err)
+		err = crew_gate(run, &crew);
+	if (!err && !crew.failed) {
+		t0 = now_ns();
+		atomic_store_explicit(&run->region->gate, GATE_OPEN,
+				      memory_order_release);
+		err = crew_wait(&crew);
+	}
+	if (err || crew.failed)
+		crew_kill(&crew);
+	if (!err && crew.failed)
+		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
+	else if (!err)
+		result_fill(run, t0, res);
+	if (s->teardown)
+		s->teardown(run);
+	(void)shmdt(run->region);
+	run->region = NULL;
+	free(crew.pid);
+	return err;
+}
+
+/* ---- calibration ------------------------------------------------------ */
+
+/* Round to two significant digits: 1234567 -> 1200000. */
+static uint64_t round2(double x)
+{
+	double p = 1;
+
+	while (x >= 100 * p)
+		p *= 10;
+	return (uint64_t)(floor(x / p) * p);
+}
+
+int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
+{
+	struct run trial = *run;
+	struct result res;
+	uint64_t n = 1000;
+	double per_iter, want;
+
+	trial.verbose = false;
+	for (;;) {
+		int err;
+		double scale;
+
+		trial.iters = n;
+		err = harness_run(&trial, &res);
+		if (err)
+			return err;
+		if (res.verdict == VERDICT_FAILED) {
+			report("%s: calibration run failed: %s",
+			       run->strategy->name, res.detail);
+			return -EIO;
+		}
+		/* 20 ms is long enough to see the steady cost of a primitive. */
+		if (res.elapsed_s >= 0.02 || n >= ITERS_MAX / 100)
+			break;
+		scale = res.elapsed_s > 0 ? 0.03 / res.elapsed_s : 100;
+		if (scale < 2)
+			scale = 2;
+		if (scale > 100)
+			scale = 100;
+		n = (uint64_t)((double)n * scale);
+	}
+	per_iter = res.elapsed_s / (double)n;
+	want = per_iter > 0 ? target_s / per_iter : (double)ITERS_MAX;
+	if (want > (double)ITERS_MAX)
+		want = (double)ITERS_MAX;
+	*iters = round2(want);
+	if (*iters < 1000)
+		*iters = 1000;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * harness.h - one run: map the region, set the strategy up, start the
+ * workers together, wait for them, verify the count, tear everything down.
+ */
+#ifndef RACELAB_HARNESS_H
+#define RACELAB_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "strategy.h"
+
+#define PROCS_MAX 1024		 /* a sane cap on workers */
+#define ITERS_MAX 10000000000ULL /* 1e10 increments per worker */
+
+enum verdict {
+	VERDICT_EXACT,	/* final == expected */
+	VERDICT_LOST,	/* final < expected: lost updates */
+	VERDICT_FAILED, /* a worker failed or died; nothing to verify */
+};
+
+/* What one run measured. */
+struct result {
+	const struct strategy *strategy; /* what ran */
+	enum mode mode;			 /* processes or threads */
+	unsigned procs;			 /* workers */
+	uint64_t iters;			 /* increments per worker */
+	bool iters_auto;		 /* iters chosen by calibration */
+	uint64_t expected;		 /* sum of completed increments */
+	uint64_t final;			 /* the counter at the end */
+	int64_t lost;			 /* expected - final */
+	double elapsed_s;		 /* gate open to last worker done */
+	double ns_per_op;		 /* elapsed / all increments */
+	double mops;	      /* all increments / elapsed, in 1e6/s */
+	uint64_t recoveries;  /* owner-death recoveries */
+	enum verdict verdict; /* see enum verdict */
+	char detail[160];     /* why FAILED, in words */
+};
+
+/*
+ * Block the signals the harness waits for (SIGINT, SIGTERM, SIGHUP,
+ * SIGCHLD). Call once at start-up, before any run; the harness then notices
+ * them at safe points and cleans up instead of dying half-way.
+ */
+void harness_signals_init(void);
+
+/* The signal that interrupted a run, or 0. */
+int harness_interrupted(void);
+
+/*
+ * Run run->strategy with run->procs workers of run->iters increments each.
+ * Fills *res. Returns 0 when the run completed (whatever the verdict),
+ * -EINTR when a signal stopped it, or another negative errno on a system
+ * error (already reported). Nothing survives the call: no worker, no IPC
+ * object, no lock file.
+ */
+int harness_run(struct run *run, struct result *res);
+
+/*
+ * Choose iters so that one run of run->strategy at run->procs takes about
+ * target_s seconds, from short trial runs. Returns 0 or a negative errno.
+ */
+int harness_calibrate(struct run *run, double target_s, uint64_t *iters);
+
+/* Print a note on stderr when the run is verbose (strategies use it). */
+void run_note(const struct run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,31 @@
+/* report.h - print results as a table for people or CSV/JSON for scripts. */
+#ifndef RACELAB_REPORT_H
+#define RACELAB_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "harness.h"
+
+enum format {
+	FORMAT_TABLE, /* aligned columns, notes, colour on a terminal */
+	FORMAT_CSV,   /* a header line, one row per run */
+	FORMAT_JSON,  /* {"version": ..., "runs": [ {...}, ... ]} */
+};
+
+struct report {
+	FILE *out;	    /* where to print */
+	enum format format; /* how */
+	bool colour;	    /* ANSI colour in the table */
+	unsigned rows;	    /* rows printed so far */
+	double target_s;    /* calibration target, for the footnote */
+};
+
+/* Parse "table", "csv" or "json"; -1 if it is none of them. */
+int report_format_parse(const char *s, enum format *out);
+
+void report_begin(struct report *rp, const struct run *run);
+void report_row(struct report *rp, const struct result *res);
+void report_end(struct report *rp, const struct result *res, unsigned n);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * strategies.c - the one table of strategies.
+ *
+ * How to add one: write src/strategies/NAME.c exporting
+ * `const struct strategy strategy_NAME` (see strategy.h and any existing
+ * file for the shape), declare it below, add it to the table in the order
+ * `racelab list` should show it, and add docs/strategies/NAME.md. The tests
+ * iterate over this table, so the new strategy is enrolled in the exactness
+ * and no-leak checks by this line alone.
+ */
+#include <string.h>
+
+#include "strategy.h"
+
+extern const struct strategy strategy_none;
+extern const struct strategy strategy_sysv_sem;
+extern const struct strategy strategy_robust_mutex;
+extern const struct strategy strategy_atomic;
+extern const struct strategy strategy_flock;
+
+const struct strategy *const strategies[] = {
+	&strategy_none,	  &strategy_sysv_sem, &strategy_robust_mutex,
+	&strategy_atomic, &strategy_flock,
+};
+
+const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);
+
+const struct strategy *strategy_find(const char *name)
+{
+	for (unsigned i = 0; i < strategy_count; i++)
+		if (strcmp(strategies[i]->name, name) == 0)
+			return strategies[i];
+	return NULL;
+}
+
+const char *strategy_kind_name(enum strategy_kind kind)
+{
+	switch (kind) {
+	case KIND_NONE:
+		return "no exclusion";
+	case KIND_KERNEL:
+		return "kernel locks";
+	case KIND_USER:
+		return "user-space locks";
+	case KIND_LOCKFREE:
+		return "lock-free";
+	}
+	return "?";
+}

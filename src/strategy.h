@@ -1,0 +1,186 @@
+/*
+ * strategy.h - the contract between the harness and one way of protecting
+ * (or not protecting) the shared counter.
+ *
+ * A strategy is one file in src/strategies/ that exports exactly one
+ * `const struct strategy`, listed once in src/strategies.c. It supplies:
+ *
+ *   setup     in the parent, once, before any worker exists: create the lock
+ *             (a semaphore set, a mutex in the region, a lock file).
+ *   attach    in each worker before the start gate: per-worker state, such
+ *             as a descriptor of its own.
+ *   work      the timed loop. Write it as one call to worker_loop() with the
+ *             strategy's lock, unlock and increment, so the compiler inlines
+ *             them all into one tight loop (no indirect call per increment).
+ *   detach    in each worker after the loop.
+ *   teardown  in the parent, once, after every worker is gone; also on every
+ *             error path and after Ctrl-C, so it must cope with a half-done
+ *             setup.
+ *
+ * Every function returns 0 or a negative errno and reports its own failure
+ * with report_errno() (which names the strategy and the call).
+ */
+#ifndef RACELAB_STRATEGY_H
+#define RACELAB_STRATEGY_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CACHE_LINE   64
+#define SHARED_BYTES 1024 /* room for any strategy's lock object */
+#define CHUNK	     1024 /* increments between two progress updates */
+
+/*
+ * The counter can be reached in two ways. `plain` is a volatile 64-bit
+ * object: every access is a real load or store the compiler must emit, never
+ * merge, and a data race on it is a data race in the C11 sense (so
+ * ThreadSanitizer sees it). `atomic` is the same eight bytes as a C11 atomic
+ * object, for the strategies that increment with one indivisible
+ * instruction. A strategy uses one view or the other, never both.
+ */
+union counter {
+	volatile uint64_t plain; /* none and every lock strategy */
+	_Atomic uint64_t atomic; /* the atomic strategies */
+};
+
+/* What one worker publishes for the parent; one cache line each. */
+struct slot {
+	alignas(CACHE_LINE) _Atomic uint64_t done; /* increments completed */
+	_Atomic int64_t end_ns;	     /* CLOCK_MONOTONIC at the end */
+	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
+};
+
+/* Values of region.gate. */
+enum gate {
+	GATE_CLOSED = 0, /* workers wait */
+	GATE_OPEN = 1,	 /* run */
+	GATE_STOP = 2,	 /* finish the current chunk and stop */
+};
+
+/*
+ * The shared region: one SysV shared memory segment per run, created
+ * IPC_PRIVATE with mode 0600 and marked for removal as soon as it is
+ * attached, so it disappears with the last process that uses it.
+ * The counter, the gate and the lock each sit on their own cache line.
+ */
+struct region {
+	alignas(CACHE_LINE) union counter counter;  /* the shared counter */
+	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
+	_Atomic unsigned gate;			    /* enum gate */
+	alignas(CACHE_LINE) unsigned char shared[SHARED_BYTES]; /* lock */
+	struct slot slot[]; /* one per worker */
+};
+
+enum mode {
+	MODE_PROCESS, /* fork(): one process per worker */
+	MODE_THREAD,  /* pthread_create(): one thread per worker */
+};
+
+/* How `racelab list` groups the strategies. */
+enum strategy_kind {
+	KIND_NONE,     /* no exclusion at all */
+	KIND_KERNEL,   /* the kernel decides who waits */
+	KIND_USER,     /* user-space locks */
+	KIND_LOCKFREE, /* one indivisible instruction, no lock */
+};
+
+/* One run, as the parent set it up; workers read it, never write it. */
+struct run {
+	const struct strategy *strategy; /* what is under test */
+	enum mode mode;			 /* processes or threads */
+	unsigned procs;			 /* number of workers */
+	uint64_t iters;			 /* increments per worker */
+	struct region *region;		 /* the shared segment */
+	const char *lock_file;		 /* --lock-file, or NULL */
+	bool verbose;			 /* say which objects are made */
+};
+
+/* One worker's view. Lives in the worker (process) or its thread. */
+struct worker {
+	unsigned id;	       /* 0 .. procs-1 */
+	uint64_t iters;	       /* increments to do */
+	const struct run *run; /* the run it belongs to */
+	struct region *region; /* same as run->region */
+	void *shared;	       /* region->shared: the strategy's lock */
+	struct slot *slot;     /* this worker's slot in the region */
+	int fd;		       /* a descriptor of its own, or -1 */
+};
+
+struct strategy {
+	const char *name;	 /* as typed after --strategy */
+	const char *summary;	 /* one line for `racelab list` */
+	const char *unsupported; /* why it cannot run here, or NULL */
+	enum strategy_kind kind; /* its group in `racelab list` */
+	bool racy;		 /* loses updates on purpose */
+	int (*setup)(struct run *run);
+	int (*attach)(struct worker *w);
+	int (*work)(struct worker *w);
+	void (*detach)(struct worker *w);
+	void (*teardown)(struct run *run);
+};
+
+/*
+ * The racy read-modify-write that every lock strategy protects: a load, then
+ * a store of the value plus one. The empty asm stops the compiler from fusing
+ * the two into one memory-destination add (which would still be racy, but
+ * would hide the two steps from a student reading the disassembly).
+ */
+static inline void counter_rmw(struct worker *w)
+{
+	uint64_t v = w->region->counter.plain;
+
+	__asm__ volatile("" ::: "memory");
+	w->region->counter.plain = v + 1;
+}
+
+/*
+ * The timed loop, shared by every strategy and inlined into each one's work
+ * function, so lock, increment and unlock become straight-line code. lock and
+ * unlock may be NULL (no lock); being compile-time constants, the NULL
+ * checks vanish. Progress is published once per CHUNK increments, which also
+ * is when a GATE_STOP is noticed; both cost nothing measurable.
+ */
+static inline __attribute__((always_inline)) int
+worker_loop(struct worker *w, int (*lock)(struct worker *),
+	    void (*increment)(struct worker *), int (*unlock)(struct worker *))
+{
+	uint64_t done = 0;
+
+	while (done < w->iters) {
+		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
+
+		for (uint64_t i = 0; i < n; i++) {
+			if (lock) {
+				int err = lock(w);
+
+				if (err)
+					return err;
+			}
+			increment(w);
+			if (unlock) {
+				int err = unlock(w);
+
+				if (err)
+					return err;
+			}
+		}
+		done += n;
+		atomic_store_explicit(&w->slot->done, done,
+				      memory_order_relaxed);
+		if (atomic_load_explicit(&w->region->gate,
+					 memory_order_relaxed) == GATE_STOP)
+			break;
+	}
+	return 0;
+}
+
+/* The registry, in src/strategies.c. */
+extern const struct strategy *const strategies[];
+extern const unsigned strategy_count;
+const struct strategy *strategy_find(const char *name);
+const char *strategy_kind_name(enum strategy_kind kind);
+
+#endif
