@@ -29,7 +29,7 @@ B = build
 SRC = src/util.c src/harness.c src/report.c src/strategies.c \
       $(sort $(wildcard src/strategies/*.c))
 OBJ = $(SRC:%.c=$(B)/%.o)
-TEST_SRC = $(sort $(wildcard tests/test_*.c))
+TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)

@@ -205,6 +205,7 @@ static void crew_kill(struct crew *c)
 static int crew_start(const struct run *run, struct crew *c)
 {
 	pid_t parent = getpid();
+	pid_t group = 0; /* the workers' process group: the first worker's */
 
 	fflush(NULL); /* or children inherit and repeat buffered output */
 	for (unsigned i = 0; i < run->procs; i++) {
@@ -218,13 +219,22 @@ static int crew_start(const struct run *run, struct crew *c)
 			return -err;
 		}
 		if (pid == 0) {
-			/* The worker: die with the parent, default signals. */
+			/*
+			 * The worker: in a process group of the workers' own,
+			 * so a Ctrl-C at the terminal reaches only the parent,
+			 * which stops the run in order; dies with the parent.
+			 */
+			(void)setpgid(0, group);
 			(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != parent)
 				_exit(1);
 			sigprocmask(SIG_SETMASK, &original, NULL);
 			_exit(worker_main(run, i) ? 1 : 0);
 		}
+		/* Both sides call setpgid, so neither order can race. */
+		(void)setpgid(pid, group);
+		if (!group)
+			group = pid;
 		c->pid[i] = pid;
 		c->started++;
 		c->alive++;

@@ -1,0 +1,162 @@
+#!/bin/sh
+# compare.sh - racelab's hot loops against minimal hand-written loops.
+#
+# Run by `make bench` from the project root. For every strategy in
+# `racelab list` that build/bench/minimal knows, at 1 and 2 workers, it runs
+# racelab and the minimal loop alternately (interleaved, and each taking its
+# turn to go first, so that a drift in clock speed or load hits both), REPEAT
+# times each, and prints ns per increment: median [min-max] of each, and the
+# ratio of the medians. At 1 worker racelab should be within 10 % of the
+# minimal loop ("ok", else "SLOWER"); at 2 workers the figures swing with
+# scheduling and cache-line handoffs, so they are shown without a bar.
+#
+# Timing never fails the build: the exit status is non-zero only when a
+# program fails to run (or a count that must be exact is wrong).
+#
+# Environment: REPEAT (runs of each program per row, default 5, at least 5),
+# RACELAB (default ./racelab), MINIMAL (default build/bench/minimal).
+set -u
+
+RACELAB=${RACELAB:-./racelab}
+MINIMAL=${MINIMAL:-build/bench/minimal}
+REPEAT=${REPEAT:-5}
+BAR=1.10 # racelab / minimal at 1 worker
+
+case $REPEAT in
+'' | *[!0-9]*)
+	echo "compare.sh: REPEAT=$REPEAT is not a whole number" >&2
+	exit 2
+	;;
+esac
+if [ "$REPEAT" -lt 5 ]; then
+	echo "compare.sh: REPEAT=$REPEAT raised to 5 (a median needs runs)" >&2
+	REPEAT=5
+fi
+
+# Increments per worker, chosen so that one run takes about 0.1-0.3 s on a
+# 2-core machine. At 2 workers the kernel locks hand the lock over (and wake
+# a sleeper) on many increments, 10-30 us each, hence far fewer.
+iters_for() { # STRATEGY PROCS
+	case $1/$2 in
+	none/1) echo 500000000 ;;	# ~0.3 ns: store-to-load forwarding
+	none/*) echo 100000000 ;;	# ~1 ns: the line bounces
+	atomic/1) echo 100000000 ;;	# ~2 ns: lock xadd
+	atomic/*) echo 30000000 ;;	# ~5 ns
+	robust-mutex/1) echo 15000000 ;; # ~12 ns: two CAS
+	robust-mutex/*) echo 3000000 ;;	# futex waits
+	sysv-sem/1) echo 200000 ;;	# ~0.9 us: two system calls
+	sysv-sem/*) echo 20000 ;;	# ~4 us, with wake-ups
+	flock/1) echo 200000 ;;		# ~0.8 us: two system calls
+	flock/*) echo 100000 ;;
+	*) echo 0 ;;			# no minimal loop for it
+	esac
+}
+
+# ns_per_op of one racelab run, found by its column name in the CSV header.
+racelab_ns() { # STRATEGY PROCS ITERS
+	out=$("$RACELAB" run --strategy "$1" --procs "$2" --iters "$3" \
+		--format csv)
+	rc=$?
+	# 3 = lost updates: the lesson of `none`, a failure for anything else.
+	if [ "$rc" -ne 0 ] && { [ "$rc" -ne 3 ] || [ "$1" != none ]; }; then
+		echo "compare.sh: racelab $1 --procs $2 exited $rc" >&2
+		return 1
+	fi
+	printf '%s\n' "$out" | awk -F, '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ns_per_op") c = i }
+		NR == 2 && c { print $c; found = 1 }
+		END { exit !found }'
+}
+
+minimal_ns() { # STRATEGY PROCS ITERS
+	out=$("$MINIMAL" "$1" "$2" "$3") || {
+		echo "compare.sh: minimal $1 $2 exited $?" >&2
+		return 1
+	}
+	ns=$(printf '%s\n' "$out" | sed -n 's/^ns_per_op=//p')
+	[ -n "$ns" ] || {
+		echo "compare.sh: minimal printed no ns_per_op" >&2
+		return 1
+	}
+	echo "$ns"
+}
+
+# "median min max" of the numbers given as arguments.
+stats() {
+	printf '%s\n' "$@" | sort -g | awk '
+		{ v[NR] = $1 }
+		END {
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			print m, v[1], v[NR]
+		}'
+}
+
+line() {
+	printf '%-13s %5s %-26s %-26s %6s  %s\n' "$@"
+}
+
+strategies=$("$RACELAB" list | awk '/^  [a-z]/ { print $1 }')
+if [ -z "$strategies" ]; then
+	echo "compare.sh: \`$RACELAB list\` gave no strategies" >&2
+	exit 1
+fi
+
+start=$(date +%s)
+status=0
+echo "racelab vs minimal loop: ns per increment, median [min-max] of" \
+	"$REPEAT runs each, interleaved"
+line strategy procs "racelab" "minimal" ratio verdict
+for s in $strategies; do
+	if [ "$(iters_for "$s" 1)" = 0 ]; then
+		line "$s" - "(no minimal loop)" - - -
+		continue
+	fi
+	for p in 1 2; do
+		n=$(iters_for "$s" "$p")
+		r_all="" m_all=""
+		i=1
+		while [ "$i" -le "$REPEAT" ]; do
+			# Alternate who goes first, so neither always runs warm.
+			if [ $((i % 2)) -eq 1 ]; then
+				r=$(racelab_ns "$s" "$p" "$n") &&
+					m=$(minimal_ns "$s" "$p" "$n")
+			else
+				m=$(minimal_ns "$s" "$p" "$n") &&
+					r=$(racelab_ns "$s" "$p" "$n")
+			fi || break
+			r_all="$r_all $r" m_all="$m_all $m"
+			i=$((i + 1))
+		done
+		if [ "$i" -le "$REPEAT" ]; then
+			line "$s" "$p" "(failed)" "(failed)" - -
+			status=1
+			continue
+		fi
+		# shellcheck disable=SC2046,SC2086 # split on purpose
+		set -- $(stats $r_all) $(stats $m_all)
+		awk -v s="$s" -v p="$p" -v bar="$BAR" \
+			-v rm="$1" -v rlo="$2" -v rhi="$3" \
+			-v mm="$4" -v mlo="$5" -v mhi="$6" '
+			function f(x) {
+				return sprintf(x < 10 ? "%.2f" : x < 100 ? \
+					"%.1f" : "%.0f", x)
+			}
+			BEGIN {
+				ratio = mm > 0 ? rm / mm : 0
+				if (p > 1)
+					v = "(contended: no bar)"
+				else
+					v = ratio <= bar ? "ok" : "SLOWER"
+				printf "%-13s %5s %-26s %-26s %6.2f  %s\n", s, p,
+					f(rm) " [" f(rlo) "-" f(rhi) "]",
+					f(mm) " [" f(mlo) "-" f(mhi) "]", ratio, v
+			}'
+	done
+done
+echo "iters per worker: $(for s in $strategies; do
+	[ "$(iters_for "$s" 1)" = 0 ] ||
+		printf '%s %s/%s  ' "$s" "$(iters_for "$s" 1)" "$(iters_for "$s" 2)"
+done)"
+echo "bench took $(($(date +%s) - start)) s;" \
+	"at 1 proc racelab should be within $BAR x of the minimal loop"
+exit $status

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install what the test suite needs, once: Criterion (libcriterion-dev).
+# As root this runs apt-get; otherwise it prints the one command to run.
+# When everything is there already it does nothing and says so in one line.
+set -eu
+
+missing=""
+[ -f /usr/include/criterion/criterion.h ] || missing="$missing libcriterion-dev"
+
+if [ -z "$missing" ]; then
+	echo "deps: test dependencies present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing:$missing" >&2
+	echo "deps: run as root: apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,404 @@
+/* support.c - see support.h. Not a test file itself. */
+#include "support.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *racelab_path(void)
+{
+	const char *p = getenv("RACELAB");
+
+	return p && *p ? p : "./racelab";
+}
+
+static pid_t start(const char *const argv[], int *out_fd, int *err_fd)
+{
+	int out[2], err[2];
+	const char *args[64];
+	int n = 0;
+	pid_t pid;
+
+	if (pipe2(err, O_CLOEXEC))
+		return -1;
+	if (!out_fd) { /* nobody reads stdout: send it to /dev/null */
+		out[0] = -1;
+		out[1] = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	} else if (pipe2(out, O_CLOEXEC)) {
+		return -1;
+	}
+	args[n++] = racelab_path();
+	for (int i = 0; argv[i] && n < 63; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	if (out_fd)
+		*out_fd = out[0];
+	*err_fd = err[0];
+	return pid;
+}
+
+static void fill_status(struct outcome *o, int status)
+{
+	o->status = status;
+	o->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	o->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+int racelab_wait(pid_t pid, double timeout_s, struct outcome *o)
+{
+	double deadline = seconds() + timeout_s;
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (seconds() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		usleep(2000);
+	}
+	fill_status(o, status);
+	return 0;
+}
+
+int racelab(struct outcome *o, double timeout_s, const char *const argv[])
+{
+	int out_fd, err_fd;
+	size_t no = 0, ne = 0;
+	double deadline = seconds() + timeout_s;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	pid = start(argv, &out_fd, &err_fd);
+	if (pid < 0)
+		return -1;
+	/* Drain both pipes until both close, so a chatty child never blocks. */
+	for (int open_fds = 2; open_fds > 0 && seconds() < deadline;) {
+		struct pollfd p[2] = { { out_fd, POLLIN, 0 },
+				       { err_fd, POLLIN, 0 } };
+
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			char *buf = i ? o->err : o->out;
+			size_t *len = i ? &ne : &no;
+			char tmp[4096];
+			ssize_t r;
+
+			if (!(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			r = read(p[i].fd, tmp, sizeof(tmp));
+			if (r <= 0) {
+				p[i].fd = -1;
+				open_fds--;
+				if (i)
+					err_fd = -1;
+				else
+					out_fd = -1;
+				continue;
+			}
+			if (*len + (size_t)r < sizeof(o->out) - 1) {
+				memcpy(buf + *len, tmp, (size_t)r);
+				*len += (size_t)r;
+			}
+		}
+		if (out_fd < 0 && err_fd < 0)
+			break;
+	}
+	if (out_fd >= 0)
+		close(out_fd);
+	if (err_fd >= 0)
+		close(err_fd);
+	return racelab_wait(pid, deadline - seconds() + 0.5, o);
+}
+
+pid_t racelab_start(const char *const argv[], int *err_fd)
+{
+	return start(argv, NULL, err_fd);
+}
+
+int read_until(int fd, const char *needle, double timeout_s, char *buf,
+	       size_t len)
+{
+	double deadline = seconds() + timeout_s;
+	size_t n = strlen(buf);
+
+	while (seconds() < deadline) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t r;
+
+		if (strstr(buf, needle))
+			return 0;
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		r = read(fd, buf + n, len - n - 1);
+		if (r <= 0)
+			return strstr(buf, needle) ? 0 : -1;
+		n += (size_t)r;
+		buf[n] = '\0';
+	}
+	return strstr(buf, needle) ? 0 : -1;
+}
+
+int children_of(pid_t ppid, pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && n < max) {
+		char path[300], line[512], *p;
+		FILE *f;
+		int pp;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) &&
+		    sscanf(p + 2, "%*c %d", &pp) == 1 && pp == ppid)
+			pids[n++] = (pid_t)atoi(e->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+int sysv_ids(const char *kind, int *ids, int max)
+{
+	char path[64], line[512];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", kind);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) { /* the header */
+		fclose(f);
+		return 0;
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		int key, id;
+
+		if (sscanf(line, "%d %d", &key, &id) == 2)
+			ids[n++] = id;
+	}
+	fclose(f);
+	return n;
+}
+
+bool sysv_has(const char *kind, int id)
+{
+	int ids[4096];
+	int n = sysv_ids(kind, ids, 4096);
+
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+void become_subreaper(void)
+{
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+int live_descendants(void)
+{
+	pid_t kids[256];
+	int n;
+
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	n = children_of(getpid(), kids, 256);
+	return n < 0 ? 0 : n;
+}
+
+/* Copy field number idx (0-based) of one CSV line; handles quotes. */
+static int csv_nth(const char *line, int idx, char *buf, size_t len)
+{
+	size_t n = 0;
+	int field = 0;
+	bool quoted = false;
+
+	for (const char *p = line; *p && *p != '\n'; p++) {
+		if (quoted) {
+			if (*p == '"' && p[1] == '"')
+				p++;
+			else if (*p == '"') {
+				quoted = false;
+				continue;
+			}
+		} else if (*p == '"') {
+			quoted = true;
+			continue;
+		} else if (*p == ',') {
+			if (field == idx)
+				break;
+			field++;
+			continue;
+		}
+		if (field == idx && n + 1 < len)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return field == idx ? 0 : -1;
+}
+
+int csv_field(const char *csv, int row, const char *col, char *buf, size_t len)
+{
+	const char *line = csv;
+	char name[64];
+	int idx = -1;
+
+	for (int i = 0; csv_nth(csv, i, name, sizeof(name)) == 0; i++)
+		if (strcmp(name, col) == 0) {
+			idx = i;
+			break;
+		}
+	if (idx < 0)
+		return -1;
+	for (int r = -1; r < row; r++) {
+		line = strchr(line, '\n');
+		if (!line || !line[1])
+			return -1;
+		line++;
+	}
+	return csv_nth(line, idx, buf, len);
+}
+
+uint64_t csv_u64(const char *csv, int row, const char *col)
+{
+	char buf[64];
+
+	if (csv_field(csv, row, col, buf, sizeof(buf)))
+		return UINT64_MAX;
+	return strtoull(buf, NULL, 10);
+}
+
+/* A small recursive-descent JSON checker: syntax only. */
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_str(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (; *p && *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\' && !*++p)
+			return NULL;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_num(const char *p)
+{
+	const char *s = p;
+
+	if (*p == '-')
+		p++;
+	while (isdigit((unsigned char)*p) || *p == '.' || *p == 'e' ||
+	       *p == 'E' || *p == '+' || *p == '-')
+		p++;
+	return p > s ? p : NULL;
+}
+
+static const char *json_seq(const char *p, char close, bool object, int depth)
+{
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (object) {
+			p = json_str(json_ws(p));
+			if (!p || *(p = json_ws(p)) != ':')
+				return NULL;
+			p++;
+		}
+		p = json_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p, int depth)
+{
+	if (depth > 64)
+		return NULL;
+	p = json_ws(p);
+	switch (*p) {
+	case '{':
+		return json_seq(p, '}', true, depth);
+	case '[':
+		return json_seq(p, ']', false, depth);
+	case '"':
+		return json_str(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return json_num(p);
+	}
+}
+
+bool json_valid(const char *text)
+{
+	const char *end = json_value(text, 0);
+
+	return end && *json_ws(end) == '\0';
+}

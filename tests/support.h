@@ -1,0 +1,67 @@
+/*
+ * support.h - what the system tests share: run ./racelab and capture what it
+ * prints, find its workers, read the kernel's SysV tables, pick CSV fields.
+ */
+#ifndef RACELAB_TESTS_SUPPORT_H
+#define RACELAB_TESTS_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One finished racelab process. */
+struct outcome {
+	int status;	 /* as from waitpid */
+	int exit_code;	 /* WEXITSTATUS, or -1 if it died of a signal */
+	int signal;	 /* WTERMSIG, or 0 */
+	char out[65536]; /* its stdout */
+	char err[65536]; /* its stderr */
+};
+
+/*
+ * Run the racelab binary ($RACELAB, default ./racelab) with the given
+ * arguments (NULL-terminated), wait for it (killing it after timeout_s) and
+ * capture stdout and stderr. Returns 0, or -1 if it could not be started.
+ */
+int racelab(struct outcome *o, double timeout_s, const char *const argv[]);
+
+/*
+ * Start racelab without waiting; its stderr is readable from *err_fd.
+ * Used by the signal tests.
+ */
+pid_t racelab_start(const char *const argv[], int *err_fd);
+
+/* Wait for pid, killing it after timeout_s; fill status fields of *o. */
+int racelab_wait(pid_t pid, double timeout_s, struct outcome *o);
+
+/* Read from fd until the text contains needle (or timeout); 0 if found. */
+int read_until(int fd, const char *needle, double timeout_s, char *buf,
+	       size_t len);
+
+/* The pids whose parent is ppid; returns how many (at most max). */
+int children_of(pid_t ppid, pid_t *pids, int max);
+
+/*
+ * The ids in /proc/sysvipc/KIND ("shm" or "sem"); returns how many (at most
+ * max), or -1 if the table cannot be read.
+ */
+int sysv_ids(const char *kind, int *ids, int max);
+bool sysv_has(const char *kind, int id);
+
+/* The number of live processes that are our children (we are a
+ * subreaper, so orphaned workers come to us); reaps zombies on the way. */
+int live_descendants(void);
+void become_subreaper(void);
+
+/*
+ * In CSV text with a header line, the value of column `col` in data row
+ * `row` (0-based), copied into buf. Returns 0, or -1 if absent.
+ */
+int csv_field(const char *csv, int row, const char *col, char *buf, size_t len);
+uint64_t csv_u64(const char *csv, int row, const char *col);
+
+/* Is text one well-formed JSON value (and nothing else)? */
+bool json_valid(const char *text);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * test_cleanup.c - nothing outlives a run: no SysV shared memory, no
+ * semaphore set, no lock file, no worker process; after success, after
+ * SIGINT, SIGTERM or SIGHUP, and after a worker is killed with SIGKILL.
+ *
+ * These tests compare the kernel's whole SysV tables before and after, so
+ * the suite runs them one at a time (make test passes --jobs 1).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../src/strategy.h"
+#include "support.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+struct snapshot {
+	int shm[1024], sem[1024];
+	int nshm, nsem;
+};
+
+static void snap(struct snapshot *s)
+{
+	s->nshm = sysv_ids("shm", s->shm, 1024);
+	s->nsem = sysv_ids("sem", s->sem, 1024);
+}
+
+static void expect_same_tables(const struct snapshot *before, const char *ctx)
+{
+	struct snapshot after;
+
+	snap(&after);
+	cr_expect_eq(after.nshm, before->nshm,
+		     "%s: %d shared memory segments before, %d after", ctx,
+		     before->nshm, after.nshm);
+	cr_expect_eq(after.nsem, before->nsem,
+		     "%s: %d semaphore sets before, %d after", ctx,
+		     before->nsem, after.nsem);
+}
+
+static int dir_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A private TMPDIR, so a leaked lock file would show up in it. */
+static char tmpdir[64];
+
+static void tmpdir_init(void)
+{
+	strcpy(tmpdir, "/tmp/racelab-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	setenv("TMPDIR", tmpdir, 1);
+	become_subreaper();
+}
+
+static void tmpdir_fini(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	cr_expect_eq(system(cmd), 0);
+	/* A worker left behind would have come to us, the subreaper. */
+	for (pid_t kids[64], n = (pid_t)children_of(getpid(), kids, 64), i = 0;
+	     i < n; i++)
+		kill(kids[i], SIGKILL);
+}
+
+Test(cleanup, nothing_left_after_a_successful_run_of_each_strategy,
+     .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 120)
+{
+	struct snapshot before;
+	struct outcome o;
+
+	snap(&before);
+	racelab(&o, 110,
+		ARGS("run", "--strategy", "all", "--procs", "3", "--iters",
+		     "20000"));
+	cr_expect_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	expect_same_tables(&before, "after --strategy all");
+	cr_expect_eq(dir_entries(tmpdir), 0, "a lock file was left in TMPDIR");
+	cr_expect_eq(live_descendants(), 0, "a worker outlived racelab");
+}
+
+Test(cleanup, lock_file_created_by_racelab_is_removed_a_given_one_kept,
+     .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	char path[128];
+	struct outcome o;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/counter.lock", tmpdir);
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "flock", "--procs", "2", "--iters",
+		     "20000", "--lock-file", path));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_neq(access(path, F_OK), 0, "racelab's lock file remains");
+
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "flock", "--procs", "2", "--iters",
+		     "20000", "--lock-file", path));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_eq(access(path, F_OK), 0, "removed a file it did not make");
+}
+
+Test(cleanup, hostile_lock_files_are_refused_and_left_alone,
+     .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	char target[128], link[128], fifo[128];
+	struct snapshot before;
+	struct outcome o;
+	struct stat st;
+	int fd;
+
+	snprintf(target, sizeof(target), "%s/precious", tmpdir);
+	snprintf(link, sizeof(link), "%s/planted.lock", tmpdir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.lock", tmpdir);
+	fd = open(target, O_CREAT | O_WRONLY, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "keep", 4), 4);
+	close(fd);
+	cr_assert_eq(symlink(target, link), 0);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	snap(&before);
+
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "flock", "--iters", "10",
+		     "--lock-file", link));
+	cr_expect_eq(o.exit_code, 1);
+	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
+	cr_expect(strstr(o.err, link), "the message names the path: %s", o.err);
+	cr_expect_eq(stat(target, &st), 0);
+	cr_expect_eq(st.st_size, 4, "the symlink's target was touched");
+
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "flock", "--iters", "10",
+		     "--lock-file", fifo));
+	cr_expect_eq(o.exit_code, 1);
+	cr_expect(strstr(o.err, "not a regular file"), "%s", o.err);
+
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "flock", "--iters", "10",
+		     "--lock-file", tmpdir));
+	cr_expect_eq(o.exit_code, 1);
+	cr_expect(strstr(o.err, tmpdir), "%s", o.err);
+	cr_expect_eq(access(link, F_OK), 0, "the symlink was removed");
+	expect_same_tables(&before, "after refused lock files");
+	cr_expect_eq(live_descendants(), 0);
+}
+
+struct stop_case {
+	char strategy[32]; /* what runs when the signal comes */
+	int signal;	   /* what the user sends racelab */
+};
+
+ParameterizedTestParameters(cleanup, signal_mid_run)
+{
+	static struct stop_case cases[3 * 64];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++)
+		for (unsigned s = 0; s < 3; s++) {
+			snprintf(cases[n].strategy, sizeof(cases[n].strategy),
+				 "%s", strategies[i]->name);
+			cases[n].signal = sigs[s];
+			n++;
+		}
+	return cr_make_param_array(struct stop_case, cases, n);
+}
+
+ParameterizedTest(struct stop_case *c, cleanup, signal_mid_run,
+		  .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	struct snapshot before;
+	struct outcome o;
+	char err[8192] = "";
+	int fd;
+	pid_t pid;
+
+	snap(&before);
+	pid = racelab_start(ARGS("run", "--strategy", c->strategy, "--procs",
+				 "3", "--iters", "10000000000", "--verbose"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	/* Let setup finish and the workers get going, then interrupt. */
+	cr_assert_eq(
+	    read_until(fd, "created SysV shared memory", 10, err, sizeof(err)),
+	    0, "no start-up note: %s", err);
+	usleep(300000);
+	kill(pid, c->signal);
+	racelab_wait(pid, 20, &o);
+	read_until(fd, "stopped by", 2, err, sizeof(err));
+	close(fd);
+	cr_expect_eq(
+	    o.signal, c->signal,
+	    "%s: racelab should die of SIG%s, got exit %d signal %d\n%s",
+	    c->strategy, sigabbrev_np(c->signal), o.exit_code, o.signal, err);
+	cr_expect(strstr(err, "stopped by SIG"), "%s", err);
+	expect_same_tables(&before, c->strategy);
+	cr_expect_eq(dir_entries(tmpdir), 0, "a lock file was left");
+	cr_expect_eq(live_descendants(), 0, "%s: a worker outlived racelab",
+		     c->strategy);
+}
+
+ParameterizedTestParameters(cleanup, worker_killed)
+{
+	static struct stop_case cases[64];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++) {
+		snprintf(cases[n].strategy, sizeof(cases[n].strategy), "%s",
+			 strategies[i]->name);
+		cases[n++].signal = SIGKILL;
+	}
+	return cr_make_param_array(struct stop_case, cases, n);
+}
+
+ParameterizedTest(struct stop_case *c, cleanup, worker_killed,
+		  .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	struct snapshot before;
+	struct outcome o;
+	char err[8192] = "";
+	pid_t pid, kids[8];
+	int fd, n = 0;
+
+	snap(&before);
+	pid = racelab_start(ARGS("run", "--strategy", c->strategy, "--procs",
+				 "3", "--iters", "10000000000", "--verbose"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	for (int i = 0; i < 500 && n < 3; i++) {
+		usleep(10000);
+		n = children_of(pid, kids, 8);
+	}
+	cr_assert_eq(n, 3, "racelab did not start 3 workers");
+	usleep(200000);
+	kill(kids[1], SIGKILL);
+	racelab_wait(pid, 20, &o);
+	read_until(fd, "killed by SIGKILL", 2, err, sizeof(err));
+	close(fd);
+	cr_expect_eq(o.exit_code, 1, "%s: exit %d signal %d\n%s", c->strategy,
+		     o.exit_code, o.signal, err);
+	expect_same_tables(&before, c->strategy);
+	cr_expect_eq(dir_entries(tmpdir), 0, "a lock file was left");
+	cr_expect_eq(live_descendants(), 0, "%s: a worker outlived racelab",
+		     c->strategy);
+}
