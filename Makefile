@@ -34,7 +34,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench format format-check clean
+.PHONY: all demo test check deps bench tsan format format-check clean
 
 all: racelab
 
@@ -44,6 +44,20 @@ racelab: $(B)/src/main.o $(OBJ)
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# ThreadSanitizer build: clang, its own objects, the binary racelab-tsan.
+TSAN_CC = clang
+TSAN_FLAGS = -fsanitize=thread -g -O1
+TSAN_OBJ = $(B)/tsan/src/main.o $(SRC:%.c=$(B)/tsan/%.o)
+
+tsan: racelab-tsan
+
+racelab-tsan: $(TSAN_OBJ)
+	$(TSAN_CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(B)/tsan/%.o: %.c
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
 
 demo: racelab
 	./racelab run --strategy all
@@ -57,8 +71,8 @@ deps:
 	@sh tests/deps.sh
 
 test check: deps
-	$(MAKE) racelab $(B)/racelab-tests
-	RACELAB=./racelab $(B)/racelab-tests --jobs 1 --short-filename
+	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
+	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
@@ -78,6 +92,6 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: the tree is clang-formatted"
 
 clean:
-	rm -rf $(B) racelab
+	rm -rf $(B) racelab racelab-tsan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

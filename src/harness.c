@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -145,61 +146,136 @@ static int worker_main(const struct run *run, unsigned id)
 
 /* ---- the crew: all workers of a run, as the parent sees them ---------- */
 
-struct crew {
-	pid_t *pid;	  /* per worker; 0 once reaped */
-	unsigned started; /* workers forked */
-	unsigned alive;	  /* forked and not yet reaped */
-	bool failed;	  /* a worker died or reported an error */
-	char why[160];	  /* what happened to it, in words */
+struct crew;
+
+/* One worker, as the parent sees it. */
+struct member {
+	struct crew *crew; /* the crew it belongs to */
+	unsigned id;	   /* its worker number */
+	pid_t pid;	   /* process mode: its pid */
+	pthread_t thread;  /* thread mode: its thread */
+	int err;	   /* thread mode: what worker_main returned */
+	bool gone;	   /* reaped or joined */
 };
 
-static void crew_note_death(struct crew *c, unsigned i, int status)
+struct crew {
+	const struct run *run;	   /* the run it works for */
+	struct member *m;	   /* procs of them */
+	unsigned started;	   /* workers started */
+	unsigned alive;		   /* started and not yet reaped or joined */
+	_Atomic unsigned finished; /* thread mode: threads that returned */
+	bool failed;		   /* a worker died or reported an error */
+	char why[160];		   /* what happened to it, in words */
+};
+
+static void crew_note_death(struct crew *c, struct member *m, int status)
 {
 	if (c->failed)
 		return;
 	if (WIFSIGNALED(status)) {
 		c->failed = true;
 		snprintf(c->why, sizeof(c->why),
-			 "worker %u (pid %d) was killed by SIG%s", i,
-			 (int)c->pid[i], sigabbrev_np(WTERMSIG(status)));
+			 "worker %u (pid %d) was killed by SIG%s", m->id,
+			 (int)m->pid, sigabbrev_np(WTERMSIG(status)));
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		c->failed = true;
 		snprintf(c->why, sizeof(c->why),
-			 "worker %u (pid %d) failed (see the message above)", i,
-			 (int)c->pid[i]);
+			 "worker %u (pid %d) failed (see the message above)",
+			 m->id, (int)m->pid);
 	}
 }
 
-/* Reap what has exited, without blocking. */
+/* Reap (join) what has finished, without blocking. */
 static void crew_reap(struct crew *c)
 {
 	for (unsigned i = 0; i < c->started; i++) {
+		struct member *m = &c->m[i];
 		int status;
 
-		if (c->pid[i] == 0)
+		if (m->gone)
 			continue;
-		if (waitpid(c->pid[i], &status, WNOHANG) == c->pid[i]) {
-			crew_note_death(c, i, status);
-			c->pid[i] = 0;
-			c->alive--;
+		if (c->run->mode == MODE_THREAD) {
+			if (pthread_tryjoin_np(m->thread, NULL) != 0)
+				continue;
+			if (m->err && !c->failed) {
+				c->failed = true;
+				snprintf(c->why, sizeof(c->why),
+					 "worker %u (a thread) failed (see the "
+					 "message above)",
+					 m->id);
+			}
+		} else {
+			if (waitpid(m->pid, &status, WNOHANG) != m->pid)
+				continue;
+			crew_note_death(c, m, status);
 		}
+		m->gone = true;
+		c->alive--;
 	}
 }
 
-/* Kill and reap every worker still alive. */
-static void crew_kill(struct crew *c)
+/*
+ * Stop every worker still running. Processes are killed and reaped. A
+ * thread cannot be killed on its own: it is told to stop at its next chunk
+ * and joined; one that stays blocked (waiting for a lock nobody will give
+ * back) is left to die with the process, which exits right after.
+ */
+static void crew_stop(struct crew *c)
 {
+	if (c->run->mode == MODE_THREAD) {
+		atomic_store(&c->run->region->gate, GATE_STOP);
+		for (int tick = 0; tick < 200 && c->alive > 0; tick++) {
+			crew_reap(c);
+			if (c->alive > 0)
+				(void)wait_signal(10000000);
+		}
+		if (c->alive > 0)
+			report("%u worker thread(s) still blocked; they end "
+			       "with the process",
+			       c->alive);
+		return;
+	}
 	for (unsigned i = 0; i < c->started; i++)
-		if (c->pid[i])
-			(void)kill(c->pid[i], SIGKILL);
+		if (!c->m[i].gone)
+			(void)kill(c->m[i].pid, SIGKILL);
 	for (unsigned i = 0; i < c->started; i++) {
-		if (c->pid[i] == 0)
+		if (c->m[i].gone)
 			continue;
-		while (waitpid(c->pid[i], NULL, 0) == -1 && errno == EINTR)
+		while (waitpid(c->m[i].pid, NULL, 0) == -1 && errno == EINTR)
 			;
-		c->pid[i] = 0;
+		c->m[i].gone = true;
 		c->alive--;
 	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct member *m = arg;
+
+	m->err = worker_main(m->crew->run, m->id);
+	atomic_fetch_add_explicit(&m->crew->finished, 1, memory_order_release);
+	return NULL;
+}
+
+static int crew_start_threads(const struct run *run, struct crew *c)
+{
+	for (unsigned i = 0; i < run->procs; i++) {
+		struct member *m = &c->m[i];
+		int err;
+
+		m->crew = c;
+		m->id = i;
+		/* Threads inherit the blocked mask: signals stay ours. */
+		err = pthread_create(&m->thread, NULL, thread_main, m);
+		if (err) {
+			report("pthread_create: %s (started %u of %u workers)",
+			       strerror(err), i, run->procs);
+			return -err;
+		}
+		c->started++;
+		c->alive++;
+	}
+	return 0;
 }
 
 static int crew_start(const struct run *run, struct crew *c)
@@ -207,6 +283,8 @@ static int crew_start(const struct run *run, struct crew *c)
 	pid_t parent = getpid();
 	pid_t group = 0; /* the workers' process group: the first worker's */
 
+	if (run->mode == MODE_THREAD)
+		return crew_start_threads(run, c);
 	fflush(NULL); /* or children inherit and repeat buffered output */
 	for (unsigned i = 0; i < run->procs; i++) {
 		pid_t pid = fork();
@@ -235,7 +313,8 @@ static int crew_start(const struct run *run, struct crew *c)
 		(void)setpgid(pid, group);
 		if (!group)
 			group = pid;
-		c->pid[i] = pid;
+		c->m[i].id = i;
+		c->m[i].pid = pid;
 		c->started++;
 		c->alive++;
 	}
@@ -247,12 +326,17 @@ static int crew_gate(const struct run *run, struct crew *c)
 {
 	while (atomic_load_explicit(&run->region->ready, memory_order_acquire) <
 	       run->procs) {
-		if (wait_signal(200000) == SIGCHLD || c->alive < run->procs)
-			crew_reap(c);
+		(void)wait_signal(200000);
+		crew_reap(c);
 		if (stop_signal)
 			return -EINTR;
-		if (c->failed || c->alive < run->procs)
+		if (c->alive < run->procs) {
+			if (!c->failed)
+				snprintf(c->why, sizeof(c->why),
+					 "a worker ended before the start");
+			c->failed = true;
 			return 0;
+		}
 	}
 	return 0;
 }
@@ -260,8 +344,11 @@ static int crew_gate(const struct run *run, struct crew *c)
 /* Wait until every worker has finished. */
 static int crew_wait(struct crew *c)
 {
+	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
+	long tick = c->run->mode == MODE_THREAD ? 10000000 : 100000000;
+
 	while (c->alive > 0) {
-		(void)wait_signal(100000000); /* 0.1 s: also a reap tick */
+		(void)wait_signal(tick);
 		crew_reap(c);
 		if (stop_signal)
 			return -EINTR;
@@ -301,7 +388,7 @@ static void result_fill(const struct run *run, int64_t t0, struct result *res)
 int harness_run(struct run *run, struct result *res)
 {
 	const struct strategy *s = run->strategy;
-	struct crew crew = { 0 };
+	struct crew crew = { .run = run };
 	int64_t t0 = 0;
 	int err = 0;
 
@@ -315,12 +402,12 @@ int harness_run(struct run *run, struct result *res)
 	if (stop_signal)
 		return -EINTR;
 
-	crew.pid = calloc(run->procs, sizeof(*crew.pid));
-	if (!crew.pid)
+	crew.m = calloc(run->procs, sizeof(*crew.m));
+	if (!crew.m)
 		return report_errno("harness", "calloc", ENOMEM);
 	run->region = region_create(run);
 	if (!run->region) {
-		free(crew.pid);
+		free(crew.m);
 		return -EIO;
 	}
 	if (s->setup)
@@ -338,7 +425,7 @@ int harness_run(struct run *run, struct result *res)
 		err = crew_wait(&crew);
 	}
 	if (err || crew.failed)
-		crew_kill(&crew);
+		crew_stop(&crew);
 	if (!err && crew.failed)
 		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
 	else if (!err)
@@ -347,7 +434,9 @@ int harness_run(struct run *run, struct result *res)
 		s->teardown(run);
 	(void)shmdt(run->region);
 	run->region = NULL;
-	free(crew.pid);
+	/* A thread that never came back still points into crew.m. */
+	if (crew.alive == 0)
+		free(crew.m);
 	return err;
 }
 

@@ -65,6 +65,9 @@ static const char run_usage[] =
     "  -n, --iters N        increments per worker, 1..10000000000\n"
     "                       (default: chosen per strategy by a short trial\n"
     "                       run so that each run takes about 0.25 s)\n"
+    "  -m, --mode M         process (default): fork() one process per\n"
+    "                       worker; thread: one pthread per worker, all in\n"
+    "                       this process\n"
     "  -f, --format F       table (default), csv or json\n"
     "      --lock-file PATH flock: use PATH (a regular file, never a\n"
     "                       symlink) instead of a private temporary file\n"
@@ -87,6 +90,7 @@ static const char list_usage[] =
 
 struct options {
 	const struct strategy *strategy; /* NULL: all */
+	enum mode mode;			 /* processes or threads */
 	unsigned procs;			 /* workers */
 	uint64_t iters;			 /* 0: calibrate */
 	enum format format;		 /* output */
@@ -124,6 +128,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "procs", required_argument, NULL, 'p' },
 		{ "iters", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "lock-file", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -137,7 +142,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 	*o = (struct options){ .procs = default_procs() };
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":s:p:n:f:vh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":s:p:n:f:m:vh", longopts, NULL)) !=
 	       -1) {
 		const char *opt = argv[optind - 1];
 
@@ -189,6 +194,17 @@ static int parse_run(int argc, char **argv, struct options *o)
 				    "table, csv, json",
 				    optarg);
 			break;
+		case 'm':
+			if (strcmp(optarg, "process") == 0)
+				o->mode = MODE_PROCESS;
+			else if (strcmp(optarg, "thread") == 0)
+				o->mode = MODE_THREAD;
+			else
+				return usage_error(
+				    "run",
+				    "--mode '%s' is not one of process, thread",
+				    optarg);
+			break;
 		case 'L':
 			if (!*optarg)
 				return usage_error("run",
@@ -210,6 +226,16 @@ static int parse_run(int argc, char **argv, struct options *o)
 		return usage_error("run",
 				   "--lock-file only applies to the flock "
 				   "strategy");
+#ifdef RACELAB_TSAN
+	/* Shadow memory is per process: TSan cannot see another's accesses. */
+	if (seen['m'] && o->mode == MODE_PROCESS)
+		return usage_error(
+		    "run", "this is the ThreadSanitizer build: it cannot "
+			   "see memory shared between processes, so "
+			   "process mode would find nothing; use --mode "
+			   "thread");
+	o->mode = MODE_THREAD;
+#endif
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
@@ -236,7 +262,7 @@ static int run_one(const struct options *o, const struct strategy *s,
 {
 	struct run run = {
 		.strategy = s,
-		.mode = MODE_PROCESS,
+		.mode = o->mode,
 		.procs = o->procs,
 		.iters = o->iters,
 		.lock_file = o->lock_file,
@@ -275,7 +301,7 @@ static int cmd_run(int argc, char **argv)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
 	rp.colour = isatty(STDOUT_FILENO) && !(nc && *nc);
-	shape = (struct run){ .mode = MODE_PROCESS, .procs = o.procs };
+	shape = (struct run){ .mode = o.mode, .procs = o.procs };
 	harness_signals_init();
 	report_begin(&rp, &shape);
 	for (unsigned i = 0; i < strategy_count && !err; i++) {

@@ -13,14 +13,19 @@
 #include "strategy.h"
 
 extern const struct strategy strategy_none;
+extern const struct strategy strategy_atomic_split;
 extern const struct strategy strategy_sysv_sem;
 extern const struct strategy strategy_robust_mutex;
 extern const struct strategy strategy_atomic;
 extern const struct strategy strategy_flock;
 
 const struct strategy *const strategies[] = {
-	&strategy_none,	  &strategy_sysv_sem, &strategy_robust_mutex,
-	&strategy_atomic, &strategy_flock,
+	&strategy_none,		/* the race itself */
+	&strategy_sysv_sem,	/* kernel semaphore, SEM_UNDO */
+	&strategy_robust_mutex, /* pthread mutex, survives a dead owner */
+	&strategy_atomic,	/* one lock xadd */
+	&strategy_atomic_split, /* atomic load + atomic store: still racy */
+	&strategy_flock,	/* kernel file lock, one description each */
 };
 
 const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);

@@ -7,6 +7,14 @@ set -eu
 missing=""
 [ -f /usr/include/criterion/criterion.h ] || missing="$missing libcriterion-dev"
 
+# ThreadSanitizer needs clang's runtime (libclang-rt-*-dev): can it link?
+tsan_probe=$(mktemp -d)
+echo 'int main(void){return 0;}' >"$tsan_probe/t.c"
+if ! clang -fsanitize=thread "$tsan_probe/t.c" -o "$tsan_probe/t" 2>/dev/null; then
+	missing="$missing clang libclang-rt-dev"
+fi
+rm -rf "$tsan_probe"
+
 if [ -z "$missing" ]; then
 	echo "deps: test dependencies present"
 	exit 0

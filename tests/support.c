@@ -1,6 +1,8 @@
 /* support.c - see support.h. Not a test file itself. */
 #include "support.h"
 
+#include <criterion/criterion.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -235,6 +237,40 @@ bool sysv_has(const char *kind, int id)
 		if (ids[i] == id)
 			return true;
 	return false;
+}
+
+void snap(struct snapshot *s)
+{
+	s->nshm = sysv_ids("shm", s->shm, 1024);
+	s->nsem = sysv_ids("sem", s->sem, 1024);
+}
+
+/* An id in `now` that was not in `then`, or -1. */
+static int new_id(const int *then, int nthen, const int *now, int nnow)
+{
+	for (int i = 0; i < nnow; i++) {
+		bool old = false;
+
+		for (int j = 0; j < nthen && !old; j++)
+			old = now[i] == then[j];
+		if (!old)
+			return now[i];
+	}
+	return -1;
+}
+
+void expect_same_tables(const struct snapshot *before, const char *ctx)
+{
+	struct snapshot after;
+	int id;
+
+	snap(&after);
+	id = new_id(before->shm, before->nshm, after.shm, after.nshm);
+	cr_expect_eq(id, -1, "%s: shared memory id %d was left behind", ctx,
+		     id);
+	id = new_id(before->sem, before->nsem, after.sem, after.nsem);
+	cr_expect_eq(id, -1, "%s: semaphore set id %d was left behind", ctx,
+		     id);
 }
 
 void become_subreaper(void)

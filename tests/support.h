@@ -54,6 +54,20 @@ bool sysv_has(const char *kind, int id);
 int live_descendants(void);
 void become_subreaper(void);
 
+/* The SysV tables at one moment. */
+struct snapshot {
+	int shm[1024], sem[1024]; /* ids */
+	int nshm, nsem;		  /* how many */
+};
+
+void snap(struct snapshot *s);
+
+/*
+ * Expect nothing new in either table since `before`. (Objects that vanished
+ * meanwhile belong to someone else; only what appeared can be our leak.)
+ */
+void expect_same_tables(const struct snapshot *before, const char *ctx);
+
 /*
  * In CSV text with a header line, the value of column `col` in data row
  * `row` (0-based), copied into buf. Returns 0, or -1 if absent.

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,30 +22,6 @@
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-struct snapshot {
-	int shm[1024], sem[1024];
-	int nshm, nsem;
-};
-
-static void snap(struct snapshot *s)
-{
-	s->nshm = sysv_ids("shm", s->shm, 1024);
-	s->nsem = sysv_ids("sem", s->sem, 1024);
-}
-
-static void expect_same_tables(const struct snapshot *before, const char *ctx)
-{
-	struct snapshot after;
-
-	snap(&after);
-	cr_expect_eq(after.nshm, before->nshm,
-		     "%s: %d shared memory segments before, %d after", ctx,
-		     before->nshm, after.nshm);
-	cr_expect_eq(after.nsem, before->nsem,
-		     "%s: %d semaphore sets before, %d after", ctx,
-		     before->nsem, after.nsem);
-}
 
 static int dir_entries(const char *path)
 {
@@ -172,19 +149,21 @@ Test(cleanup, hostile_lock_files_are_refused_and_left_alone,
 struct stop_case {
 	char strategy[32]; /* what runs when the signal comes */
 	int signal;	   /* what the user sends racelab */
+	char mode[8];	   /* process or thread */
 };
 
 ParameterizedTestParameters(cleanup, signal_mid_run)
 {
-	static struct stop_case cases[3 * 64];
+	static struct stop_case cases[6 * 64];
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	size_t n = 0;
 
 	for (unsigned i = 0; i < strategy_count; i++)
-		for (unsigned s = 0; s < 3; s++) {
+		for (unsigned s = 0; s < 6; s++) {
 			snprintf(cases[n].strategy, sizeof(cases[n].strategy),
 				 "%s", strategies[i]->name);
-			cases[n].signal = sigs[s];
+			cases[n].signal = sigs[s % 3];
+			strcpy(cases[n].mode, s < 3 ? "process" : "thread");
 			n++;
 		}
 	return cr_make_param_array(struct stop_case, cases, n);
@@ -201,7 +180,8 @@ ParameterizedTest(struct stop_case *c, cleanup, signal_mid_run,
 
 	snap(&before);
 	pid = racelab_start(ARGS("run", "--strategy", c->strategy, "--procs",
-				 "3", "--iters", "10000000000", "--verbose"),
+				 "3", "--iters", "10000000000", "--mode",
+				 c->mode, "--verbose"),
 			    &fd);
 	cr_assert_gt(pid, 0);
 	/* Let setup finish and the workers get going, then interrupt. */

@@ -69,11 +69,9 @@ Test(cli, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 		  "--lock-file only applies to the flock" },
 		{ { "list", "extra" }, "unexpected argument" },
 	};
-	int shm_before[4096], sem_before[4096], shm_after[4096],
-	    sem_after[4096];
-	int nshm = sysv_ids("shm", shm_before, 4096);
-	int nsem = sysv_ids("sem", sem_before, 4096);
+	struct snapshot before;
 
+	snap(&before);
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bad_case *c = &cases[i];
 		struct outcome o;
@@ -91,10 +89,7 @@ Test(cli, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 				  "case %u: want one line, got '%s'", i, o.err);
 		}
 	}
-	cr_expect_eq(sysv_ids("shm", shm_after, 4096), nshm,
-		     "bad input created shared memory");
-	cr_expect_eq(sysv_ids("sem", sem_after, 4096), nsem,
-		     "bad input created a semaphore set");
+	expect_same_tables(&before, "bad input");
 }
 
 Test(cli, csv_has_documented_columns_and_exact_numbers, .timeout = 60)

@@ -174,11 +174,15 @@ static inline int flock_op(struct worker *w, int op)
 
 static inline int flock_lock(struct worker *w)
 {
-	return flock_op(w, LOCK_EX);
+	int err = flock_op(w, LOCK_EX);
+
+	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	return err;
 }
 
 static inline int flock_unlock(struct worker *w)
 {
+	TSAN_RELEASE(w->shared);
 	return flock_op(w, LOCK_UN);
 }
 

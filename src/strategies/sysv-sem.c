@@ -94,11 +94,15 @@ static inline int sysv_sem_op(struct worker *w, short delta)
 
 static inline int sysv_sem_p(struct worker *w)
 {
-	return sysv_sem_op(w, -1);
+	int err = sysv_sem_op(w, -1);
+
+	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	return err;
 }
 
 static inline int sysv_sem_v(struct worker *w)
 {
+	TSAN_RELEASE(w->shared);
 	return sysv_sem_op(w, +1);
 }
 
