@@ -26,8 +26,9 @@ RL_CFLAGS += -Werror
 endif
 
 B = build
-SRC = src/util.c src/harness.c src/report.c src/strategies.c \
-      $(sort $(wildcard src/strategies/*.c))
+# Every src/*.c but main.c (the tests link these), and every strategy.
+SRC = $(sort $(filter-out src/main.c,$(wildcard src/*.c)) \
+      $(wildcard src/strategies/*.c))
 OBJ = $(SRC:%.c=$(B)/%.o)
 TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)

@@ -18,6 +18,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -30,7 +31,11 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #include "util.h"
 
@@ -112,6 +117,126 @@ static struct region *region_create(const struct run *run)
 
 /* ---- one worker ------------------------------------------------------- */
 
+/*
+ * A time stamp that adds no synchronisation between workers: the CPU's
+ * time-stamp counter, read after an lfence so that it is taken only once the
+ * load (or the exchange) before it has completed.
+ */
+static inline uint64_t stamp(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	_mm_lfence();
+	return __rdtsc();
+#else
+	return (uint64_t)now_ns();
+#endif
+}
+
+/* xorshift64*: a small, fast, seedable generator for --window random. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static void spin(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		_mm_pause(); /* tell the CPU this is a spin-wait */
+#else
+		__asm__ volatile("" ::: "memory");
+#endif
+	}
+}
+
+void worker_gap(struct worker *w)
+{
+	const struct run *run = w->run;
+
+	if (run->crash_at && w->id == run->crash_worker &&
+	    w->current == run->crash_at) {
+		/* Mark it first, so the parent knows this death was ours. */
+		atomic_store(&w->slot->dying, 1);
+		raise(SIGKILL);
+	}
+	switch (run->window.kind) {
+	case WINDOW_NONE:
+		break;
+	case WINDOW_YIELD:
+		sched_yield();
+		break;
+	case WINDOW_SPIN:
+		spin(run->window.n);
+		break;
+	case WINDOW_SLEEP: {
+		struct timespec ts = {
+			.tv_sec = (time_t)(run->window.n / 1000000),
+			.tv_nsec = (long)(run->window.n % 1000000) * 1000,
+		};
+
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		break;
+	}
+	case WINDOW_RANDOM:
+		spin(next_random(&w->rng) % run->window.n);
+		break;
+	}
+}
+
+static void trace_record(struct worker *w, uint64_t t_read, uint64_t read,
+			 uint64_t overwritten)
+{
+	struct trace_event *e =
+	    &w->run->trace[(uint64_t)w->id * w->run->iters + w->current - 1];
+
+	e->t_read = t_read;
+	e->t_write = stamp();
+	e->read = read;
+	e->overwritten = overwritten;
+	e->index = w->current;
+	e->worker = w->id;
+}
+
+void worker_store(struct worker *w, uint64_t read)
+{
+	uint64_t *counter = (uint64_t *)&w->region->counter.plain;
+	uint64_t t_read = stamp();
+
+	worker_gap(w);
+	if (!w->run->trace) {
+		__atomic_store_n(counter, read + 1, __ATOMIC_RELAXED);
+		return;
+	}
+	trace_record(w, t_read, read,
+		     __atomic_exchange_n(counter, read + 1, __ATOMIC_RELAXED));
+}
+
+void worker_traced(struct worker *w, uint64_t old)
+{
+	if (w->run->trace)
+		trace_record(w, stamp(), old, old);
+}
+
+/* Pin the calling process or thread to the CPU --cpus gives it. */
+static int worker_pin(const struct worker *w)
+{
+	const struct run *run = w->run;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(run->cpus[w->id % run->ncpus], &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
+		return report_errno("harness", "sched_setaffinity", errno);
+	return 0;
+}
+
 static int worker_main(const struct run *run, unsigned id)
 {
 	const struct strategy *s = run->strategy;
@@ -124,9 +249,14 @@ static int worker_main(const struct run *run, unsigned id)
 		.shared = r->shared,
 		.slot = &r->slot[id],
 		.fd = -1,
+		.slow = run_is_slow(run),
+		/* Distinct, never-zero streams per worker from one seed. */
+		.rng = (run->seed ^ ((id + 1) * 0x9E3779B97F4A7C15ULL)) | 1,
 	};
 	int err = 0;
 
+	if (run->ncpus && (err = worker_pin(&w)))
+		return err;
 	if (s->attach) {
 		err = s->attach(&w);
 		if (err)
@@ -165,11 +295,20 @@ struct crew {
 	unsigned alive;		   /* started and not yet reaped or joined */
 	_Atomic unsigned finished; /* thread mode: threads that returned */
 	bool failed;		   /* a worker died or reported an error */
+	bool crashed;		   /* the --crash-at worker died, as asked */
+	bool deadlock;		   /* no progress for run->timeout_s */
 	char why[160];		   /* what happened to it, in words */
 };
 
 static void crew_note_death(struct crew *c, struct member *m, int status)
 {
+	struct slot *slot = &c->run->region->slot[m->id];
+
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+	    atomic_load(&slot->dying)) {
+		c->crashed = true; /* --crash-at: the death we asked for */
+		return;
+	}
 	if (c->failed)
 		return;
 	if (WIFSIGNALED(status)) {
@@ -341,39 +480,89 @@ static int crew_gate(const struct run *run, struct crew *c)
 	return 0;
 }
 
-/* Wait until every worker has finished. */
-static int crew_wait(struct crew *c)
+static uint64_t crew_progress(const struct crew *c)
 {
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < c->run->procs; i++)
+		sum += atomic_load_explicit(&c->run->region->slot[i].done,
+					    memory_order_relaxed);
+	return sum;
+}
+
+/*
+ * Wait until every worker has finished. In fixed-time mode, tell them to
+ * stop when the time is up. With a watchdog, give up when no worker has
+ * finished an increment for run->timeout_s: they are stuck.
+ */
+static int crew_wait(struct crew *c, int64_t t0)
+{
+	const struct run *run = c->run;
 	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
-	long tick = c->run->mode == MODE_THREAD ? 10000000 : 100000000;
+	long tick = run->mode == MODE_THREAD || run->duration_s > 0 ? 10000000
+								    : 100000000;
+	uint64_t progress = 0;
+	int64_t last_change = t0;
+	bool stopped = false;
 
 	while (c->alive > 0) {
+		int64_t now;
+		uint64_t p;
+
 		(void)wait_signal(tick);
 		crew_reap(c);
 		if (stop_signal)
 			return -EINTR;
 		if (c->failed)
 			return 0;
+		now = now_ns();
+		if (run->duration_s > 0 && !stopped &&
+		    (double)(now - t0) / 1e9 >= run->duration_s) {
+			atomic_store(&run->region->gate, GATE_STOP);
+			stopped = true;
+		}
+		p = crew_progress(c);
+		if (p != progress) {
+			progress = p;
+			last_change = now;
+		} else if (run->timeout_s > 0 && c->alive > 0 &&
+			   (double)(now - last_change) / 1e9 >=
+			       run->timeout_s) {
+			c->deadlock = true;
+			return 0;
+		}
 	}
 	return 0;
 }
 
 /* ---- one run ---------------------------------------------------------- */
 
-static void result_fill(const struct run *run, int64_t t0, struct result *res)
+static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
+			struct result *res)
 {
 	struct region *r = run->region;
 	int64_t end = t0;
 	uint64_t total = 0;
 
+	res->done_min = UINT64_MAX;
 	for (unsigned i = 0; i < run->procs; i++) {
 		int64_t e = atomic_load(&r->slot[i].end_ns);
+		uint64_t d = atomic_load(&r->slot[i].done);
 
-		total += atomic_load(&r->slot[i].done);
+		total += d;
+		if (d < res->done_min)
+			res->done_min = d;
+		if (d > res->done_max)
+			res->done_max = d;
 		res->recoveries += atomic_load(&r->slot[i].recoveries);
 		if (e > end)
 			end = e;
 	}
+	/* The crashed worker finished exactly `done` increments: the slow
+	 * loop publishes each one, and it died inside the next. */
+	res->crashed = c->crashed;
+	if (c->crashed)
+		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
 	res->expected = total;
 	res->final = r->counter.plain;
 	res->lost = (int64_t)(res->expected - res->final);
@@ -382,6 +571,30 @@ static void result_fill(const struct run *run, int64_t t0, struct result *res)
 	if (total > 0 && end > t0) {
 		res->ns_per_op = (double)(end - t0) / (double)total;
 		res->mops = (double)total / ((double)(end - t0) / 1e9) / 1e6;
+	}
+}
+
+/* The DEADLOCK verdict's detail: how far each worker got. */
+static void deadlock_detail(const struct run *run, const struct crew *c,
+			    struct result *res)
+{
+	size_t n = 0, len = sizeof(res->detail);
+	char num[32];
+
+	n += (size_t)snprintf(
+	    res->detail, len,
+	    "no progress for %.1f s%s; increments done:", run->timeout_s,
+	    c->crashed ? " after the crashed worker died "
+			 "holding the lock"
+		       : "");
+	for (unsigned i = 0; i < run->procs && n < len; i++) {
+		const struct slot *slot = &run->region->slot[i];
+
+		n += (size_t)snprintf(
+		    res->detail + n, len - n, " w%u %s%s%s", i,
+		    group_digits(atomic_load(&slot->done), num, sizeof(num)),
+		    atomic_load(&slot->dying) ? " (killed)" : "",
+		    i + 1 < run->procs ? "," : "");
 	}
 }
 
@@ -422,14 +635,19 @@ int harness_run(struct run *run, struct result *res)
 		t0 = now_ns();
 		atomic_store_explicit(&run->region->gate, GATE_OPEN,
 				      memory_order_release);
-		err = crew_wait(&crew);
+		err = crew_wait(&crew, t0);
 	}
-	if (err || crew.failed)
+	if (err || crew.failed || crew.deadlock)
 		crew_stop(&crew);
-	if (!err && crew.failed)
+	if (!err && crew.failed) {
 		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
-	else if (!err)
-		result_fill(run, t0, res);
+	} else if (!err) {
+		result_fill(run, &crew, t0, res);
+		if (crew.deadlock) {
+			res->verdict = VERDICT_DEADLOCK;
+			deadlock_detail(run, &crew, res);
+		}
+	}
 	if (s->teardown)
 		s->teardown(run);
 	(void)shmdt(run->region);
@@ -460,6 +678,11 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 	double per_iter, want;
 
 	trial.verbose = false;
+	/* Trials time the same loop (the slow one, with --crash-at or a
+	 * window) but nobody dies in them and nothing is traced. */
+	trial.crash_worker = UINT_MAX;
+	trial.trace = NULL;
+	trial.duration_s = 0;
 	for (;;) {
 		int err;
 		double scale;

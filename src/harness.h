@@ -14,9 +14,10 @@
 #define ITERS_MAX 10000000000ULL /* 1e10 increments per worker */
 
 enum verdict {
-	VERDICT_EXACT,	/* final == expected */
-	VERDICT_LOST,	/* final < expected: lost updates */
-	VERDICT_FAILED, /* a worker failed or died; nothing to verify */
+	VERDICT_EXACT,	  /* final == expected */
+	VERDICT_LOST,	  /* final < expected: lost updates */
+	VERDICT_FAILED,	  /* a worker failed or died; nothing to verify */
+	VERDICT_DEADLOCK, /* no progress for --timeout: workers were stuck */
 };
 
 /* What one run measured. */
@@ -31,10 +32,13 @@ struct result {
 	int64_t lost;			 /* expected - final */
 	double elapsed_s;		 /* gate open to last worker done */
 	double ns_per_op;		 /* elapsed / all increments */
-	double mops;	      /* all increments / elapsed, in 1e6/s */
-	uint64_t recoveries;  /* owner-death recoveries */
-	enum verdict verdict; /* see enum verdict */
-	char detail[160];     /* why FAILED, in words */
+	double mops;		     /* all increments / elapsed, in 1e6/s */
+	uint64_t done_min, done_max; /* fewest and most by one worker */
+	uint64_t recoveries;	     /* owner-death recoveries */
+	bool crashed;		     /* the --crash-at worker died */
+	uint64_t crash_done;	     /* increments it finished first */
+	enum verdict verdict;	     /* see enum verdict */
+	char detail[512];	     /* why FAILED or DEADLOCK, in words */
 };
 
 /*

@@ -12,7 +12,8 @@
 
 static const char *const csv_columns =
     "strategy,mode,procs,iters,iters_auto,expected,final,lost,lost_pct,"
-    "elapsed_s,ns_per_op,mops_per_s,recoveries,verdict,detail";
+    "elapsed_s,ns_per_op,mops_per_s,recoveries,verdict,detail,recovery,"
+    "seed,window";
 
 int report_format_parse(const char *s, enum format *out)
 {
@@ -41,6 +42,8 @@ static const char *verdict_name(enum verdict v)
 		return "lost";
 	case VERDICT_FAILED:
 		return "failed";
+	case VERDICT_DEADLOCK:
+		return "deadlock";
 	}
 	return "?";
 }
@@ -48,6 +51,19 @@ static const char *verdict_name(enum verdict v)
 static double lost_pct(const struct result *r)
 {
 	return r->expected ? 100.0 * (double)r->lost / (double)r->expected : 0;
+}
+
+/* What freed the lock after the --crash-at worker died; "" if none died. */
+static const char *recovery(const struct result *r, char *buf, size_t len)
+{
+	if (!r->crashed)
+		return "";
+	if (r->recoveries)
+		snprintf(buf, len, "%s (x%llu)", r->strategy->on_crash,
+			 (unsigned long long)r->recoveries);
+	else
+		snprintf(buf, len, "%s", r->strategy->on_crash);
+	return buf;
 }
 
 /* Print s as a JSON string (quotes included). */
@@ -81,8 +97,66 @@ static void csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void window_name(const struct window *w, char *buf, size_t len)
+{
+	static const char *const names[] = { "none", "yield", "spin", "sleep",
+					     "random" };
+
+	if (w->kind == WINDOW_NONE || w->kind == WINDOW_YIELD)
+		snprintf(buf, len, "%s", names[w->kind]);
+	else
+		snprintf(buf, len, "%s:%llu", names[w->kind],
+			 (unsigned long long)w->n);
+}
+
+/* The table's preamble: what kind of run this is, in words. */
+static void table_preamble(struct report *rp, const struct run *run)
+{
+	FILE *f = rp->out;
+	char num[32];
+
+	fprintf(f,
+		"%u worker %s%s, each adding 1 to one shared counter "
+		"(SysV shared memory), released together.\n",
+		run->procs, mode_name(run->mode),
+		run->mode == MODE_THREAD ? "s" : "es");
+	if (run->window.kind != WINDOW_NONE)
+		fprintf(f, "Race window between load and store: %s%s.\n",
+			rp->window,
+			run->window.kind == WINDOW_RANDOM ? " (seeded)" : "");
+	if (run->ncpus) {
+		fprintf(f, "Pinned: worker i runs on CPU");
+		for (unsigned i = 0; i < run->ncpus && i < 16; i++)
+			fprintf(f, "%s%d", i ? "," : " ", run->cpus[i]);
+		fprintf(f, "%s (the i-th of the list, round robin).\n",
+			run->ncpus > 16 ? ",..." : "");
+	}
+	if (run->crash_at)
+		fprintf(f,
+			"Crash: worker %u takes the lock, reads the counter "
+			"and is killed (SIGKILL) at its increment %s;\n"
+			"       watchdog: no progress for %.0f s means "
+			"DEADLOCK.\n",
+			run->crash_worker,
+			group_digits(run->crash_at, num, sizeof(num)),
+			run->timeout_s);
+	if (run->window.kind == WINDOW_RANDOM)
+		fprintf(f,
+			"Seed: %llu (repeat the same choices with --seed "
+			"%llu).\n",
+			(unsigned long long)rp->seed,
+			(unsigned long long)rp->seed);
+	fprintf(f, "\n%-16s %14s %15s %15s %14s %7s %8s %9s %8s  %s%s\n",
+		"strategy", "iters/worker", "expected", "final", "lost",
+		"lost%", "time s", "ns/incr", "Mincr/s", "verdict",
+		rp->crash ? "       recovery after the crash" : "");
+}
+
 void report_begin(struct report *rp, const struct run *run)
 {
+	rp->crash = run->crash_at != 0;
+	rp->seed = run->seed;
+	window_name(&run->window, rp->window, sizeof(rp->window));
 	switch (rp->format) {
 	case FORMAT_CSV:
 		fprintf(rp->out, "%s\n", csv_columns);
@@ -92,15 +166,7 @@ void report_begin(struct report *rp, const struct run *run)
 			RACELAB_VERSION);
 		break;
 	case FORMAT_TABLE:
-		fprintf(rp->out,
-			"%u worker %s%s, each adding 1 to one shared counter "
-			"(SysV shared memory), released together:\n\n",
-			run->procs, mode_name(run->mode),
-			run->mode == MODE_THREAD ? "s" : "es");
-		fprintf(rp->out,
-			"%-13s %14s %15s %15s %14s %7s %8s %9s %8s  %s\n",
-			"strategy", "iters/worker", "expected", "final", "lost",
-			"lost%", "time s", "ns/incr", "Mincr/s", "verdict");
+		table_preamble(rp, run);
 		break;
 	}
 	fflush(rp->out);
@@ -108,15 +174,17 @@ void report_begin(struct report *rp, const struct run *run)
 
 static void table_row(struct report *rp, const struct result *r)
 {
-	char it[32], ex[32], fi[32], lo[32];
+	char it[32], ex[32], fi[32], lo[32], rec[96];
 	const char *colour = "", *reset = "", *verdict;
 
 	if (r->verdict == VERDICT_FAILED) {
-		fprintf(rp->out, "%-13s %s\n", r->strategy->name,
+		fprintf(rp->out, "%-16s %s\n", r->strategy->name,
 			rp->colour ? "\033[1;31mFAILED\033[0m" : "FAILED");
 		return;
 	}
-	verdict = r->verdict == VERDICT_EXACT ? "exact" : "LOST UPDATES";
+	verdict = r->verdict == VERDICT_EXACT  ? "exact"
+		  : r->verdict == VERDICT_LOST ? "LOST UPDATES"
+					       : "DEADLOCK";
 	if (rp->colour) {
 		colour =
 		    r->verdict == VERDICT_EXACT ? "\033[32m" : "\033[1;31m";
@@ -125,8 +193,21 @@ static void table_row(struct report *rp, const struct result *r)
 	group_digits(r->iters, it, sizeof(it));
 	if (r->iters_auto)
 		strcat(it, "*");
+	if (r->verdict == VERDICT_DEADLOCK) {
+		/* The workers never finished: no times to show. */
+		fprintf(rp->out,
+			"%-16s %14s %15s %15s %14s %7s %8s %9s %8s  %s%-12s%s  "
+			"%s\n",
+			r->strategy->name, it,
+			group_digits(r->expected, ex, sizeof(ex)),
+			group_digits(r->final, fi, sizeof(fi)), "-", "-", "-",
+			"-", "-", colour, verdict, reset,
+			r->crashed ? recovery(r, rec, sizeof(rec)) : "");
+		return;
+	}
 	fprintf(rp->out,
-		"%-13s %14s %15s %15s %14s %6.2f%% %8.3f %9.2f %8.2f  %s%s%s\n",
+		"%-16s %14s %15s %15s %14s %6.2f%% %8.3f %9.2f %8.2f  "
+		"%s%-12s%s",
 		r->strategy->name, it,
 		group_digits(r->expected, ex, sizeof(ex)),
 		group_digits(r->final, fi, sizeof(fi)),
@@ -134,11 +215,17 @@ static void table_row(struct report *rp, const struct result *r)
 			     sizeof(lo)),
 		lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops, colour,
 		verdict, reset);
+	if (rp->crash)
+		fprintf(rp->out, "  %s",
+			r->crashed ? recovery(r, rec, sizeof(rec))
+				   : "(finished before the crash)");
+	fputc('\n', rp->out);
 }
 
 void report_row(struct report *rp, const struct result *r)
 {
 	FILE *f = rp->out;
+	char rec[96];
 
 	switch (rp->format) {
 	case FORMAT_TABLE:
@@ -146,8 +233,8 @@ void report_row(struct report *rp, const struct result *r)
 		break;
 	case FORMAT_CSV:
 		fprintf(f,
-			"%s,%s,%u,%llu,%d,%llu,%llu,%lld,%.4f,%.6f,%.3f,%.3f,%"
-			"llu,%s,",
+			"%s,%s,%u,%llu,%d,%llu,%llu,%lld,%.4f,%.6f,%.3f,%.3f,"
+			"%llu,%s,",
 			r->strategy->name, mode_name(r->mode), r->procs,
 			(unsigned long long)r->iters, r->iters_auto,
 			(unsigned long long)r->expected,
@@ -156,29 +243,35 @@ void report_row(struct report *rp, const struct result *r)
 			(unsigned long long)r->recoveries,
 			verdict_name(r->verdict));
 		csv_string(f, r->detail);
-		fputc('\n', f);
+		fputc(',', f);
+		csv_string(f, recovery(r, rec, sizeof(rec)));
+		fprintf(f, ",%llu,%s\n", (unsigned long long)rp->seed,
+			rp->window);
 		break;
 	case FORMAT_JSON:
-		fprintf(f,
-			"%s\n  {\"strategy\": \"%s\", \"mode\": \"%s\", "
-			"\"procs\": %u, \"iters\": %llu, \"iters_auto\": %s, "
-			"\"expected\": %llu, \"final\": %llu, \"lost\": %lld, "
-			"\"lost_pct\": %.4f, \"elapsed_s\": %.6f, "
-			"\"ns_per_op\": %.3f, \"mops_per_s\": %.3f, "
-			"\"recoveries\": %llu, \"racy_on_purpose\": %s, "
-			"\"verdict\": \"%s\", \"detail\": ",
-			rp->rows ? "," : "", r->strategy->name,
-			mode_name(r->mode), r->procs,
-			(unsigned long long)r->iters,
-			r->iters_auto ? "true" : "false",
-			(unsigned long long)r->expected,
-			(unsigned long long)r->final, (long long)r->lost,
-			lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
-			(unsigned long long)r->recoveries,
-			r->strategy->racy ? "true" : "false",
-			verdict_name(r->verdict));
+		fprintf(
+		    f,
+		    "%s\n  {\"strategy\": \"%s\", \"mode\": \"%s\", "
+		    "\"procs\": %u, \"iters\": %llu, \"iters_auto\": %s, "
+		    "\"expected\": %llu, \"final\": %llu, \"lost\": %lld, "
+		    "\"lost_pct\": %.4f, \"elapsed_s\": %.6f, "
+		    "\"ns_per_op\": %.3f, \"mops_per_s\": %.3f, "
+		    "\"recoveries\": %llu, \"racy_on_purpose\": %s, "
+		    "\"crashed\": %s, \"verdict\": \"%s\", \"detail\": ",
+		    rp->rows ? "," : "", r->strategy->name, mode_name(r->mode),
+		    r->procs, (unsigned long long)r->iters,
+		    r->iters_auto ? "true" : "false",
+		    (unsigned long long)r->expected,
+		    (unsigned long long)r->final, (long long)r->lost,
+		    lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
+		    (unsigned long long)r->recoveries,
+		    r->strategy->racy ? "true" : "false",
+		    r->crashed ? "true" : "false", verdict_name(r->verdict));
 		json_string(f, r->detail);
-		fputc('}', f);
+		fprintf(f, ", \"recovery\": ");
+		json_string(f, recovery(r, rec, sizeof(rec)));
+		fprintf(f, ", \"seed\": %llu, \"window\": \"%s\"}",
+			(unsigned long long)rp->seed, rp->window);
 		break;
 	}
 	rp->rows++;
@@ -194,13 +287,22 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 	fputc('\n', rp->out);
 	for (unsigned i = 0; i < n; i++) {
 		const struct result *r = &res[i];
+		const char *name = r->strategy->name;
 
 		any_auto |= r->iters_auto;
-		if (r->verdict == VERDICT_FAILED) {
-			fprintf(rp->out, "%s: %s\n", r->strategy->name,
-				r->detail);
+		if (r->verdict == VERDICT_FAILED ||
+		    r->verdict == VERDICT_DEADLOCK) {
+			fprintf(rp->out, "%s: %s\n", name, r->detail);
 			continue;
 		}
+		if (r->crashed)
+			fprintf(rp->out,
+				"%s: the crashed worker died inside increment "
+				"%s, after %s; recovery: %s.\n",
+				name,
+				group_digits(r->crash_done + 1, b, sizeof(b)),
+				group_digits(r->crash_done, a, sizeof(a)),
+				r->strategy->on_crash);
 		if (!r->strategy->racy)
 			correct_ran = true;
 		if (r->verdict != VERDICT_LOST)
@@ -208,26 +310,24 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 		if (r->strategy->racy) {
 			fprintf(
 			    rp->out,
-			    "%s: %s of %s increments vanished (%.1f%%). Two "
-			    "workers read the same value, both wrote back "
-			    "value+1,\n%*s and one increment was lost. That "
-			    "is the race this strategy shows on purpose.\n",
-			    r->strategy->name,
-			    group_digits((uint64_t)r->lost, a, sizeof(a)),
+			    "%s: %s of %s increments vanished (%.1f%%): "
+			    "two workers read the same value, both\n"
+			    "%*s  wrote back value+1, and one increment was "
+			    "lost. This strategy shows that on purpose.\n",
+			    name, group_digits((uint64_t)r->lost, a, sizeof(a)),
 			    group_digits(r->expected, b, sizeof(b)),
-			    lost_pct(r), (int)strlen(r->strategy->name), "");
+			    lost_pct(r), (int)strlen(name), "");
 		} else {
 			correct_lost = true;
 			fprintf(rp->out,
 				"%s: LOST UPDATES under a strategy that must "
 				"exclude: this is a bug.\n",
-				r->strategy->name);
+				name);
 		}
 	}
 	if (correct_ran && !correct_lost)
-		fprintf(rp->out,
-			"Every strategy that takes a lock or an atomic counted "
-			"exactly.\n");
+		fprintf(rp->out, "Every strategy that must be exact counted "
+				 "exactly.\n");
 	if (any_auto)
 		fprintf(rp->out,
 			"* iters chosen per strategy by a short trial run to "

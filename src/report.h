@@ -3,6 +3,7 @@
 #define RACELAB_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "harness.h"
@@ -19,6 +20,9 @@ struct report {
 	bool colour;	    /* ANSI colour in the table */
 	unsigned rows;	    /* rows printed so far */
 	double target_s;    /* calibration target, for the footnote */
+	bool crash;	    /* --crash-at: show the recovery column */
+	uint64_t seed;	    /* --seed, as used */
+	char window[48];    /* --window, as typed back */
 };
 
 /* Parse "table", "csv" or "json"; -1 if it is none of them. */

@@ -15,6 +15,8 @@
 extern const struct strategy strategy_none;
 extern const struct strategy strategy_atomic_split;
 extern const struct strategy strategy_sysv_sem;
+extern const struct strategy strategy_sysv_sem_noundo;
+extern const struct strategy strategy_mutex;
 extern const struct strategy strategy_robust_mutex;
 extern const struct strategy strategy_atomic;
 extern const struct strategy strategy_flock;
@@ -26,6 +28,8 @@ const struct strategy *const strategies[] = {
 	&strategy_atomic,	/* one lock xadd */
 	&strategy_atomic_split, /* atomic load + atomic store: still racy */
 	&strategy_flock,	/* kernel file lock, one description each */
+	&strategy_mutex, /* pthread mutex, not robust: dies with its owner */
+	&strategy_sysv_sem_noundo, /* semaphore without SEM_UNDO */
 };
 
 const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);

@@ -51,6 +51,7 @@ struct slot {
 	alignas(CACHE_LINE) _Atomic uint64_t done; /* increments completed */
 	_Atomic int64_t end_ns;	     /* CLOCK_MONOTONIC at the end */
 	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
+	_Atomic unsigned dying;	     /* 1: killing itself on purpose */
 };
 
 /* Values of region.gate. */
@@ -87,6 +88,31 @@ enum strategy_kind {
 	KIND_LOCKFREE, /* one indivisible instruction, no lock */
 };
 
+/* What --window puts between the load and the store. */
+enum window_kind {
+	WINDOW_NONE,   /* nothing: the default, and the fast loop */
+	WINDOW_YIELD,  /* sched_yield(): invite the scheduler in */
+	WINDOW_SPIN,   /* spin N pause instructions */
+	WINDOW_SLEEP,  /* nanosleep N microseconds */
+	WINDOW_RANDOM, /* spin a random 0..N-1 pauses (seeded) */
+};
+
+struct window {
+	enum window_kind kind; /* see enum window_kind */
+	uint64_t n;	       /* its N */
+};
+
+/* One traced increment (--trace). */
+struct trace_event {
+	uint64_t t_read;      /* stamp taken just after the load */
+	uint64_t t_write;     /* stamp taken just after the store */
+	uint64_t read;	      /* the value the load saw */
+	uint64_t overwritten; /* the value the store replaced */
+	uint64_t index;	      /* its number within the worker's run, from 1 */
+	uint32_t worker;      /* who */
+	uint32_t pad;	      /* (keeps events 8-byte aligned) */
+};
+
 /* One run, as the parent set it up; workers read it, never write it. */
 struct run {
 	const struct strategy *strategy; /* what is under test */
@@ -96,7 +122,22 @@ struct run {
 	struct region *region;		 /* the shared segment */
 	const char *lock_file;		 /* --lock-file, or NULL */
 	bool verbose;			 /* say which objects are made */
+	uint64_t crash_at;		 /* --crash-at K, or 0 */
+	unsigned crash_worker;		 /* --crash-worker W */
+	double timeout_s;	   /* watchdog: no progress for this long */
+	double duration_s;	   /* fixed-time mode: stop after this */
+	const int *cpus;	   /* --cpus: worker i on cpus[i % ncpus] */
+	unsigned ncpus;		   /* 0: no pinning */
+	struct window window;	   /* --window */
+	uint64_t seed;		   /* --seed: every random choice */
+	struct trace_event *trace; /* --trace: procs x iters events */
 };
+
+/* Does this run need the instrumented loop (crash, window or trace)? */
+static inline bool run_is_slow(const struct run *run)
+{
+	return run->crash_at || run->window.kind != WINDOW_NONE || run->trace;
+}
 
 /* One worker's view. Lives in the worker (process) or its thread. */
 struct worker {
@@ -107,6 +148,9 @@ struct worker {
 	void *shared;	       /* region->shared: the strategy's lock */
 	struct slot *slot;     /* this worker's slot in the region */
 	int fd;		       /* a descriptor of its own, or -1 */
+	bool slow;	       /* run_is_slow(run): use the slow loop */
+	uint64_t current;      /* slow loop: the increment under way, from 1 */
+	uint64_t rng;	       /* slow loop: this worker's random state */
 };
 
 struct strategy {
@@ -115,6 +159,7 @@ struct strategy {
 	const char *unsupported; /* why it cannot run here, or NULL */
 	enum strategy_kind kind; /* its group in `racelab list` */
 	bool racy;		 /* loses updates on purpose */
+	const char *on_crash;	 /* --crash-at: what freed the lock, briefly */
 	int (*setup)(struct run *run);
 	int (*attach)(struct worker *w);
 	int (*work)(struct worker *w);
@@ -149,49 +194,93 @@ struct strategy {
 #endif
 
 /*
- * The racy read-modify-write that every lock strategy protects: a load, then
- * a store of the value plus one. The empty asm stops the compiler from fusing
- * the two into one memory-destination add (which would still be racy, but
- * would hide the two steps from a student reading the disassembly).
+ * The slow loop's hooks, in harness.c, called between the load and the
+ * store only when --crash-at, --window or --trace asked for them:
+ *
+ *   worker_gap(w)            die here if this is the chosen increment of the
+ *                            chosen worker (--crash-at), then wait as
+ *                            --window says.
+ *   worker_store(w, read)    worker_gap, then store read + 1 and trace it.
+ *                            With --trace the store is an exchange, which
+ *                            returns the value it overwrote: that is what
+ *                            makes the trace's account of lost updates
+ *                            exact. It does not close the window: the load
+ *                            happened earlier, as a separate step.
+ *   worker_traced(w, old)    trace an indivisible increment that read old.
  */
-static inline void counter_rmw(struct worker *w)
-{
-	uint64_t v = w->region->counter.plain;
+void worker_gap(struct worker *w);
+void worker_store(struct worker *w, uint64_t read);
+void worker_traced(struct worker *w, uint64_t old);
 
-	__asm__ volatile("" ::: "memory");
-	w->region->counter.plain = v + 1;
+/*
+ * The racy read-modify-write that every lock strategy protects: a load, then
+ * a store of the value plus one. The empty asm makes the loaded value live in
+ * a register between the two, so the compiler cannot fuse them into one
+ * memory-destination add (which would still be racy, but would hide the two
+ * steps from a student reading the disassembly). It names only v, not
+ * "memory": a memory clobber would make the compiler reload w->region on
+ * every increment, which made `none` up to 2x slower than a hand-written
+ * loop (see bench/). `slow` is a constant in each copy of the loop, so the
+ * fast copy carries no trace of the hooks.
+ */
+static inline void counter_rmw(struct worker *w, bool slow)
+{
+	uint64_t v = w->region->counter.plain; /* the load */
+
+	__asm__ volatile("" : "+r"(v));
+	if (slow) {
+		worker_store(w, v); /* window, crash, trace; then the store */
+		return;
+	}
+	w->region->counter.plain = v + 1; /* the store */
 }
 
 /*
  * The timed loop, shared by every strategy and inlined into each one's work
  * function, so lock, increment and unlock become straight-line code. lock and
  * unlock may be NULL (no lock); being compile-time constants, the NULL
- * checks vanish. Progress is published once per CHUNK increments, which also
- * is when a GATE_STOP is noticed; both cost nothing measurable.
+ * checks vanish.
+ *
+ * The fast loop publishes progress once per CHUNK increments, which is also
+ * when a GATE_STOP (fixed-time mode, or stopping a run) is noticed; both
+ * cost nothing measurable. The slow loop, used only when the run asks for
+ * crash injection, a race window or a trace, publishes after every
+ * increment, so the parent knows exactly how many a killed worker finished.
  */
 static inline __attribute__((always_inline)) int
 worker_loop(struct worker *w, int (*lock)(struct worker *),
-	    void (*increment)(struct worker *), int (*unlock)(struct worker *))
+	    void (*increment)(struct worker *, bool),
+	    int (*unlock)(struct worker *))
 {
 	uint64_t done = 0;
+	int err;
 
+	if (w->slow) {
+		for (done = 0; done < w->iters; done++) {
+			w->current = done + 1;
+			if (lock && (err = lock(w)))
+				return err;
+			increment(w, true);
+			if (unlock && (err = unlock(w)))
+				return err;
+			atomic_store_explicit(&w->slot->done, done + 1,
+					      memory_order_relaxed);
+			if (atomic_load_explicit(&w->region->gate,
+						 memory_order_relaxed) ==
+			    GATE_STOP)
+				break;
+		}
+		return 0;
+	}
 	while (done < w->iters) {
 		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
 
 		for (uint64_t i = 0; i < n; i++) {
-			if (lock) {
-				int err = lock(w);
-
-				if (err)
-					return err;
-			}
-			increment(w);
-			if (unlock) {
-				int err = unlock(w);
-
-				if (err)
-					return err;
-			}
+			if (lock && (err = lock(w)))
+				return err;
+			increment(w, false);
+			if (unlock && (err = unlock(w)))
+				return err;
 		}
 		done += n;
 		atomic_store_explicit(&w->slot->done, done,

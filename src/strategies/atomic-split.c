@@ -30,11 +30,15 @@
  */
 #include "../strategy.h"
 
-static inline void atomic_split_increment(struct worker *w)
+static inline void atomic_split_increment(struct worker *w, bool slow)
 {
 	_Atomic uint64_t *c = &w->region->counter.atomic;
 	uint64_t v = atomic_load_explicit(c, memory_order_relaxed);
 
+	if (slow) {
+		worker_store(w, v); /* window, crash, trace; then the store */
+		return;
+	}
 	atomic_store_explicit(c, v + 1, memory_order_relaxed);
 }
 
@@ -49,5 +53,6 @@ const struct strategy strategy_atomic_split = {
 		   "updates",
 	.kind = KIND_NONE,
 	.racy = true,
+	.on_crash = "nothing to release (racy)",
 	.work = atomic_split_work,
 };

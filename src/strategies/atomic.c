@@ -26,10 +26,16 @@
  */
 #include "../strategy.h"
 
-static inline void atomic_increment(struct worker *w)
+static inline void atomic_increment(struct worker *w, bool slow)
 {
-	atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
-				  memory_order_relaxed);
+	uint64_t old;
+
+	if (slow)
+		worker_gap(w); /* a crash here has added nothing: still exact */
+	old = atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
+					memory_order_relaxed);
+	if (slow)
+		worker_traced(w, old);
 }
 
 static int atomic_work(struct worker *w)
@@ -42,5 +48,6 @@ const struct strategy strategy_atomic = {
 	.summary =
 	    "C11 atomic_fetch_add (lock xadd): one indivisible instruction",
 	.kind = KIND_LOCKFREE,
+	.on_crash = "nothing to release",
 	.work = atomic_work,
 };

@@ -195,6 +195,7 @@ const struct strategy strategy_flock = {
 	.name = "flock",
 	.summary = "flock(LOCK_EX) on a lock file each worker opens for itself",
 	.kind = KIND_KERNEL,
+	.on_crash = "kernel closed its fd",
 	.setup = flock_setup,
 	.attach = flock_attach,
 	.work = flock_work,

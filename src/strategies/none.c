@@ -38,5 +38,6 @@ const struct strategy strategy_none = {
 	.summary = "no lock: a plain load and store, loses updates on purpose",
 	.kind = KIND_NONE,
 	.racy = true,
+	.on_crash = "nothing to release (racy)",
 	.work = none_work,
 };

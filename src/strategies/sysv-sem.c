@@ -33,12 +33,7 @@
 
 #include "../harness.h"
 #include "../util.h"
-
-/* The state in the region: the id, visible to every worker. */
-struct sysv_sem_shared {
-	int semid;    /* the set's id */
-	bool created; /* the parent owns a set to remove */
-};
+#include "sysv-sem.h"
 
 /* semctl(2): the caller must define this union. */
 union semun {
@@ -47,23 +42,24 @@ union semun {
 	unsigned short *array;
 };
 
-static int sysv_sem_setup(struct run *run)
+int sysv_sem_setup(struct run *run)
 {
 	struct sysv_sem_shared *s = (void *)run->region->shared;
 
 	/* IPC_PRIVATE: a new set no other program can find by key. */
 	s->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
 	if (s->semid == -1)
-		return report_errno("sysv-sem", "semget", errno);
+		return report_errno(run->strategy->name, "semget", errno);
 	s->created = true;
 	run_note(run, "created SysV semaphore set id %d (IPC_PRIVATE, 0600)",
 		 s->semid);
 	if (semctl(s->semid, 0, SETVAL, (union semun){ .val = 1 }) == -1)
-		return report_errno("sysv-sem", "semctl SETVAL", errno);
+		return report_errno(run->strategy->name, "semctl SETVAL",
+				    errno);
 	return 0;
 }
 
-static void sysv_sem_teardown(struct run *run)
+void sysv_sem_teardown(struct run *run)
 {
 	struct sysv_sem_shared *s = (void *)run->region->shared;
 
@@ -71,7 +67,8 @@ static void sysv_sem_teardown(struct run *run)
 		return;
 	/* Removing the set also wakes any waiter, with EIDRM. */
 	if (semctl(s->semid, 0, IPC_RMID) == -1)
-		(void)report_errno("sysv-sem", "semctl IPC_RMID", errno);
+		(void)report_errno(run->strategy->name, "semctl IPC_RMID",
+				   errno);
 	else
 		run_note(run, "removed SysV semaphore set id %d", s->semid);
 	s->created = false;
@@ -116,6 +113,7 @@ const struct strategy strategy_sysv_sem = {
 	.summary =
 	    "System V semaphore, semop P/V with SEM_UNDO: the kernel decides",
 	.kind = KIND_KERNEL,
+	.on_crash = "SEM_UNDO gave it back",
 	.setup = sysv_sem_setup,
 	.work = sysv_sem_work,
 	.teardown = sysv_sem_teardown,

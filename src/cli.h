@@ -1,0 +1,46 @@
+/*
+ * cli.h - what every racelab command shares: exit statuses, usage errors,
+ * option-parsing helpers, and the commands themselves.
+ *
+ * How to add a command: write src/cmd-NAME.c with
+ * `int cmd_NAME(int argc, char **argv)` (argv[0] is the command's name),
+ * declare it below and add one line to the table in main.c.
+ */
+#ifndef RACELAB_CLI_H
+#define RACELAB_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit statuses; keep in step with the help texts, README and docs. */
+enum exit_status {
+	EXIT_VERIFIED = 0, /* every count verified */
+	EXIT_SYSTEM = 1,   /* a system call or a worker failed */
+	EXIT_USAGE = 2,	   /* bad command line; nothing was created */
+	EXIT_LOST = 3,	   /* lost updates where there must be none */
+	EXIT_DEADLOCK = 4, /* workers made no progress: a deadlock */
+};
+
+/* Print "racelab: CMD: message (see `racelab CMD --help`)"; EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long's problems in words. Call it for every option getopt_long
+ * returns, with seen[] all false at first: it handles '?' (unknown), ':'
+ * (missing value) and an option given twice. Returns 0 when the option is
+ * fine to use, EXIT_USAGE after printing the problem.
+ */
+int cli_option_check(const char *cmd, int c, char **argv, bool seen[256]);
+
+/* Parse a whole number option in [min, max], or print why not. */
+int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
+	       uint64_t max, uint64_t *out);
+
+/* Online CPUs, at least 2, at most PROCS_MAX: the default worker count. */
+unsigned default_procs(void);
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+#endif

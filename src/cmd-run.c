@@ -1,0 +1,582 @@
+/*
+ * cmd-run.c - `racelab run`: parse and check every option before anything
+ * is created, run one strategy or all, report, and pick the exit status.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "harness.h"
+#include "report.h"
+#include "trace.h"
+#include "util.h"
+
+#define TARGET_S	     0.25   /* calibrated run length */
+#define CRASH_TIMEOUT_S	     5	    /* default watchdog with --crash-at */
+#define TRACE_DEFAULT_EVENTS 200000 /* --trace without --iters */
+#define TIMELINE	     5	    /* collisions shown by --trace */
+
+static const char run_usage[] =
+    "usage: racelab run [OPTIONS]\n"
+    "\n"
+    "Start PROCS workers over one SysV shared memory segment, release\n"
+    "them together, let each add 1 to the shared counter ITERS times under\n"
+    "the strategy, and check the final count against procs x iters.\n"
+    "\n"
+    "options:\n"
+    "  -s, --strategy NAME   a strategy from `racelab list`, or all "
+    "(default)\n"
+    "  -p, --procs N         workers, 1..1024 (default: online CPUs, at "
+    "least 2)\n"
+    "  -n, --iters N         increments per worker, 1..10000000000\n"
+    "                        (default: chosen per strategy by a short "
+    "trial\n"
+    "                        so that each run takes about 0.25 s)\n"
+    "  -m, --mode M          process (default): one forked process per\n"
+    "                        worker; thread: one pthread per worker\n"
+    "  -f, --format F        table (default), csv or json\n"
+    "      --lock-file PATH  flock: use PATH (a regular file, never a\n"
+    "                        symlink) instead of a private temporary file\n"
+    "  -v, --verbose         name every kernel object made and removed\n"
+    "\n"
+    "crash injection (process mode):\n"
+    "      --crash-at K      worker W takes the lock, reads the counter and\n"
+    "                        is killed with SIGKILL at its K-th increment\n"
+    "      --crash-worker W  which worker dies (default 0)\n"
+    "      --timeout S       watchdog: no increment finished for S seconds\n"
+    "                        means DEADLOCK; kill the rest, exit 4\n"
+    "                        (default 5 with --crash-at, otherwise off)\n"
+    "\n"
+    "reproducing the race:\n"
+    "      --window W        between load and store: none (default), "
+    "yield,\n"
+    "                        spin:N (N pause instructions), sleep:USEC,\n"
+    "                        random:N (spin 0..N-1, from --seed)\n"
+    "      --cpus LIST       pin worker i to the i-th CPU of LIST, e.g. 0,\n"
+    "                        0,1 or 0-3 (0 alone: lost updates on ONE CPU)\n"
+    "      --seed S          seed every random choice (default: from the\n"
+    "                        clock; the report prints it)\n"
+    "      --trace [FILE]    record every increment and explain each lost\n"
+    "                        update; FILE gets the events as CSV. At most\n"
+    "                        10,000,000 increments (procs x iters); without\n"
+    "                        --iters, 200,000 in all\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "output: one row per strategy: strategy, mode, procs, iters, expected,\n"
+    "final, lost, lost_pct, elapsed_s, ns_per_op (wall time / all\n"
+    "increments), mops_per_s, recoveries, verdict (exact, lost, failed or\n"
+    "deadlock), then recovery, seed and window. Colour only on a "
+    "terminal,\n"
+    "never with NO_COLOR set.\n"
+    "\n"
+    "exit status: 0 verified, 1 system error, 2 usage, 3 lost updates,\n"
+    "4 deadlock, 128+N stopped by signal N.\n";
+
+struct options {
+	const struct strategy *strategy; /* NULL: all */
+	enum mode mode;			 /* processes or threads */
+	unsigned procs;			 /* workers */
+	uint64_t iters;			 /* 0: calibrate */
+	enum format format;		 /* output */
+	const char *lock_file;		 /* --lock-file */
+	bool verbose;			 /* --verbose */
+	uint64_t crash_at;		 /* --crash-at, 0: none */
+	unsigned crash_worker;		 /* --crash-worker */
+	uint64_t timeout_s;		 /* --timeout, 0: default */
+	struct window window;		 /* --window */
+	int cpus[PROCS_MAX];		 /* --cpus, expanded */
+	unsigned ncpus;			 /* 0: not pinned */
+	uint64_t seed;			 /* --seed or from the clock */
+	bool trace;			 /* --trace */
+	const char *trace_file;		 /* --trace FILE */
+	bool seen[256];			 /* options given */
+};
+
+/* --window: none | yield | spin:N | sleep:USEC | random:N */
+static int parse_window(const char *arg, struct window *w)
+{
+	static const struct {
+		const char *name;      /* as typed */
+		enum window_kind kind; /* what it means */
+		uint64_t max;	       /* 0: takes no number */
+	} kinds[] = {
+		{ "none", WINDOW_NONE, 0 },
+		{ "yield", WINDOW_YIELD, 0 },
+		{ "spin", WINDOW_SPIN, 1000000000 },
+		{ "sleep", WINDOW_SLEEP, 10000000 },
+		{ "random", WINDOW_RANDOM, 1000000000 },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strlen(kinds[i].name) != len ||
+		    strncmp(arg, kinds[i].name, len) != 0)
+			continue;
+		w->kind = kinds[i].kind;
+		if (!kinds[i].max) {
+			if (colon)
+				return usage_error("run",
+						   "--window '%s': %s takes no "
+						   "number",
+						   arg, kinds[i].name);
+			return 0;
+		}
+		if (!colon)
+			return usage_error("run",
+					   "--window '%s' needs a number, as "
+					   "in %s:100",
+					   arg, kinds[i].name);
+		return cli_number("run", "--window", colon + 1, 1, kinds[i].max,
+				  &w->n);
+	}
+	return usage_error("run",
+			   "--window '%s' is not one of none, yield, spin:N, "
+			   "sleep:USEC, random:N",
+			   arg);
+}
+
+/* --cpus: a list like 0, 0,1, 0-3 or 0-1,3, each CPU one we may use. */
+static int parse_cpus(const char *arg, struct options *o)
+{
+	cpu_set_t allowed;
+	const char *p = arg;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
+		return report_errno("run", "sched_getaffinity", errno),
+		       EXIT_SYSTEM;
+	o->ncpus = 0;
+	while (*p) {
+		char *end;
+		unsigned long lo, hi;
+
+		if (*p < '0' || *p > '9')
+			return usage_error("run",
+					   "--cpus '%s': expected a CPU number "
+					   "at '%s'",
+					   arg, p);
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				return usage_error("run",
+						   "--cpus '%s': a range needs "
+						   "an end, as in 0-3",
+						   arg);
+			hi = strtoul(p, &end, 10);
+		}
+		if (hi < lo)
+			return usage_error("run",
+					   "--cpus '%s': range %lu-%lu runs "
+					   "backwards",
+					   arg, lo, hi);
+		for (unsigned long c = lo; c <= hi; c++) {
+			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
+				return usage_error(
+				    "run",
+				    "--cpus: CPU %lu is not "
+				    "available here (this machine "
+				    "has %ld online)",
+				    c, sysconf(_SC_NPROCESSORS_ONLN));
+			if (o->ncpus == PROCS_MAX)
+				return usage_error("run",
+						   "--cpus '%s': more than %d "
+						   "entries",
+						   arg, PROCS_MAX);
+			o->cpus[o->ncpus++] = (int)c;
+		}
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return usage_error(
+			    "run", "--cpus '%s': unexpected '%s'", arg, end);
+		p = end;
+	}
+	if (!o->ncpus)
+		return usage_error("run", "--cpus needs at least one CPU");
+	return 0;
+}
+
+/* Checks that need several options at once. */
+static int check_combination(struct options *o)
+{
+	bool *seen = o->seen;
+	char num[32];
+
+	if (o->lock_file && o->strategy && strcmp(o->strategy->name, "flock"))
+		return usage_error("run", "--lock-file only applies to the "
+					  "flock strategy");
+	if (o->strategy && o->strategy->unsupported)
+		return usage_error("run", "%s cannot run here: %s",
+				   o->strategy->name, o->strategy->unsupported);
+	if ((seen['W'] || seen['T']) && !o->crash_at && seen['W'])
+		return usage_error("run", "--crash-worker needs --crash-at");
+	if (o->crash_at) {
+		if (o->mode == MODE_THREAD)
+			return usage_error(
+			    "run",
+			    "--crash-at needs --mode process: POSIX has no "
+			    "way to kill one thread alone (a fatal signal "
+			    "ends the whole process)");
+		if (o->crash_worker >= o->procs)
+			return usage_error("run",
+					   "--crash-worker %u: there are only "
+					   "%u workers (0..%u)",
+					   o->crash_worker, o->procs,
+					   o->procs - 1);
+		if (o->iters && o->crash_at > o->iters)
+			return usage_error(
+			    "run",
+			    "--crash-at %llu is beyond --iters "
+			    "%llu: the worker would finish first",
+			    (unsigned long long)o->crash_at,
+			    (unsigned long long)o->iters);
+	}
+	if (o->trace && o->iters &&
+	    (uint64_t)o->procs * o->iters > TRACE_MAX_EVENTS)
+		return usage_error("run",
+				   "--trace records every increment: procs x "
+				   "iters = %s is above the cap of 10,000,000; "
+				   "lower --iters",
+				   group_digits((uint64_t)o->procs * o->iters,
+						num, sizeof(num)));
+#ifdef RACELAB_TSAN
+	/* Shadow memory is per process: TSan cannot see another's accesses. */
+	if (seen['m'] && o->mode == MODE_PROCESS)
+		return usage_error("run",
+				   "this is the ThreadSanitizer build: it "
+				   "cannot see memory shared between "
+				   "processes, so process mode would find "
+				   "nothing; use --mode thread");
+	o->mode = MODE_THREAD;
+#endif
+	return 0;
+}
+
+/* procs beyond RLIMIT_NPROC would fail half-way through fork(). */
+static int check_limits(const struct options *o)
+{
+	struct rlimit rl;
+
+	if (o->mode == MODE_PROCESS && geteuid() != 0 &&
+	    getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    o->procs >= rl.rlim_cur)
+		return usage_error("run",
+				   "--procs %u is at or above RLIMIT_NPROC "
+				   "(%llu processes for this user)",
+				   o->procs, (unsigned long long)rl.rlim_cur);
+	return 0;
+}
+
+/* Parse `run`'s options into *o; return 0 or an exit status. */
+static int parse_run(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "strategy", required_argument, NULL, 's' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "iters", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "lock-file", required_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "crash-at", required_argument, NULL, 'K' },
+		{ "crash-worker", required_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "trace", optional_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c, err;
+
+	opterr = 0;
+	optind = 1;
+	/* "+": stop at the first non-option, so --trace FILE can take it. */
+	while ((c = getopt_long(argc, argv, "+:s:p:n:f:m:vh", longopts,
+				NULL)) != -1) {
+		if ((err = cli_option_check("run", c, argv, o->seen)))
+			return err;
+		switch (c) {
+		case 's':
+			if (strcmp(optarg, "all") == 0)
+				break;
+			o->strategy = strategy_find(optarg);
+			if (!o->strategy)
+				return usage_error(
+				    "run",
+				    "unknown strategy '%s' "
+				    "(`racelab list` shows them)",
+				    optarg);
+			break;
+		case 'p':
+			if ((err = cli_number("run", "--procs", optarg, 1,
+					      PROCS_MAX, &v)))
+				return err;
+			o->procs = (unsigned)v;
+			break;
+		case 'n':
+			/* The caps keep procs x iters far below 2^64. */
+			if ((err = cli_number("run", "--iters", optarg, 1,
+					      ITERS_MAX, &o->iters)))
+				return err;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &o->format))
+				return usage_error(
+				    "run",
+				    "--format '%s' is not one of "
+				    "table, csv, json",
+				    optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "process") == 0)
+				o->mode = MODE_PROCESS;
+			else if (strcmp(optarg, "thread") == 0)
+				o->mode = MODE_THREAD;
+			else
+				return usage_error("run",
+						   "--mode '%s' is not one of "
+						   "process, thread",
+						   optarg);
+			break;
+		case 'L':
+			if (!*optarg)
+				return usage_error("run",
+						   "--lock-file needs a path");
+			o->lock_file = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'K':
+			if ((err = cli_number("run", "--crash-at", optarg, 1,
+					      ITERS_MAX, &o->crash_at)))
+				return err;
+			break;
+		case 'W':
+			if ((err = cli_number("run", "--crash-worker", optarg,
+					      0, PROCS_MAX - 1, &v)))
+				return err;
+			o->crash_worker = (unsigned)v;
+			break;
+		case 'T':
+			if ((err = cli_number("run", "--timeout", optarg, 1,
+					      86400, &o->timeout_s)))
+				return err;
+			break;
+		case 'w':
+			if ((err = parse_window(optarg, &o->window)))
+				return err;
+			break;
+		case 'c':
+			if ((err = parse_cpus(optarg, o)))
+				return err;
+			break;
+		case 'S':
+			if ((err = cli_number("run", "--seed", optarg, 0,
+					      UINT64_MAX, &o->seed)))
+				return err;
+			break;
+		case 'R':
+			o->trace = true;
+			if (optarg) {
+				o->trace_file = optarg;
+			} else if (optind < argc && argv[optind][0] != '-') {
+				o->trace_file = argv[optind++];
+			}
+			if (o->trace_file && !*o->trace_file)
+				return usage_error("run",
+						   "--trace FILE: empty name");
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			exit(EXIT_VERIFIED);
+		}
+	}
+	if (optind < argc)
+		return usage_error("run", "unexpected argument '%s'",
+				   argv[optind]);
+	if (!o->seen['S'])
+		o->seed =
+		    (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+	if ((err = check_combination(o)))
+		return err;
+	return check_limits(o);
+}
+
+static void run_init(const struct options *o, const struct strategy *s,
+		     struct run *run)
+{
+	*run = (struct run){
+		.strategy = s,
+		.mode = o->mode,
+		.procs = o->procs,
+		.iters = o->iters,
+		.lock_file = o->lock_file,
+		.verbose = o->verbose,
+		.crash_at = o->crash_at,
+		.crash_worker = o->crash_worker,
+		.timeout_s = (double)(o->timeout_s  ? o->timeout_s
+				      : o->crash_at ? CRASH_TIMEOUT_S
+						    : 0),
+		.cpus = o->cpus,
+		.ncpus = o->ncpus,
+		.window = o->window,
+		.seed = o->seed,
+	};
+}
+
+/* Choose iters when the user did not, within what the options allow. */
+static int choose_iters(const struct options *o, struct run *run)
+{
+	int err;
+
+	if (run->iters)
+		return 0;
+	if (o->trace) {
+		run->iters = TRACE_DEFAULT_EVENTS / o->procs;
+		if (!run->iters)
+			run->iters = 1;
+	} else {
+		err = harness_calibrate(run, TARGET_S, &run->iters);
+		if (err)
+			return err;
+	}
+	/* The crash must come before the worker would finish. */
+	if (o->crash_at && run->iters < 2 * o->crash_at)
+		run->iters = 2 * o->crash_at;
+	return 0;
+}
+
+/* One strategy: choose iters and run; the caller frees run->trace. */
+static int run_one(const struct options *o, const struct strategy *s,
+		   struct run *run, struct result *res)
+{
+	int err;
+
+	run_init(o, s, run);
+	err = choose_iters(o, run);
+	if (err)
+		return err;
+	if (o->trace) {
+		run->trace = trace_alloc((uint64_t)run->procs * run->iters);
+		if (!run->trace)
+			return -ENOMEM;
+	}
+	err = harness_run(run, res);
+	res->iters_auto = o->iters == 0;
+	return err;
+}
+
+/* After the row: what the trace says, and the events to --trace FILE. */
+static int explain_trace(const struct options *o, const struct run *run,
+			 const struct result *res, bool first)
+{
+	/* In csv or json, stdout is for scripts: explain on stderr. */
+	FILE *out = o->format == FORMAT_TABLE ? stdout : stderr;
+	struct trace_summary sum;
+	int err;
+
+	if (res->verdict == VERDICT_FAILED)
+		return 0;
+	err = trace_explain(out, run, res, TIMELINE, &sum);
+	if (!err && o->trace_file)
+		err = trace_write_csv(o->trace_file, run, !first);
+	return err;
+}
+
+/* The exit status for a finished set of results. */
+static int exit_status(const struct options *o, const struct result *res,
+		       unsigned n)
+{
+	bool lost = false, deadlock = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (res[i].verdict == VERDICT_FAILED)
+			return EXIT_SYSTEM;
+		deadlock |= res[i].verdict == VERDICT_DEADLOCK;
+		/* With all, a racy strategy losing updates is its lesson. */
+		if (res[i].verdict == VERDICT_LOST &&
+		    (o->strategy || !res[i].strategy->racy))
+			lost = true;
+	}
+	return deadlock ? EXIT_DEADLOCK : lost ? EXIT_LOST : EXIT_VERIFIED;
+}
+
+/* Die of the signal that stopped us, so the shell sees what happened. */
+static int die_of(int sig)
+{
+	sigset_t set;
+
+	report("stopped by SIG%s; workers stopped, kernel objects removed",
+	       sigabbrev_np(sig));
+	fflush(NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	signal(sig, SIG_DFL);
+	raise(sig); /* pending until unblocked just below */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return 128 + sig;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct options o; /* large (the --cpus list): not on the stack */
+	const char *nc = getenv("NO_COLOR");
+	struct report rp = { .out = stdout, .target_s = TARGET_S };
+	struct run shape;
+	struct result *res;
+	unsigned n = 0;
+	int status, err = 0;
+
+	o = (struct options){ .procs = default_procs() };
+	status = parse_run(argc, argv, &o);
+	if (status)
+		return status;
+	res = calloc(strategy_count, sizeof(*res));
+	if (!res)
+		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
+	rp.format = o.format;
+	rp.colour = isatty(STDOUT_FILENO) && !(nc && *nc);
+	run_init(&o, NULL, &shape);
+	harness_signals_init();
+	report_begin(&rp, &shape);
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *s =
+		    o.strategy ? o.strategy : strategies[i];
+
+		if (o.strategy && i > 0)
+			break;
+		if (s->unsupported)
+			continue;
+		struct run run;
+
+		err = run_one(&o, s, &run, &res[n]);
+		if (!err) {
+			report_row(&rp, &res[n]);
+			if (run.trace)
+				err = explain_trace(&o, &run, &res[n], n == 0);
+			n++;
+		}
+		trace_free(run.trace, (uint64_t)run.procs * run.iters);
+		if (err)
+			break;
+	}
+	report_end(&rp, res, n);
+	status = err ? EXIT_SYSTEM : exit_status(&o, res, n);
+	free(res);
+	if (err == -EINTR && harness_interrupted())
+		return die_of(harness_interrupted());
+	return status;
+}
