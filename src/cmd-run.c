@@ -205,6 +205,9 @@ static int parse_cpus(const char *arg, struct options *o)
 	return 0;
 }
 
+static void run_init(const struct options *o, const struct strategy *s,
+		     struct run *run);
+
 /* Checks that need several options at once. */
 static int check_combination(struct options *o)
 {
@@ -217,6 +220,16 @@ static int check_combination(struct options *o)
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
+	if (o->strategy && o->strategy->refuse) {
+		struct run probe;
+		const char *why;
+
+		run_init(o, o->strategy, &probe);
+		why = o->strategy->refuse(&probe);
+		if (why)
+			return usage_error("run", "%s: %s", o->strategy->name,
+					   why);
+	}
 	if ((seen['W'] || seen['T']) && !o->crash_at && seen['W'])
 		return usage_error("run", "--crash-worker needs --crash-at");
 	if (o->crash_at) {
@@ -508,7 +521,8 @@ static int exit_status(const struct options *o, const struct result *res,
 		deadlock |= res[i].verdict == VERDICT_DEADLOCK;
 		/* With all, a racy strategy losing updates is its lesson. */
 		if (res[i].verdict == VERDICT_LOST &&
-		    (o->strategy || !res[i].strategy->racy))
+		    (o->strategy ||
+		     !strategy_racy(res[i].strategy, res[i].mode)))
 			lost = true;
 	}
 	return deadlock ? EXIT_DEADLOCK : lost ? EXIT_LOST : EXIT_VERIFIED;
@@ -560,6 +574,20 @@ int cmd_run(int argc, char **argv)
 			break;
 		if (s->unsupported)
 			continue;
+		if (s->refuse) {
+			struct run probe;
+			const char *why;
+
+			run_init(&o, s, &probe);
+			why = s->refuse(&probe);
+			if (why) {
+				/* With all, skip it and say why; never hide it. */
+				fprintf(o.format == FORMAT_TABLE ? stdout
+								 : stderr,
+					"%-16s skipped: %s\n", s->name, why);
+				continue;
+			}
+		}
 		struct run run;
 
 		err = run_one(&o, s, &run, &res[n]);

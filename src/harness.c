@@ -564,7 +564,8 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
 	res->expected = total;
-	res->final = r->counter.plain;
+	res->final =
+	    run->strategy->total ? run->strategy->total(run) : r->counter.plain;
 	res->lost = (int64_t)(res->expected - res->final);
 	res->verdict = res->lost == 0 ? VERDICT_EXACT : VERDICT_LOST;
 	res->elapsed_s = (double)(end - t0) / 1e9;

@@ -69,15 +69,23 @@ int cmd_list(int argc, char **argv)
 	}
 	if (argc > 1)
 		return usage_error("list", "unexpected argument '%s'", argv[1]);
-	for (int k = KIND_NONE; k <= KIND_LOCKFREE; k++) {
-		printf("%s:\n", strategy_kind_name((enum strategy_kind)k));
+	for (int k = KIND_NONE; k <= KIND_NOSHARE; k++) {
+		bool header = false;
+
 		for (unsigned i = 0; i < strategy_count; i++) {
 			const struct strategy *s = strategies[i];
 
 			if (s->kind != (enum strategy_kind)k)
 				continue;
+			if (!header)
+				printf("%s:\n", strategy_kind_name(
+						    (enum strategy_kind)k));
+			header = true;
 			printf("  %-16s %s%s\n", s->name, s->summary,
-			       s->racy ? "  [wrong on purpose]" : "");
+			       s->racy		    ? "  [wrong on purpose]"
+			       : s->racy_in_threads ? "  [wrong on purpose in "
+						      "thread mode]"
+						    : "");
 			if (s->unsupported)
 				printf("  %-16s (cannot run here: %s)\n", "",
 				       s->unsupported);

@@ -265,7 +265,7 @@ void report_row(struct report *rp, const struct result *r)
 		    (unsigned long long)r->final, (long long)r->lost,
 		    lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
 		    (unsigned long long)r->recoveries,
-		    r->strategy->racy ? "true" : "false",
+		    strategy_racy(r->strategy, r->mode) ? "true" : "false",
 		    r->crashed ? "true" : "false", verdict_name(r->verdict));
 		json_string(f, r->detail);
 		fprintf(f, ", \"recovery\": ");
@@ -303,11 +303,11 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				group_digits(r->crash_done + 1, b, sizeof(b)),
 				group_digits(r->crash_done, a, sizeof(a)),
 				r->strategy->on_crash);
-		if (!r->strategy->racy)
+		if (!strategy_racy(r->strategy, r->mode))
 			correct_ran = true;
 		if (r->verdict != VERDICT_LOST)
 			continue;
-		if (r->strategy->racy) {
+		if (strategy_racy(r->strategy, r->mode)) {
 			fprintf(
 			    rp->out,
 			    "%s: %s of %s increments vanished (%.1f%%): "

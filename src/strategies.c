@@ -53,6 +53,8 @@ const char *strategy_kind_name(enum strategy_kind kind)
 		return "user-space locks";
 	case KIND_LOCKFREE:
 		return "lock-free";
+	case KIND_NOSHARE:
+		return "no sharing";
 	}
 	return "?";
 }

@@ -86,6 +86,7 @@ enum strategy_kind {
 	KIND_KERNEL,   /* the kernel decides who waits */
 	KIND_USER,     /* user-space locks */
 	KIND_LOCKFREE, /* one indivisible instruction, no lock */
+	KIND_NOSHARE,  /* no shared counter to fight over */
 };
 
 /* What --window puts between the load and the store. */
@@ -159,13 +160,32 @@ struct strategy {
 	const char *unsupported; /* why it cannot run here, or NULL */
 	enum strategy_kind kind; /* its group in `racelab list` */
 	bool racy;		 /* loses updates on purpose */
+	bool racy_in_threads;	 /* ... but only in thread mode */
 	const char *on_crash;	 /* --crash-at: what freed the lock, briefly */
+	/*
+	 * Optional. Why this strategy cannot do this run (say, a wrong
+	 * number of workers), in words, or NULL. Called before anything is
+	 * created; a refusal is a usage error.
+	 */
+	const char *(*refuse)(const struct run *run);
 	int (*setup)(struct run *run);
 	int (*attach)(struct worker *w);
 	int (*work)(struct worker *w);
 	void (*detach)(struct worker *w);
+	/*
+	 * Optional. The final count, for a strategy that does not keep it in
+	 * region->counter (a sharded counter, a counter owned by another
+	 * process). Called after every worker is gone, before teardown.
+	 */
+	uint64_t (*total)(const struct run *run);
 	void (*teardown)(struct run *run);
 };
+
+/* Does s lose updates on purpose in this mode? */
+static inline bool strategy_racy(const struct strategy *s, enum mode mode)
+{
+	return s->racy || (s->racy_in_threads && mode == MODE_THREAD);
+}
 
 /*
  * ThreadSanitizer knows that a pthread mutex or a C11 atomic orders memory
