@@ -35,7 +35,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench tsan format format-check clean
+.PHONY: all demo test check deps bench repro tsan format format-check clean
 
 all: racelab
 
@@ -83,6 +83,10 @@ $(B)/bench/%: bench/%.c
 
 bench: racelab $(BENCH_BIN)
 	sh bench/compare.sh
+
+# How often each recipe reproduces a lost update (20 runs each).
+repro: racelab
+	sh bench/repro.sh
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c)
 

@@ -320,6 +320,11 @@ static int csv_nth(const char *line, int idx, char *buf, size_t len)
 	return field == idx ? 0 : -1;
 }
 
+int csv_field_line(const char *line, int idx, char *buf, size_t len)
+{
+	return csv_nth(line, idx, buf, len);
+}
+
 int csv_field(const char *csv, int row, const char *col, char *buf, size_t len)
 {
 	const char *line = csv;

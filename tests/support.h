@@ -75,6 +75,9 @@ void expect_same_tables(const struct snapshot *before, const char *ctx);
 int csv_field(const char *csv, int row, const char *col, char *buf, size_t len);
 uint64_t csv_u64(const char *csv, int row, const char *col);
 
+/* Field number idx (0-based) of one CSV line, copied into buf; 0 or -1. */
+int csv_field_line(const char *line, int idx, char *buf, size_t len);
+
 /* Is text one well-formed JSON value (and nothing else)? */
 bool json_valid(const char *text);
 
