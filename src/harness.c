@@ -297,6 +297,7 @@ struct crew {
 	bool failed;		   /* a worker died or reported an error */
 	bool crashed;		   /* the --crash-at worker died, as asked */
 	bool deadlock;		   /* no progress for run->timeout_s */
+	bool timed_out;		   /* told to stop after run->duration_s */
 	char why[160];		   /* what happened to it, in words */
 };
 
@@ -503,7 +504,6 @@ static int crew_wait(struct crew *c, int64_t t0)
 								    : 100000000;
 	uint64_t progress = 0;
 	int64_t last_change = t0;
-	bool stopped = false;
 
 	while (c->alive > 0) {
 		int64_t now;
@@ -516,10 +516,10 @@ static int crew_wait(struct crew *c, int64_t t0)
 		if (c->failed)
 			return 0;
 		now = now_ns();
-		if (run->duration_s > 0 && !stopped &&
+		if (run->duration_s > 0 && !c->timed_out &&
 		    (double)(now - t0) / 1e9 >= run->duration_s) {
 			atomic_store(&run->region->gate, GATE_STOP);
-			stopped = true;
+			c->timed_out = true;
 		}
 		p = crew_progress(c);
 		if (p != progress) {
@@ -561,6 +561,7 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	/* The crashed worker finished exactly `done` increments: the slow
 	 * loop publishes each one, and it died inside the next. */
 	res->crashed = c->crashed;
+	res->stopped = c->timed_out;
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
 	res->expected = total;

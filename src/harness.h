@@ -36,6 +36,7 @@ struct result {
 	uint64_t done_min, done_max; /* fewest and most by one worker */
 	uint64_t recoveries;	     /* owner-death recoveries */
 	bool crashed;		     /* the --crash-at worker died */
+	bool stopped;		     /* stopped by run->duration_s */
 	uint64_t crash_done;	     /* increments it finished first */
 	enum verdict verdict;	     /* see enum verdict */
 	char detail[512];	     /* why FAILED or DEADLOCK, in words */

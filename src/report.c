@@ -207,14 +207,14 @@ static void table_row(struct report *rp, const struct result *r)
 	}
 	fprintf(rp->out,
 		"%-16s %14s %15s %15s %14s %6.2f%% %8.3f %9.2f %8.2f  "
-		"%s%-12s%s",
+		"%s%-*s%s",
 		r->strategy->name, it,
 		group_digits(r->expected, ex, sizeof(ex)),
 		group_digits(r->final, fi, sizeof(fi)),
 		group_digits((uint64_t)(r->lost < 0 ? -r->lost : r->lost), lo,
 			     sizeof(lo)),
 		lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops, colour,
-		verdict, reset);
+		rp->crash ? 12 : 0, verdict, reset);
 	if (rp->crash)
 		fprintf(rp->out, "  %s",
 			r->crashed ? recovery(r, rec, sizeof(rec))
@@ -303,6 +303,13 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				group_digits(r->crash_done + 1, b, sizeof(b)),
 				group_digits(r->crash_done, a, sizeof(a)),
 				r->strategy->on_crash);
+		if (r->stopped)
+			fprintf(rp->out,
+				"%s: stopped at the %.2g s time cap after %s "
+				"increments (its cost per increment changed "
+				"after the trial run); still verified.\n",
+				name, 4 * rp->target_s,
+				group_digits(r->expected, a, sizeof(a)));
 		if (!strategy_racy(r->strategy, r->mode))
 			correct_ran = true;
 		if (r->verdict != VERDICT_LOST)
