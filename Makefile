@@ -35,7 +35,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench repro tsan format format-check clean
+.PHONY: all demo test check deps bench repro tsan sanitize format format-check clean
 
 all: racelab
 
@@ -59,6 +59,27 @@ racelab-tsan: $(TSAN_OBJ)
 $(B)/tsan/%.o: %.c
 	@mkdir -p $(@D)
 	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build: racelab-asan, and the
+# test suite built the same way and run against it (make sanitize).
+ASAN_CC = $(CC)
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	     -fno-omit-frame-pointer -g -O1
+ASAN_OBJ = $(SRC:%.c=$(B)/asan/%.o)
+
+racelab-asan: $(B)/asan/src/main.o $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(B)/asan/racelab-tests: $(TEST_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion $(RL_LDLIBS)
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+sanitize: deps
+	$(MAKE) racelab-asan racelab-tsan $(B)/asan/racelab-tests
+	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs 1 --short-filename
 
 demo: racelab
 	./racelab run --strategy all
@@ -97,6 +118,6 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: the tree is clang-formatted"
 
 clean:
-	rm -rf $(B) racelab racelab-tsan
+	rm -rf $(B) racelab racelab-tsan racelab-asan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -58,7 +58,8 @@ static const char *recovery(const struct result *r, char *buf, size_t len)
 {
 	if (!r->crashed)
 		return "";
-	if (r->recoveries)
+	/* x0: the holder died, but nobody wanted the lock afterwards. */
+	if (r->strategy->counts_recoveries)
 		snprintf(buf, len, "%s (x%llu)", r->strategy->on_crash,
 			 (unsigned long long)r->recoveries);
 	else

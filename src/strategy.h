@@ -162,6 +162,7 @@ struct strategy {
 	bool racy;		 /* loses updates on purpose */
 	bool racy_in_threads;	 /* ... but only in thread mode */
 	const char *on_crash;	 /* --crash-at: what freed the lock, briefly */
+	bool counts_recoveries;	 /* work() counts them in slot->recoveries */
 	/*
 	 * Optional. Why this strategy cannot do this run (say, a wrong
 	 * number of workers), in words, or NULL. Called before anything is

@@ -69,6 +69,12 @@ void snap(struct snapshot *s);
 void expect_same_tables(const struct snapshot *before, const char *ctx);
 
 /*
+ * Expect every object that racelab --verbose said it created ("created SysV
+ * shared memory id N", "created SysV semaphore set id N") to be gone.
+ */
+void expect_named_objects_gone(const char *verbose_err, const char *ctx);
+
+/*
  * In CSV text with a header line, the value of column `col` in data row
  * `row` (0-based), copied into buf. Returns 0, or -1 if absent.
  */

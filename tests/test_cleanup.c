@@ -199,6 +199,7 @@ ParameterizedTest(struct stop_case *c, cleanup, signal_mid_run,
 	    c->strategy, sigabbrev_np(c->signal), o.exit_code, o.signal, err);
 	cr_expect(strstr(err, "stopped by SIG"), "%s", err);
 	expect_same_tables(&before, c->strategy);
+	expect_named_objects_gone(err, c->strategy);
 	cr_expect_eq(dir_entries(tmpdir), 0, "a lock file was left");
 	cr_expect_eq(live_descendants(), 0, "%s: a worker outlived racelab",
 		     c->strategy);
@@ -244,6 +245,7 @@ ParameterizedTest(struct stop_case *c, cleanup, worker_killed,
 	cr_expect_eq(o.exit_code, 1, "%s: exit %d signal %d\n%s", c->strategy,
 		     o.exit_code, o.signal, err);
 	expect_same_tables(&before, c->strategy);
+	expect_named_objects_gone(err, c->strategy);
 	cr_expect_eq(dir_entries(tmpdir), 0, "a lock file was left");
 	cr_expect_eq(live_descendants(), 0, "%s: a worker outlived racelab",
 		     c->strategy);

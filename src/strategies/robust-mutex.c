@@ -111,6 +111,7 @@ const struct strategy strategy_robust_mutex = {
 	.summary = "pthread mutex in shared memory, PROCESS_SHARED + ROBUST",
 	.kind = KIND_USER,
 	.on_crash = "EOWNERDEAD, made consistent",
+	.counts_recoveries = true,
 	.setup = robust_mutex_setup,
 	.work = robust_mutex_work,
 	.teardown = robust_mutex_teardown,
