@@ -93,7 +93,13 @@ static struct region *region_create(const struct run *run)
 
 	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
 	if (id == -1) {
-		(void)report_errno("harness", "shmget", errno);
+		if (errno == ENOSPC)
+			report("harness: shmget: the system's limit on shared "
+			       "memory segments (SHMMNI, or SHMALL pages) is "
+			       "reached; `ipcs -m -l` shows the limits, `ipcs "
+			       "-m` the segments");
+		else
+			(void)report_errno("harness", "shmget", errno);
 		return NULL;
 	}
 	p = shmat(id, NULL, 0);

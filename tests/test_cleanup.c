@@ -250,3 +250,50 @@ ParameterizedTest(struct stop_case *c, cleanup, worker_killed,
 	cr_expect_eq(live_descendants(), 0, "%s: a worker outlived racelab",
 		     c->strategy);
 }
+
+struct phase_case {
+	int delay_us; /* when SIGINT comes after start */
+	int signal;   /* which */
+};
+
+ParameterizedTestParameters(cleanup, signal_at_any_phase)
+{
+	/* From "before setup" through forking 64 workers to teardown. */
+	static struct phase_case cases[] = {
+		{ 0, SIGINT },	   { 300, SIGTERM },	{ 1000, SIGHUP },
+		{ 3000, SIGINT },  { 8000, SIGTERM },	{ 20000, SIGHUP },
+		{ 50000, SIGINT }, { 120000, SIGTERM }, { 250000, SIGINT },
+	};
+
+	return cr_make_param_array(struct phase_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct phase_case *c, cleanup, signal_at_any_phase,
+		  .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	struct snapshot before;
+	struct outcome o;
+	char err[16384] = "";
+	pid_t pid;
+	int fd;
+
+	snap(&before);
+	pid = racelab_start(ARGS("run", "--strategy", "sysv-sem", "--procs",
+				 "64", "--iters", "40", "--verbose"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	usleep((useconds_t)c->delay_us);
+	kill(pid, c->signal);
+	racelab_wait(pid, 30, &o);
+	read_until(fd, "no such text", 0.5, err, sizeof(err));
+	close(fd);
+	/* Either the signal stopped it, or it had already finished. */
+	cr_expect(o.signal == c->signal || o.exit_code == 0,
+		  "after %d us: exit %d signal %d\n%s", c->delay_us,
+		  o.exit_code, o.signal, err);
+	expect_named_objects_gone(err, "signal at any phase");
+	expect_same_tables(&before, "signal at any phase");
+	cr_expect_eq(dir_entries(tmpdir), 0);
+	cr_expect_eq(live_descendants(), 0, "a worker outlived racelab");
+}
