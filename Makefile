@@ -4,6 +4,8 @@
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
 #   make bench      racelab's hot loops against minimal hand-written loops
+#   make tsan       racelab-tsan (ThreadSanitizer); make sanitize: ASan+UBSan
+#   make install    racelab and racelab.1 under $(DESTDIR)$(PREFIX)
 #   make format     clang-format the tree (format-check: only check)
 #
 # Every conventional variable can be overridden (make CC=clang CFLAGS=-O3);
@@ -15,6 +17,8 @@ LDFLAGS ?=
 LDLIBS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
 
 RL_CPPFLAGS = -D_GNU_SOURCE
 RL_CFLAGS = -std=c11 -Wall -Wextra -MMD -MP
@@ -35,7 +39,8 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench repro tsan sanitize format format-check clean
+.PHONY: all demo test check deps bench repro tsan sanitize install uninstall \
+	format format-check clean
 
 all: racelab
 
@@ -108,6 +113,14 @@ bench: racelab $(BENCH_BIN)
 # How often each recipe reproduces a lost update (20 runs each).
 repro: racelab
 	sh bench/repro.sh
+
+install: racelab
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 racelab $(DESTDIR)$(BINDIR)/racelab
+	install -m 644 racelab.1 $(DESTDIR)$(MANDIR)/racelab.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/racelab.1
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c)
 
