@@ -215,6 +215,22 @@ static int check_combination(struct options *o)
 	bool *seen = o->seen;
 	char num[32];
 
+#ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
+	/* Shadow memory is per process: TSan cannot see another's accesses. */
+	if (seen['m'] && o->mode == MODE_PROCESS)
+		return usage_error("run",
+				   "this is the ThreadSanitizer build: it "
+				   "cannot see memory shared between "
+				   "processes, so process mode would find "
+				   "nothing; use --mode thread");
+	if (o->crash_at)
+		return usage_error("run",
+				   "this is the ThreadSanitizer build, which "
+				   "runs threads only, and --crash-at needs "
+				   "process mode: use ./racelab");
+	o->mode = MODE_THREAD;
+#endif
+
 	if (o->lock_file && o->strategy && strcmp(o->strategy->name, "flock"))
 		return usage_error("run", "--lock-file only applies to the "
 					  "flock strategy");
@@ -262,16 +278,6 @@ static int check_combination(struct options *o)
 				   "lower --iters",
 				   group_digits((uint64_t)o->procs * o->iters,
 						num, sizeof(num)));
-#ifdef RACELAB_TSAN
-	/* Shadow memory is per process: TSan cannot see another's accesses. */
-	if (seen['m'] && o->mode == MODE_PROCESS)
-		return usage_error("run",
-				   "this is the ThreadSanitizer build: it "
-				   "cannot see memory shared between "
-				   "processes, so process mode would find "
-				   "nothing; use --mode thread");
-	o->mode = MODE_THREAD;
-#endif
 	return 0;
 }
 
@@ -500,6 +506,11 @@ static int run_one(const struct options *o, const struct strategy *s,
 	}
 	err = harness_run(run, res);
 	res->iters_auto = o->iters == 0;
+	if (!err && res->stopped && !res->detail[0])
+		snprintf(res->detail, sizeof(res->detail),
+			 "stopped at the %.2g s time cap: the cost per "
+			 "increment changed after the trial run",
+			 run->duration_s);
 	return err;
 }
 
@@ -573,6 +584,7 @@ int cmd_run(int argc, char **argv)
 	if (!res)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
+	rp.traced = o.trace;
 	rp.colour = isatty(STDOUT_FILENO) && !(nc && *nc);
 	run_init(&o, NULL, &shape);
 	harness_signals_init();

@@ -120,7 +120,9 @@ static void table_preamble(struct report *rp, const struct run *run)
 		"%u worker %s%s, each adding 1 to one shared counter "
 		"(SysV shared memory), released together.\n",
 		run->procs, mode_name(run->mode),
-		run->mode == MODE_THREAD ? "s" : "es");
+		run->procs == 1		   ? ""
+		: run->mode == MODE_THREAD ? "s"
+					   : "es");
 	if (run->window.kind != WINDOW_NONE)
 		fprintf(f, "Race window between load and store: %s%s.\n",
 			rp->window,
@@ -306,25 +308,25 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				r->strategy->on_crash);
 		if (r->stopped)
 			fprintf(rp->out,
-				"%s: stopped at the %.2g s time cap after %s "
-				"increments (its cost per increment changed "
-				"after the trial run); still verified.\n",
-				name, 4 * rp->target_s,
+				"%s: %s, after %s increments; still "
+				"verified.\n",
+				name, r->detail,
 				group_digits(r->expected, a, sizeof(a)));
 		if (!strategy_racy(r->strategy, r->mode))
 			correct_ran = true;
 		if (r->verdict != VERDICT_LOST)
 			continue;
 		if (strategy_racy(r->strategy, r->mode)) {
-			fprintf(
-			    rp->out,
-			    "%s: %s of %s increments vanished (%.1f%%): "
-			    "two workers read the same value, both\n"
-			    "%*s  wrote back value+1, and one increment was "
-			    "lost. This strategy shows that on purpose.\n",
-			    name, group_digits((uint64_t)r->lost, a, sizeof(a)),
-			    group_digits(r->expected, b, sizeof(b)),
-			    lost_pct(r), (int)strlen(name), "");
+			fprintf(rp->out,
+				"%s: %s of %s increments vanished (%.1f%%): a "
+				"worker stored its value+1 over increments\n"
+				"%*s  others had made since its load. This "
+				"strategy shows that on purpose (--trace shows "
+				"which).\n",
+				name,
+				group_digits((uint64_t)r->lost, a, sizeof(a)),
+				group_digits(r->expected, b, sizeof(b)),
+				lost_pct(r), (int)strlen(name), "");
 		} else {
 			correct_lost = true;
 			fprintf(rp->out,
@@ -336,7 +338,11 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 	if (correct_ran && !correct_lost)
 		fprintf(rp->out, "Every strategy that must be exact counted "
 				 "exactly.\n");
-	if (any_auto)
+	if (any_auto && rp->traced)
+		fprintf(rp->out, "* iters chosen by racelab: --trace records "
+				 "200,000 increments in all unless --iters "
+				 "says otherwise.\n");
+	else if (any_auto)
 		fprintf(rp->out,
 			"* iters chosen per strategy by a short trial run to "
 			"take about %.2g s (set them with --iters).\n",

@@ -21,6 +21,7 @@ struct report {
 	unsigned rows;	    /* rows printed so far */
 	double target_s;    /* calibration target, for the footnote */
 	bool crash;	    /* --crash-at: show the recovery column */
+	bool traced;	    /* --trace: iters were not calibrated */
 	uint64_t seed;	    /* --seed, as used */
 	char window[48];    /* --window, as typed back */
 };

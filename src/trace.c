@@ -193,29 +193,35 @@ int trace_explain(FILE *out, const struct run *run, const struct result *res,
 		"  %s increments read a value that another increment also "
 		"read.\n",
 		group_digits(sum->shared_reads, a, sizeof(a)));
-	fprintf(out,
-		"  %s stores overwrote other workers' increments: %llu wiped "
-		"out 1, %llu wiped out 2-9, %llu wiped out 10 or more.\n",
-		group_digits(sum->destructive, a, sizeof(a)),
-		(unsigned long long)sum->wiped_1,
-		(unsigned long long)sum->wiped_2_9,
-		(unsigned long long)sum->wiped_10);
+	fprintf(out, "  %s stores overwrote other workers' increments: ",
+		group_digits(sum->destructive, a, sizeof(a)));
+	fprintf(out, "%s wiped out 1, ",
+		group_digits(sum->wiped_1, a, sizeof(a)));
+	fprintf(out, "%s wiped out 2-9, ",
+		group_digits(sum->wiped_2_9, a, sizeof(a)));
+	fprintf(out, "%s wiped out 10 or more.\n",
+		group_digits(sum->wiped_10, a, sizeof(a)));
 	if (sum->restoring)
 		fprintf(out,
-			"  %llu stores found the counter lower than they had "
+			"  %s stores found the counter lower than they had "
 			"read (an older store had rolled it back) and gave "
 			"some back.\n",
-			(unsigned long long)sum->restoring);
-	if (sum->max_travel)
-		fprintf(out,
-			"  Largest time travel: w%llu read %llu, and when it "
-			"stored %llu the count was already %llu: %llu "
-			"updates lost in one store.\n",
-			(unsigned long long)sum->max_worker,
-			(unsigned long long)sum->max_read,
-			(unsigned long long)(sum->max_read + 1),
-			(unsigned long long)(sum->max_read + sum->max_travel),
-			(unsigned long long)sum->max_travel);
+			group_digits(sum->restoring, a, sizeof(a)));
+	if (sum->max_travel) {
+		char c[32], d[32];
+
+		fprintf(
+		    out,
+		    "  Largest time travel: w%llu read %s, and when it "
+		    "stored %s the count was already %s: %s update%s "
+		    "lost in one store.\n",
+		    (unsigned long long)sum->max_worker,
+		    group_digits(sum->max_read, a, sizeof(a)),
+		    group_digits(sum->max_read + 1, b, sizeof(b)),
+		    group_digits(sum->max_read + sum->max_travel, c, sizeof(c)),
+		    group_digits(sum->max_travel, d, sizeof(d)),
+		    sum->max_travel == 1 ? "" : "s");
+	}
 	fprintf(out,
 		"  The trace accounts for %s lost updates; expected - final = "
 		"%s: %s.\n",

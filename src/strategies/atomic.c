@@ -2,7 +2,9 @@
  * atomic - one indivisible read-modify-write instruction, no lock at all.
  *
  * atomic_fetch_add() on an _Atomic counter compiles, on x86-64, to a single
- * `lock xadd`: the CPU takes the counter's cache line in the exclusive state
+ * locked instruction (`lock addq` when the old value is not used, as in the
+ * fast loop; `lock xadd` when it is, as with --trace): the CPU takes the
+ * counter's cache line in the exclusive state
  * and holds it for the whole read-add-write, so no other CPU can read the old
  * value in between. There is no window to lose an update in, and nothing that
  * can be "held": a worker killed at any instant has either added its one or
@@ -46,7 +48,7 @@ static int atomic_work(struct worker *w)
 const struct strategy strategy_atomic = {
 	.name = "atomic",
 	.summary =
-	    "C11 atomic_fetch_add (lock xadd): one indivisible instruction",
+	    "C11 atomic_fetch_add (lock add): one indivisible instruction",
 	.kind = KIND_LOCKFREE,
 	.on_crash = "nothing to release",
 	.work = atomic_work,

@@ -139,8 +139,11 @@ static void flock_teardown(struct run *run)
 
 	if (s->created && unlink(s->path) == -1)
 		(void)report_errno("flock", "unlink", errno);
-	if (s->open)
+	if (s->open) {
 		(void)close(s->fd);
+		run_note(run, "closed the lock file%s",
+			 s->created ? " and removed it" : "");
+	}
 	s->created = s->open = false;
 }
 

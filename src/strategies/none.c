@@ -23,8 +23,9 @@
  * Cost: a load and a store, about a nanosecond uncontended; under contention
  * the counter's cache line bounces between CPUs.
  *
- * Read next: `objdump -d build/src/strategies/none.o` and find the load
- * (mov (%rax),%rdx) and the store (mov %rdx,(%rax)) in none_work.
+ * Read next: `objdump -d build/src/strategies/none.o` and find, in
+ * none_work, the load (a mov from memory into a register, such as
+ * mov (%rcx),%rax), the add, and the store (mov %rax,(%rcx)).
  */
 #include "../strategy.h"
 

@@ -13,7 +13,9 @@
  * worker killed between P and V therefore gives the 1 back and the others go
  * on (silently: nobody is told a holder died). Without SEM_UNDO the value
  * stays 0 and every other worker sleeps for ever. Use SEM_UNDO on both P and
- * V or on neither: mixing them leaves the value at 0 or 2.
+ * V or on neither: with undo on P only, every exit gives back every P the
+ * process ever made (measured: the value ends at 1 + n after n P/V pairs,
+ * so n + 1 workers may enter at once); with undo on V only, it ends below 1.
  *
  * fork(): the set is a kernel object found by its id, so children simply use
  * the same id. Threads: undo records are per process, and the set works the
