@@ -174,3 +174,21 @@ Test(tsan, refuses_process_mode_with_the_reason, .timeout = 30)
 	cr_expect(strstr(o.err, "cannot see memory shared between processes"),
 		  "%s", o.err);
 }
+
+Test(tsan, refuses_crash_injection_before_creating_anything, .timeout = 30)
+{
+	struct snapshot before;
+	struct outcome o;
+	const char *bin = getenv("RACELAB_TSAN");
+
+	cr_assert(bin && *bin);
+	setenv("RACELAB", bin, 1);
+	snap(&before);
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "sysv-sem", "--crash-at", "10",
+		     "--iters", "100"));
+	cr_expect_eq(o.exit_code, 2, "exit %d signal %d: %s", o.exit_code,
+		     o.signal, o.err);
+	cr_expect(strstr(o.err, "--crash-at needs process mode"), "%s", o.err);
+	expect_same_tables(&before, "racelab-tsan --crash-at");
+}
