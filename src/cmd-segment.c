@@ -222,20 +222,32 @@ struct seg {
 	const struct strategy *strategy; /* the one recorded in it */
 };
 
-/* "racelab: CMD: message": a refusal that names no option; EXIT_USAGE. */
+static int vrefuse(bool say, const char *cmd, const char *fmt, va_list ap)
+{
+	if (!say)
+		return EXIT_USAGE;
+	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * "racelab: CMD: message": a refusal about what is (or is not) at the key,
+ * not about the command line, so no "see --help"; EXIT_USAGE.
+ */
 static int refuse(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static int refuse(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	int status;
 
-	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	status = vrefuse(true, cmd, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
+	return status;
 }
 
 /* The same, said only when `say` (create --force probes quietly). */
@@ -245,15 +257,12 @@ static int refuse_if(bool say, const char *cmd, const char *fmt, ...)
 static int refuse_if(bool say, const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	int status;
 
-	if (!say)
-		return EXIT_USAGE;
-	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	status = vrefuse(say, cmd, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
+	return status;
 }
 
 /* A system call failed: report it the house way; EXIT_SYSTEM. */
@@ -590,7 +599,7 @@ static int seg_semid(const struct seg *g)
 	return s->semid;
 }
 
-/* Unused stat fields aside, is fd the lock file create made? */
+/* Is st the lock file create made (same device and inode)? */
 static bool same_lock_file(const struct segment_meta *m, const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && (uint64_t)st->st_dev == m->lock_dev &&
@@ -649,54 +658,51 @@ static int destroy_key(const char *cmd, key_t key, const char *path,
 
 /*
  * Before create makes anything: is the key free, and the lock file's
- * name? With --force, clear them. 0 or an exit status.
+ * name? Every refusal comes before anything is removed; then, with
+ * --force, clear the way. 0 or an exit status.
  */
 static int create_check(const struct seg_options *o, const char *lock)
 {
 	const char *cmd = o->sub->cmd;
-	char ks[16];
+	int shmid, semid = -1, err;
+	bool lock_exists;
 	struct stat st;
-	int id;
+	char ks[16];
 
 	key_str(o->key, ks, sizeof(ks));
-	id = shmget(o->key, 0, 0);
-	if (id != -1 || errno != ENOENT) {
-		if (!o->force)
-			return id == -1 ? sys_error(cmd, "shmget", errno)
-					: refuse(cmd,
-						 "key %s is taken (shared "
-						 "memory id %d); use --force "
-						 "to replace it, or `racelab "
-						 "segment destroy` first",
-						 ks, id);
-		int err = destroy_key(cmd, o->key, o->path, true);
+	shmid = shmget(o->key, 0, 0);
+	if (shmid == -1 && errno != ENOENT)
+		return sys_error(cmd, "shmget", errno);
+	if (shmid != -1 && !o->force)
+		return refuse(cmd,
+			      "key %s is taken (shared memory id %d); use "
+			      "--force to replace it, or `racelab segment "
+			      "destroy` first",
+			      ks, shmid);
+	/* Only sysv-sem needs the key in the semaphore table too. */
+	if (is_sysv_sem(o->strategy))
+		semid = semget(o->key, 0, 0);
+	if (semid != -1 && !o->force)
+		return refuse(cmd,
+			      "key %s already names semaphore set id %d; use "
+			      "--force to replace it",
+			      ks, semid);
+	lock_exists = lock && lstat(lock, &st) == 0;
+	if (lock_exists && S_ISDIR(st.st_mode))
+		return refuse(cmd, "lock file %s is a directory", lock);
+	if (lock_exists && !o->force)
+		return refuse(
+		    cmd, "lock file %s exists; remove it or use --force", lock);
 
-		if (err)
-			return err;
-	}
-	if (is_sysv_sem(o->strategy)) {
-		id = semget(o->key, 0, 0);
-		if (id != -1 && !o->force)
-			return refuse(
-			    cmd,
-			    "key %s already names semaphore set id %d; "
-			    "use --force to replace it",
-			    ks, id);
-		if (id != -1 && semctl(id, 0, IPC_RMID) == -1)
-			return sys_error(cmd, "semctl IPC_RMID", errno);
-	}
-	if (lock && lstat(lock, &st) == 0) {
-		if (!o->force)
-			return refuse(cmd,
-				      "lock file %s exists; remove it or use "
-				      "--force",
-				      lock);
-		if (S_ISDIR(st.st_mode))
-			return refuse(cmd, "%s is a directory", lock);
-		/* unlink removes a symlink itself, never its target. */
-		if (unlink(lock) == -1)
-			return sys_error(cmd, "unlink", errno);
-	}
+	if (shmid != -1 && (err = destroy_key(cmd, o->key, o->path, true)))
+		return err;
+	/* destroy_key removed a racelab segment's own set already. */
+	if (semid != -1 && semctl(semid, 0, IPC_RMID) == -1 &&
+	    errno != EINVAL && errno != EIDRM)
+		return sys_error(cmd, "semctl IPC_RMID", errno);
+	/* unlink removes a symlink itself, never its target. */
+	if (lock_exists && unlink(lock) == -1 && errno != ENOENT)
+		return sys_error(cmd, "unlink", errno);
 	return 0;
 }
 
@@ -899,17 +905,23 @@ static int destroy_key(const char *cmd, key_t key, const char *path, bool quiet)
 			       "they detach\n",
 			       (unsigned long)g.ds.shm_nattch);
 	}
+	if (quiet)
+		report("%s: --force: removed racelab segment shmid %d (%s) at "
+		       "key %s",
+		       cmd, g.shmid, g.strategy->name, ks);
 	if (is_sysv_sem(g.strategy) && semid == -1)
 		report("%s: the semaphore set of key %s was already gone", cmd,
 		       ks);
-	if (is_flock(g.strategy) && !lock_removed)
-		report("%s: lock file %s left in place (%s): remove it "
-		       "yourself",
-		       cmd, g.meta->lock_path,
-		       !path ? "give --path FILE to remove FILE.lock"
-		       : lstat(lock, &st) == -1
-			   ? "it is gone"
-			   : "it is not the file create made");
+	/* Never unlink a path read from the segment: anyone with write
+	 * access to it could have put any path there. */
+	if (is_flock(g.strategy) && !path)
+		report("%s: lock file %s left in place: give --path FILE to "
+		       "remove FILE.lock, or remove it yourself",
+		       cmd, g.meta->lock_path);
+	else if (is_flock(g.strategy) && !lock_removed && lstat(lock, &st) == 0)
+		report("%s: %s left in place: it is not the lock file create "
+		       "made",
+		       cmd, lock);
 	seg_detach(&g);
 	return 0;
 }

@@ -156,9 +156,10 @@ static void expect_key_gone(const char *ctx)
 
 /*
  * racelab segment SUB --key KEY (or --path FILE) and more arguments,
- * NULL-terminated; returns its exit code (-1: died of a signal).
+ * NULL-terminated; returns its exit code (-1: died of a signal). by_path
+ * is an int: va_start must not follow a parameter that is promoted.
  */
-static int seg(struct outcome *o, const char *sub, bool by_path, ...)
+static int seg(struct outcome *o, const char *sub, int by_path, ...)
 {
 	const char *argv[16] = { "segment", sub, by_path ? "--path" : "--key",
 				 by_path ? path : keyarg };
