@@ -646,6 +646,7 @@ static void warn_mode(const char *cmd, unsigned mode, bool has_lock)
 		snprintf(who, sizeof(who), "every member of group %s",
 			 gr ? gr->gr_name : "(yours)");
 	}
+	fflush(stdout); /* after the "created" line, even through a pipe */
 	fprintf(stderr,
 		"%s: %s: warning: mode %04o: %s can now %s the counter%s\n",
 		PROGRAM_NAME, cmd, mode, who, what,
@@ -1115,16 +1116,21 @@ static int do_incr(const struct seg_options *o)
 		atomic_fetch_sub(&g.meta->requested, times - done - uncertain);
 	atomic_fetch_add(&g.meta->incrs_done, 1);
 	if (o->verbose) {
-		char num[32];
+		double sec = (double)(t1 - t0) / 1e9;
+		char num[32], took[32];
 
+		if (sec < 1e-3)
+			snprintf(took, sizeof(took), "%.1f us", sec * 1e6);
+		else if (sec < 1)
+			snprintf(took, sizeof(took), "%.1f ms", sec * 1e3);
+		else
+			snprintf(took, sizeof(took), "%.3f s", sec);
 		fprintf(stderr,
 			"%s: segment %s: pid %d: %s increments under %s in "
-			"%.3f s, %.1f ns each (CLOCK_MONOTONIC %.9f to "
-			"%.9f)\n",
+			"%s, %.2f ns each (CLOCK_MONOTONIC %.9f to %.9f)\n",
 			PROGRAM_NAME, ks, (int)getpid(),
 			group_digits(done, num, sizeof(num)), g.strategy->name,
-			(double)(t1 - t0) / 1e9,
-			done ? (double)(t1 - t0) / (double)done : 0.0,
+			took, done ? (double)(t1 - t0) / (double)done : 0.0,
 			(double)t0 / 1e9, (double)t1 / 1e9);
 	}
 	seg_detach(&g);
@@ -1261,8 +1267,9 @@ static void show_table(const struct seg *g, const struct seg_view *v,
 			   ? 100.0 * (double)v->lost / (double)v->completed
 			   : 0.0);
 	else if (v->unfinished)
-		printf("lost         unknown        until the unfinished "
-		       "increments are done (or known dead)\n");
+		printf("lost         unknown        while increments are "
+		       "unfinished: a killed incr's last ones are in the "
+		       "counter, not in completed\n");
 	else
 		printf("lost         unknown        the counter is %s above "
 		       "what racelab did: another program wrote it\n",
