@@ -916,3 +916,32 @@ Test(segment, incr_refuses_when_the_semaphore_set_is_gone, .init = segment_init,
 	cr_expect_eq(seg(&o, "destroy", false, NULL), 0, "%s", o.err);
 	expect_key_gone("semaphore set removed");
 }
+
+Test(segment, perl_holding_the_flock_loses_nothing, .init = segment_init,
+     .fini = segment_fini, .timeout = 120)
+{
+	struct interval iv[INCRS];
+	char cmd[512], pk[16];
+	struct outcome o;
+	pid_t perl;
+
+	if (system("command -v perl >/dev/null 2>&1") != 0)
+		cr_skip_test("perl is not installed");
+	cr_assert_eq(seg(&o, "create", true, "--strategy", "flock", NULL), 0,
+		     "%s", o.err);
+	snprintf(pk, sizeof(pk), "0x%08x", (unsigned)path_key);
+	snprintf(cmd, sizeof(cmd),
+		 "perl docs/examples/hit-counter.pl %s 20000 %s >/dev/null", pk,
+		 lock);
+	fflush(NULL);
+	perl = fork();
+	cr_assert_geq(perl, 0);
+	if (perl == 0)
+		_exit(system(cmd) == 0 ? 0 : 1);
+	incr_crowd(true, "20000", iv);
+	cr_assert_eq(racelab_wait(perl, 60, &o), 0);
+	cr_expect_eq(o.exit_code, 0, "%s failed", cmd);
+	cr_expect_eq(counter_at_offset_0(path_key), INCRS * 20000 + 20000,
+		     "a writer holding the same flock lost updates");
+	cr_expect_eq(seg(&o, "destroy", true, NULL), 0, "%s", o.err);
+}
