@@ -1091,8 +1091,9 @@ static int do_incr(const struct seg_options *o)
 		/* The loop publishes every CHUNK: exact unless it failed. */
 		n = atomic_load_explicit(&slot.done, memory_order_relaxed);
 		done += n;
+		/* Release: whoever sees this tally sees these increments. */
 		atomic_fetch_add_explicit(&g.meta->completed, n,
-					  memory_order_relaxed);
+					  memory_order_release);
 		rec = atomic_exchange(&slot.recoveries, 0);
 		if (rec)
 			atomic_fetch_add(&g.meta->recoveries, rec);
