@@ -42,5 +42,6 @@ unsigned default_procs(void);
 
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_segment(int argc, char **argv);
 
 #endif

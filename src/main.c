@@ -19,6 +19,7 @@ static const struct command {
 	{ "list", cmd_list,
 	  "list the strategies, grouped, with what each "
 	  "teaches" },
+	{ "segment", cmd_segment, "a counter unrelated processes open by key" },
 };
 
 static void main_usage(FILE *f)
