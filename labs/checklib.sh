@@ -9,8 +9,9 @@
 #
 # The environment comes from labs/lab.mk: RACELAB (the binary with the
 # student's file, or the reference with SOLUTION=1), RACELAB_TSAN (lab 04),
-# LAB_NAME, LAB_WHOSE ("your sysv-sem.c"), LAB_BUILD (the build directory,
-# where the checker keeps its scratch files).
+# LAB_NAME, LAB_WHOSE ("your sysv-sem.c"), LAB_SOURCES (the files under
+# test), LAB_BUILD (the build directory, where the checker keeps its scratch
+# files), CC.
 #
 # After rl_run, these hold the outcome of the run:
 #	R_rc		racelab's exit status (0 exact, 1 failed, 2 usage,
@@ -66,7 +67,7 @@ fail() {
 		echo "        to see it yourself:"
 		echo "          $R_cmd"
 	fi
-	said=$(grep -v '^$' "$R_err" 2>/dev/null | grep -v ThreadSanitizer |
+	said=$(grep '^racelab' "$R_err" 2>/dev/null |
 		head -n 4)
 	if [ -n "$said" ]; then
 		echo "        racelab said on stderr:"
@@ -147,9 +148,26 @@ rl_run() {
 	fi
 }
 
+# Does the code of LAB_SOURCES (comments left out) contain this word? For
+# the rare rule that no run can show, as a robust mutex that works between
+# processes on glibc without being declared PTHREAD_PROCESS_SHARED.
+code_mentions() {
+	# shellcheck disable=SC2086 # a list of files
+	for f in $LAB_SOURCES; do
+		${CC:-cc} -fpreprocessed -dD -E -P "$f" 2>/dev/null
+	done | grep -qw "$1"
+}
+
 # How many reports ThreadSanitizer printed in the last run.
 tsan_reports() {
 	grep -c 'WARNING: ThreadSanitizer' "$R_err"
+}
+
+# TSan's one-line summary of its first report, without directories:
+# "data race atomic.c:28:152 in plain_add".
+tsan_summary() {
+	grep -m 1 'SUMMARY: ThreadSanitizer' "$R_err" |
+		sed 's/^SUMMARY: ThreadSanitizer: //; s| /[^ ]*/| |'
 }
 
 # Did the last run's stderr say this (a strerror text, say)?

@@ -69,14 +69,16 @@ ifeq ($(SOLUTION),)
 BIN = $(BUILD)/racelab
 TSAN_BIN = $(BUILD)/racelab-tsan
 WHOSE = your $(LAB_FILES)
+SOURCES = $(addprefix $(STUDENT_DIR)/,$(LAB_FILES))
 else
 BIN = $(BUILD)/racelab-solution
 TSAN_BIN = $(BUILD)/racelab-tsan-solution
 WHOSE = the reference $(addprefix src/strategies/,$(LAB_FILES))
+SOURCES = $(addprefix $(REF_DIR)/,$(LAB_FILES))
 endif
 BINS = $(BIN) $(if $(LAB_TSAN),$(TSAN_BIN))
 
-.PHONY: all check clean
+.PHONY: all check clean lab-files
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -121,9 +123,14 @@ $(BUILD)/tsan/solution/%.o: $(REF_DIR)/%.c
 check: $(BINS)
 	@RACELAB=$(BIN) RACELAB_TSAN=$(if $(LAB_TSAN),$(TSAN_BIN)) \
 	LAB_NAME=$(LAB_NAME) LAB_WHOSE="$(WHOSE)" LAB_SOLUTION=$(SOLUTION) \
-	LAB_BUILD=$(BUILD) sh $(LAB_DIR)/check.sh
+	LAB_SOURCES="$(SOURCES)" LAB_BUILD=$(BUILD) CC="$(CC)" \
+	sh $(LAB_DIR)/check.sh
 
 clean:
 	rm -rf $(BUILD)
+
+# For labs/mistakes.sh: which files the student writes.
+lab-files:
+	@echo $(LAB_FILES)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -32,6 +32,10 @@ mistake() {
 	esac
 	dir=$work/$lab/$(printf '%s' "$what" | tr -c 'a-zA-Z0-9' _)
 	mkdir -p "$dir"
+	# The lab's other files, as the reference has them; this one broken.
+	for f in $(make -s -C "labs/$lab" lab-files); do
+		cp "src/strategies/$f" "$dir/$f"
+	done
 	sed -e "$script" "src/strategies/$file" >"$dir/$file"
 	if cmp -s "src/strategies/$file" "$dir/$file"; then
 		echo "FAIL  $lab: $what: the sed script changed nothing"
@@ -45,7 +49,7 @@ mistake() {
 		STUDENT_DIR="$dir" BUILD="$work/$lab/build" \
 		>"$dir/build.log" 2>&1; then
 		echo "FAIL  $lab: $what: does not compile:"
-		sed 's/^/        /' "$dir/build.log" | head -n 20
+		sed 's/^/        /' "$dir/build.log" | tail -n 20
 		failed=$((failed + 1))
 		return
 	fi
@@ -89,6 +93,73 @@ mistake $L $F "SEM_UNDO on V only" \
 	'SEM_UNDO'
 mistake $L $F "IPC_NOWAIT" \
 	's/\.sem_flg = SEM_UNDO/.sem_flg = SEM_UNDO | IPC_NOWAIT/' 'IPC_NOWAIT'
+
+# Lab 03: robust-mutex.c
+L=03-robust-mutex F=robust-mutex.c
+mistake $L $F "not PROCESS_SHARED" \
+	's/pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED)/0/' \
+	'never uses PTHREAD_PROCESS_SHARED'
+mistake $L $F "neither PROCESS_SHARED nor ROBUST" \
+	's/pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED)/0/; s/pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST)/0/' \
+	'Make it PTHREAD_PROCESS_SHARED'
+mistake $L $F "not ROBUST" \
+	's/pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST)/0/' \
+	'Make it PTHREAD_MUTEX_ROBUST'
+mistake $L $F "EOWNERDEAD treated as an error" \
+	's/if (err == EOWNERDEAD)/if (0)/' 'your code treated it as an error'
+mistake $L $F "no pthread_mutex_consistent" \
+	's/err = pthread_mutex_consistent(&s->mutex);/err = 0;/' \
+	'without calling pthread_mutex_consistent() first'
+mistake $L $F "unlock after EOWNERDEAD" \
+	's/err = pthread_mutex_consistent(&s->mutex);/err = pthread_mutex_consistent(\&s->mutex); (void)pthread_mutex_unlock(\&s->mutex);/' \
+	'EPERM'
+mistake $L $F "recovery not counted" \
+	'/atomic_fetch_add_explicit(&w->slot->recoveries/,/memory_order_relaxed);/d' \
+	'no worker reported recovering the mutex'
+
+# Lab 04: atomic.c and atomic-split.c
+L=04-atomics
+PLAIN='static inline uint64_t plain_add(_Atomic uint64_t *c, uint64_t n, int o) { volatile uint64_t *p = (volatile uint64_t *)c; uint64_t v = *p; (void)o; *p = v + n; return v; }'
+SPLIT='static inline uint64_t split_add(_Atomic uint64_t *c, uint64_t n, int o) { uint64_t v = atomic_load_explicit(c, o); atomic_store_explicit(c, v + n, o); return v; }'
+mistake $L atomic.c "plain read-modify-write" \
+	"/^#include/a $PLAIN
+s/old = atomic_fetch_add_explicit(/old = plain_add(/" \
+	'ThreadSanitizer reports a data race on the counter'
+mistake $L atomic.c "atomic load, then atomic store" \
+	"/^#include/a $SPLIT
+s/old = atomic_fetch_add_explicit(/old = split_add(/" \
+	'an atomic read followed by an atomic write'
+mistake $L atomic.c "adds 2" \
+	's/counter.atomic, 1,/counter.atomic, 2,/' 'each increment added 2'
+mistake $L atomic-split.c "split done with fetch_add" \
+	's/atomic_store_explicit(c, v + 1, memory_order_relaxed)/atomic_fetch_add_explicit(c, 1, memory_order_relaxed)/' \
+	'your split increment is indivisible'
+mistake $L atomic-split.c "split load not atomic" \
+	's/uint64_t v = atomic_load_explicit(c, memory_order_relaxed);/uint64_t v = w->region->counter.plain;/' \
+	'one of your accesses to the counter is a plain one'
+mistake $L atomic-split.c "split without its load" \
+	's/uint64_t v = atomic_load_explicit(c, memory_order_relaxed);/uint64_t v = 0;/' \
+	'The load is missing'
+
+# Lab 05: flock.c
+L=05-flock F=flock.c
+OPEN='w->fd = open(self, O_RDWR | O_CLOEXEC);'
+mistake $L $F "the parent's descriptor" \
+	"s/$OPEN/w->fd = s->fd; (void)self;/" \
+	'flock took no effect: did every worker open its own descriptor?'
+mistake $L $F "dup of the parent's descriptor" \
+	"s/$OPEN/w->fd = dup(s->fd); (void)self;/" \
+	'flock took no effect: did every worker open its own descriptor?'
+mistake $L $F "open the file by its name" \
+	"s/$OPEN/w->fd = open(s->path, O_RDWR | O_CLOEXEC);/" \
+	'The lock file has no name any more'
+mistake $L $F "LOCK_SH" \
+	's/flock_op(w, LOCK_EX)/flock_op(w, LOCK_SH)/' 'LOCK_SH lets every worker in'
+mistake $L $F "no flock at all" \
+	's/int err = flock_op(w, LOCK_EX);/int err = 0;/' \
+	'flock_lock does not take it'
+mistake $L $F "LOCK_NB" \
+	's/flock_op(w, LOCK_EX)/flock_op(w, LOCK_EX | LOCK_NB)/' 'drop LOCK_NB'
 
 echo "mistakes: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
