@@ -3,6 +3,7 @@
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
+#   make labs-check every lab's starter fails its checker, the reference passes
 #   make bench      racelab's hot loops against minimal hand-written loops
 #   make format     clang-format the tree (format-check: only check)
 #
@@ -35,7 +36,8 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench tsan format format-check clean
+.PHONY: all demo test check deps bench tsan format format-check clean \
+	labs-check
 
 all: racelab
 
@@ -74,6 +76,7 @@ deps:
 test check: deps
 	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
+	$(MAKE) --no-print-directory labs-check
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
@@ -84,7 +87,12 @@ $(B)/bench/%: bench/%.c
 bench: racelab $(BENCH_BIN)
 	sh bench/compare.sh
 
-FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c)
+# The labs (labs/README.md): each builds its own racelab under labs/*/build.
+labs-check:
+	sh labs/check-all.sh
+
+FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
+	labs/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -93,6 +101,6 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: the tree is clang-formatted"
 
 clean:
-	rm -rf $(B) racelab racelab-tsan
+	rm -rf $(B) racelab racelab-tsan labs/*/build
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -138,8 +138,8 @@ rl_run() {
 	/*) R_cmd="$bin run $*" ;;
 	*) R_cmd="./$bin run $*" ;;
 	esac
-	R_expected="" R_final="" R_lost="" R_verdict="" R_detail=""
-	R_recovery="" R_recoveries="" R_procs="" R_iters=""
+	# shellcheck disable=SC2034 # read by the checkers
+	R_expected="" R_final="" R_lost="" R_verdict="" R_detail="" R_recovery="" R_recoveries="" R_procs="" R_iters=""
 	timeout -k 5 "$LAB_TIMEOUT" "$bin" run --format csv "$@" \
 		>"$R_out" 2>"$R_err" </dev/null
 	R_rc=$?

@@ -9,39 +9,62 @@
 # while one worker sits inside the critical section, to tell apart the
 # mistakes that look alike from outside (P and V swapped, a start value of 2,
 # P that never calls semop, SEM_UNDO on P alone).
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # R_* are set by rl_run, through eval
+# shellcheck source=../checklib.sh
 . "$(dirname "$0")/../checklib.sh"
 
 S=sysv-sem
 
-# Probe: one worker, two increments, each holding the semaphore for 0.4 s.
-# Prints "value ncount pid" of the semaphore seen at 0.2 s (inside the first
-# P..V) and at 0.6 s (inside the second), then the worker's pid; nothing if
-# it could not look. pid is the last process that changed the semaphore
-# (racelab itself after SETVAL, until the worker's first semop).
+# Probe: one worker, two increments, each holding the semaphore for 1 s.
+# Prints "value ncount pid" of the semaphore seen 0.3 s into the first
+# P..V and 1.5 s in (inside the second), then the worker's pid; nothing if
+# it could not look. pid is the last process that changed the semaphore:
+# racelab itself (SETVAL) until the worker's first semop. The moment of that
+# first semop (or of the worker blocking in it) is found by polling, so a
+# slow start on a busy machine does not shift the samples. What it saw goes
+# to build/probe.log. (racelab's --timeout ends the run within 5 s.)
 sem_probe() {
 	perr=$LAB_BUILD/probe.err
-	timeout -k 5 20 "$RACELAB" run --strategy $S --procs 1 --iters 2 \
-		--window sleep:400000 --timeout 2 --verbose --format csv \
-		>/dev/null 2>"$perr" &
-	tpid=$!
-	id=""
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		id=$(sed -n 's/.*semaphore set id \([0-9]*\).*/\1/p' "$perr")
-		[ -n "$id" ] && break
-		sleep 0.05
+	plog=$LAB_BUILD/probe.log
+	"$RACELAB" run --strategy $S --procs 1 --iters 2 \
+		--window sleep:1000000 --timeout 3 --verbose --format csv \
+		>/dev/null 2>"$perr" </dev/null &
+	rpid=$!
+	id="" worker="" a=""
+	tries=0
+	while [ $tries -lt 150 ]; do # 3 s
+		tries=$((tries + 1))
+		[ -n "$id" ] ||
+			id=$(sed -n 's/.*semaphore set id \([0-9]*\).*/\1/p' "$perr")
+		[ -n "$worker" ] || worker=$(pgrep -P "$rpid" | head -n 1)
+		if [ -n "$id" ] && [ -n "$worker" ]; then
+			a=$(sem_sample "$id")
+			# shellcheck disable=SC2086 # split on purpose
+			set -- $a
+			# The first semop is done, or the worker waits in it.
+			if [ "${3:-}" = "$worker" ] || [ "${2:-0}" != 0 ]; then
+				break
+			fi
+			# No semop after 1 s: keep the last look (P may never call one).
+			[ $tries -ge 50 ] && [ -n "$a" ] && break
+		fi
+		sleep 0.02
 	done
-	if [ -z "$id" ]; then
-		wait "$tpid"
-		return
+	echo "set $id, worker $worker, first look after $tries polls: $a" >"$plog"
+	if [ -n "$a" ]; then
+		sleep 0.3
+		a=$(sem_sample "$id")
+		sleep 1.2
+		b=$(sem_sample "$id")
+		echo "at +0.3 s: $a; at +1.5 s: $b" >>"$plog"
 	fi
-	sleep 0.2
-	a=$(ipcs -s -i "$id" 2>/dev/null | awk '$1 == "0" { print $2, $3, $5 }')
-	worker=$(pgrep -P "$(pgrep -P "$tpid" | head -n 1)" | head -n 1)
-	sleep 0.4
-	b=$(ipcs -s -i "$id" 2>/dev/null | awk '$1 == "0" { print $2, $3, $5 }')
-	wait "$tpid"
-	[ -n "$a" ] && [ -n "$b" ] && [ -n "$worker" ] && echo "$a $b $worker"
+	wait "$rpid"
+	[ -n "$a" ] && [ -n "$b" ] && echo "$a $b $worker"
+}
+
+# "value ncount pid" of the set's semaphore 0, from ipcs.
+sem_sample() { # ID
+	ipcs -s -i "$1" 2>/dev/null | awk '$1 == "0" { print $2, $3, $5 }'
 }
 
 # What the probe says about P and V, in words: "right" if they look right,

@@ -8,7 +8,8 @@
 # its wake-ups there, or trips an assertion in glibc); a worker killed
 # holding the mutex, after which another must get EOWNERDEAD, make the mutex
 # consistent, count the recovery and go on.
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # R_* are set by rl_run, through eval
+# shellcheck source=../checklib.sh
 . "$(dirname "$0")/../checklib.sh"
 
 S=robust-mutex
@@ -78,11 +79,13 @@ ok "$title (read in the code: no run can tell)"
 # 0.2 ms sleep inside the section keeps the others busy long enough that
 # they need the mutex after the death. One of them must recover it.
 title="3 processes, worker 0 killed holding the mutex"
-for try in 1 2; do
+for _ in 1 2; do
 	rl_run --strategy $S --procs 3 --iters 300 --crash-at 5 \
 		--window sleep:200 --timeout 3
 	# Exact but nobody needed the mutex after the death: try once more.
-	[ "$R_rc" = 0 ] && [ "${R_recoveries:-0}" = 0 ] || break
+	if [ "$R_rc" != 0 ] || [ "${R_recoveries:-0}" != 0 ]; then
+		break
+	fi
 done
 case $R_rc in
 0)

@@ -8,7 +8,8 @@
 # run looks at /proc/locks while one worker holds the lock, to tell a flock
 # that is never taken, or taken shared (LOCK_SH), from one that is taken
 # but excludes nothing because all workers share one open file description.
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # R_* are set by rl_run, through eval
+# shellcheck source=../checklib.sh
 . "$(dirname "$0")/../checklib.sh"
 
 S=flock

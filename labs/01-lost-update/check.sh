@@ -1,0 +1,102 @@
+#!/bin/sh
+# check.sh - lab 01's checker: is none.c a real increment (right for one
+# worker alone), and a racy one (two workers at once lose updates)?
+# Run by `make check` (see ../lab.mk).
+#
+# Cases, in order: one worker alone through the fast path (your load and
+# your store) and through the slow path (your load, then the harness's
+# store); two processes, then two threads, sharing ONE CPU with a yield
+# between load and store, which makes the loss certain on any machine; two
+# processes on two CPUs with no window at all (skipped on a one-CPU
+# machine), where the loss must come from your own load and store running
+# at the same time.
+# shellcheck shell=sh disable=SC2154 # R_* are set by rl_run, through eval
+# shellcheck source=../checklib.sh
+. "$(dirname "$0")/../checklib.sh"
+
+S=none
+
+# One worker alone must count exactly; say what its count shows if not.
+expect_alone() { # TITLE ARGS...
+	title=$1
+	shift
+	rl_run --strategy $S --procs 1 "$@"
+	if [ "$R_rc" = 0 ]; then
+		ok "$title: exact ($(num "$R_final"))"
+		return
+	fi
+	if [ "$R_rc" != 3 ]; then
+		fail "$title" "$(outcome_words)."
+	fi
+	per=$(awk -v f="$R_final" -v e="$R_expected" 'BEGIN { if (e > 0 && f % e == 0) print f / e }')
+	if [ "$R_final" = 0 ]; then
+		fail "$title" "The counter is still 0 after $(num "$R_expected") increments by one worker alone: nothing is stored. Write v + 1 back into the counter (TODO 2)."
+	elif [ "$R_final" = 1 ]; then
+		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone: every store wrote 0 + 1, so v never held the counter. Load it into v first (TODO 1)."
+	elif [ -n "$per" ]; then
+		fail "$title" "Final count $(num "$R_final") for $(num "$R_expected") increments by one worker alone: each increment added $per. Store v + 1."
+	fi
+	fail "$title" "One worker alone cannot lose an update, yet the final count is $(num "$R_final") of $(num "$R_expected"). Load the counter into v (TODO 1), store v + 1 (TODO 2), nothing else."
+}
+
+# Two workers must lose updates; say why if they did not.
+expect_loss() { # TITLE ARGS...
+	title=$1
+	shift
+	rl_run --strategy $S "$@"
+	case $R_rc in
+	3) ;;
+	0) return 1 ;; # the caller decides: try again, or explain
+	*) fail "$title" "$(outcome_words)." ;;
+	esac
+	# Whole blocks vanishing in the fast path (no window: the student's
+	# own load and store) means the compiler merged the increments. (With
+	# a yield on one CPU, losing exactly half is the normal outcome.)
+	case " $* " in
+	*" --window "*)
+		ok "$title: $(num "$R_lost") of $(num "$R_expected") lost ($(pct)), as they should be"
+		return 0
+		;;
+	esac
+	if [ "$R_lost" = "$R_iters" ] && [ "$((R_final % R_iters))" = 0 ]; then
+		fail "$title" "Exactly one worker's whole run vanished: $(num "$R_lost") of $(num "$R_expected") lost, and the final count $(num "$R_final") is a multiple of $(num "$R_iters"). The compiler turned your loop into a single add at its end, so the workers never raced increment by increment. Access the counter through the volatile pointer, so that every load and store is really made."
+	fi
+	if [ "$((R_lost % 1024))" = 0 ] && [ "$((R_final % 1024))" = 0 ]; then
+		fail "$title" "Updates vanished in whole blocks of 1,024 ($(num "$R_lost") lost, final count $(num "$R_final")): 1,024 is the length of the harness's inner loop, and the compiler turned each of those loops into one load and one store. Access the counter through the volatile pointer, so that every load and store is really made."
+	fi
+	ok "$title: $(num "$R_lost") of $(num "$R_expected") lost ($(pct)), as they should be"
+}
+
+pct() {
+	awk -v l="$R_lost" -v e="$R_expected" 'BEGIN { printf "%.1f %%", 100 * l / e }'
+}
+
+lab_begin 5
+
+expect_alone "1 process alone, 1,000,000 increments" --iters 1000000
+expect_alone "1 process alone, 1,000 increments, a yield between load and store" \
+	--iters 1000 --window yield
+
+for mode in process thread; do
+	title="2 ${mode}es on ONE CPU, a yield between load and store"
+	[ $mode = thread ] && title="2 threads on ONE CPU, a yield between load and store"
+	expect_loss "$title" --mode $mode --procs 2 --iters 2000 --cpus 0 \
+		--window yield ||
+		fail "$title" "No update was lost in $(num "$R_expected") increments, although each worker gave the CPU away between its load and its store. Is your load a real read of the counter into v (TODO 1), done before the harness's store? With an atomic or a lock there would be nothing to lose, but this lab's strategy must be the racy one."
+done
+
+title="2 processes on 2 CPUs, 10,000,000 increments each, no window"
+if [ "$(nproc)" -lt 2 ]; then
+	ok "$title: skipped (one CPU here: the yield cases above showed the loss)"
+else
+	# Overlap is likely, not certain, on a busy machine: three tries.
+	for _ in 1 2 3; do
+		expect_loss "$title" --procs 2 --iters 10000000 --cpus 0,1 &&
+			break
+	done
+	if [ "$R_rc" = 0 ]; then
+		fail "$title" "No update was lost in three runs of $(num "$R_expected") increments, with two workers running at the same time on two CPUs. Your increment is indivisible: an atomic instruction or a lock? This lab's strategy must be the plain load (TODO 1) and the plain store (TODO 2)."
+	fi
+fi
+
+lab_end
