@@ -158,6 +158,11 @@ code_mentions() {
 	done | grep -qw "$1"
 }
 
+# The first CPU this process may run on (0 on most machines), for --cpus.
+first_cpu() {
+	sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status
+}
+
 # How many reports ThreadSanitizer printed in the last run.
 tsan_reports() {
 	grep -c 'WARNING: ThreadSanitizer' "$R_err"

@@ -123,7 +123,7 @@ mistake $L "no store" starter 'nothing is stored' none.c "$LOAD"
 mistake $L "no load" starter 'Load it into v first' none.c "$STORE"
 mistake $L "adds 2" starter 'each increment added 2' \
 	none.c "$LOAD; s|(void)counter;|*counter = v + 2;|"
-mistake $L "atomic increment" starter 'Your increment is indivisible' \
+mistake $L "atomic increment" starter 'your increment is indivisible' \
 	none.c "$LOAD; s|(void)counter;|__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);|"
 mistake $L "not volatile" starter 'Access the counter through the volatile pointer' \
 	none.c "$LOAD; $STORE; s|volatile uint64_t \*counter = &w->region->counter.plain;|uint64_t *counter = (uint64_t *)\&w->region->counter.plain;|"
