@@ -88,7 +88,7 @@ bench: racelab $(BENCH_BIN)
 	sh bench/compare.sh
 
 # The labs (labs/README.md): each builds its own racelab under labs/*/build.
-labs-check:
+labs-check: racelab
 	sh labs/check-all.sh
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
