@@ -163,6 +163,16 @@ first_cpu() {
 	sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status
 }
 
+# The first two CPUs this process may run on, as "A,B" for --cpus; nothing
+# when it may use only one.
+two_cpus() {
+	sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status |
+		tr ',' '\n' | awk -F- '
+		{ lo = $1; hi = NF > 1 ? $2 : $1
+		  for (c = lo; c <= hi && n < 2; c++) cpu[++n] = c }
+		END { if (n == 2) print cpu[1] "," cpu[2] }'
+}
+
 # How many reports ThreadSanitizer printed in the last run.
 tsan_reports() {
 	grep -c 'WARNING: ThreadSanitizer' "$R_err"
