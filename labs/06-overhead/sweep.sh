@@ -28,9 +28,18 @@ if ! "$RACELAB" list >/dev/null 2>&1; then
 	echo "sweep.sh: cannot run $RACELAB list: build racelab first (make)" >&2
 	exit 1
 fi
-strategies="none $("$RACELAB" list |
-	awk '/^  [a-z]/ && !/wrong on purpose/ && !/cannot run here/ { print $1 }')"
+# Wrong on purpose in thread mode only (say, a lock that belongs to a
+# process): measured unless the runs are threads.
+case " $EXTRA " in
+*" --mode thread "* | *" --mode=thread "* | *" -m thread "*) threads=1 ;;
+*) threads=0 ;;
+esac
+strategies="none $("$RACELAB" list | awk -v threads=$threads '
+	/^  [a-z]/ && !/\[wrong on purpose\]/ &&
+	!(threads && /\[wrong on purpose in thread mode\]/) { print $1 }')"
 
+err=$(mktemp) || exit 1
+trap 'rm -f "$err"' EXIT INT TERM
 header=""
 r=1
 while [ "$r" -le "$REPEAT" ]; do
@@ -38,12 +47,16 @@ while [ "$r" -le "$REPEAT" ]; do
 		for s in $strategies; do
 			# shellcheck disable=SC2086 # EXTRA is a list of options
 			out=$("$RACELAB" run --strategy "$s" --procs "$p" \
-				--format csv $EXTRA 2>/dev/null)
+				--format csv $EXTRA 2>"$err")
 			rc=$?
 			# 0 exact; 3 lost, the lesson of none; 2: the strategy
-			# refused this run (say, a worker count it cannot do).
+			# refused this run (a worker count it cannot do, say).
+			if [ "$rc" -eq 2 ]; then
+				echo "sweep.sh: $s --procs $p: not measured: $(head -n 1 "$err")" >&2
+				continue
+			fi
 			if [ "$rc" -ne 0 ] && { [ "$rc" -ne 3 ] || [ "$s" != none ]; }; then
-				echo "sweep.sh: $s --procs $p: exit $rc, skipped" >&2
+				echo "sweep.sh: $s --procs $p: FAILED (exit $rc): $(head -n 1 "$err")" >&2
 				continue
 			fi
 			if [ -z "$header" ]; then
