@@ -3,6 +3,7 @@
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
+#   make labs-check every lab's starter fails its checker, the reference passes
 #   make bench      racelab's hot loops against minimal hand-written loops
 #   make tsan       racelab-tsan (ThreadSanitizer); make sanitize: ASan+UBSan
 #   make install    racelab and racelab.1 under $(DESTDIR)$(PREFIX)
@@ -40,7 +41,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
 .PHONY: all demo test check deps bench repro tsan sanitize install uninstall \
-	format format-check clean
+	format format-check clean labs-check
 
 all: racelab
 
@@ -100,6 +101,7 @@ deps:
 test check: deps
 	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
+	$(MAKE) --no-print-directory labs-check
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
@@ -110,6 +112,7 @@ $(B)/bench/%: bench/%.c
 bench: racelab $(BENCH_BIN)
 	sh bench/compare.sh
 
+<<<<<<< HEAD
 # How often each recipe reproduces a lost update (20 runs each).
 repro: racelab
 	sh bench/repro.sh
@@ -123,6 +126,14 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/racelab.1
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c)
+=======
+# The labs (labs/README.md): each builds its own racelab under labs/*/build.
+labs-check: racelab
+	sh labs/check-all.sh
+
+FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
+	labs/*/*.c)
+>>>>>>> labs
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -131,6 +142,10 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: the tree is clang-formatted"
 
 clean:
+<<<<<<< HEAD
 	rm -rf $(B) racelab racelab-tsan racelab-asan
+=======
+	rm -rf $(B) racelab racelab-tsan labs/*/build
+>>>>>>> labs
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,58 @@
+/*
+ * atomic.c - lab 04, part 1: YOUR lock-free increment.
+ *
+ * This file replaces src/strategies/atomic.c when you run `make` or
+ * `make check` in this directory. It must keep exporting strategy_atomic.
+ *
+ * There is no lock: the increment itself must be indivisible, one
+ * read-modify-write that no other worker can get in the middle of. You
+ * write it in atomic_increment (TODO).
+ *
+ * The API you need (<stdatomic.h>, C11 section 7.17; already included):
+ *
+ *	_Atomic uint64_t *c = &w->region->counter.atomic;
+ *				the shared counter, as a C11 atomic object
+ *	atomic_load_explicit(c, order)		read it
+ *	atomic_store_explicit(c, v, order)	write it
+ *	atomic_fetch_add_explicit(c, n, order)	add n and return the value
+ *						it had just before, as ONE step
+ *	order: memory_order_relaxed, memory_order_seq_cst, ... (which one
+ *	does a counter need? the handout asks)
+ *
+ * The counter has a second view, w->region->counter.plain (volatile, not
+ * atomic), for the strategies with a lock. Do not use it here.
+ * Headers: strategy.h is src/strategy.h.
+ */
+#include "strategy.h"
+
+static inline void atomic_increment(struct worker *w, bool slow)
+{
+	uint64_t old = 0; /* the counter's value just before your increment */
+
+	/* --crash-at and --window act here, before the increment (given). */
+	if (slow)
+		worker_gap(w);
+
+	/*
+	 * TODO: add 1 to the shared counter in one indivisible step, and keep
+	 * the value it had just before in old.
+	 */
+
+	/* --trace records what your increment saw (given). */
+	if (slow)
+		worker_traced(w, old);
+}
+
+/* The timed loop: iters increments, no lock (see strategy.h). */
+static int atomic_work(struct worker *w)
+{
+	return worker_loop(w, NULL, atomic_increment, NULL);
+}
+
+const struct strategy strategy_atomic = {
+	.name = "atomic",
+	.summary = "C11 atomic increment, no lock (lab 04: yours)",
+	.kind = KIND_LOCKFREE,
+	.on_crash = "nothing to release",
+	.work = atomic_work,
+};

@@ -1,0 +1,136 @@
+# labs/lab.mk - the build and the check that every lab shares.
+#
+# A lab's Makefile sets, then includes this file:
+#
+#   LAB_FILES   the strategy files the student writes, each named as its
+#               reference in src/strategies/ (sysv-sem.c, ...)
+#   LAB_TSAN    1: also build a ThreadSanitizer binary (lab 04)
+#
+# and the lab directory holds check.sh, the checker. Then, in the lab:
+#
+#   make                   build build/racelab with YOUR files
+#   make check             build it, then run ./check.sh against it
+#   make check SOLUTION=1  the same with the reference files from src/
+#                          (the teacher's answer key; nothing is copied)
+#   make clean             remove build/
+#
+# build/racelab is the whole racelab (every src/*.c and every strategy in
+# src/strategies/, found by wildcard, so strategies added later come along)
+# except that each file of LAB_FILES is compiled from the lab directory
+# instead of from src/strategies/. It must export what the reference does
+# (the same `strategy_...` symbol, and anything other files use from it).
+#
+# STUDENT_DIR (default: the lab directory) is where those files are read
+# from; BUILD (default: build) where everything goes. labs/mistakes.sh uses
+# both to check deliberately broken copies without touching the lab.
+
+LAB_MK := $(lastword $(MAKEFILE_LIST))
+TOP := $(patsubst %/,%,$(dir $(LAB_MK)))/..
+LAB_DIR := $(CURDIR)
+LAB_NAME := $(notdir $(LAB_DIR))
+
+CFLAGS ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS ?=
+LDLIBS ?=
+STUDENT_DIR ?= .
+BUILD ?= build
+SOLUTION ?=
+LAB_TSAN ?=
+
+# The same project flags as the top-level Makefile. The include paths let
+# the student's file say "strategy.h" and "sysv-sem.h" (the reference files
+# say "../strategy.h", which resolves from their own directory).
+RL_CPPFLAGS = -D_GNU_SOURCE -I$(TOP)/src -I$(TOP)/src/strategies
+RL_CFLAGS = -std=c11 -Wall -Wextra -MMD -MP
+RL_LDLIBS = -lpthread -lm
+ifneq ($(CI),)
+RL_CFLAGS += -Werror
+endif
+
+REF_DIR = $(TOP)/src/strategies
+# Everything but the replaced references: main.c included, every strategy
+# that exists now or later.
+COMMON_SRC = $(sort $(wildcard $(TOP)/src/*.c) \
+	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
+		$(wildcard $(REF_DIR)/*.c)))
+COMMON_OBJ = $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(COMMON_SRC))
+STUDENT_OBJ = $(addprefix $(BUILD)/student/,$(LAB_FILES:.c=.o))
+SOLUTION_OBJ = $(addprefix $(BUILD)/solution/,$(LAB_FILES:.c=.o))
+
+# ThreadSanitizer: clang, objects of its own.
+TSAN_CC = clang
+TSAN_FLAGS = -fsanitize=thread -g -O1
+TSAN_COMMON_OBJ = $(patsubst $(TOP)/%.c,$(BUILD)/tsan/%.o,$(COMMON_SRC))
+TSAN_STUDENT_OBJ = $(addprefix $(BUILD)/tsan/student/,$(LAB_FILES:.c=.o))
+TSAN_SOLUTION_OBJ = $(addprefix $(BUILD)/tsan/solution/,$(LAB_FILES:.c=.o))
+
+ifeq ($(SOLUTION),)
+BIN = $(BUILD)/racelab
+TSAN_BIN = $(BUILD)/racelab-tsan
+WHOSE = your $(LAB_FILES)
+SOURCES = $(addprefix $(STUDENT_DIR)/,$(LAB_FILES))
+else
+BIN = $(BUILD)/racelab-solution
+TSAN_BIN = $(BUILD)/racelab-tsan-solution
+WHOSE = the reference $(addprefix src/strategies/,$(LAB_FILES))
+SOURCES = $(addprefix $(REF_DIR)/,$(LAB_FILES))
+endif
+BINS = $(BIN) $(if $(LAB_TSAN),$(TSAN_BIN))
+
+.PHONY: all check clean lab-files
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+$(BUILD)/racelab: $(COMMON_OBJ) $(STUDENT_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(BUILD)/racelab-solution: $(COMMON_OBJ) $(SOLUTION_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(BUILD)/src/%.o: $(TOP)/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/student/%.o: $(STUDENT_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/solution/%.o: $(REF_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/racelab-tsan: $(TSAN_COMMON_OBJ) $(TSAN_STUDENT_OBJ)
+	$(TSAN_CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(BUILD)/racelab-tsan-solution: $(TSAN_COMMON_OBJ) $(TSAN_SOLUTION_OBJ)
+	$(TSAN_CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+
+$(BUILD)/tsan/src/%.o: $(TOP)/src/%.c
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/tsan/student/%.o: $(STUDENT_DIR)/%.c
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/tsan/solution/%.o: $(REF_DIR)/%.c
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+# The checker gets the binaries and whose code they hold in its environment.
+check: $(BINS)
+	@RACELAB=$(BIN) RACELAB_TSAN=$(if $(LAB_TSAN),$(TSAN_BIN)) \
+	LAB_NAME=$(LAB_NAME) LAB_WHOSE="$(WHOSE)" LAB_SOLUTION=$(SOLUTION) \
+	LAB_SOURCES="$(SOURCES)" LAB_BUILD=$(BUILD) CC="$(CC)" \
+	sh $(LAB_DIR)/check.sh
+
+clean:
+	rm -rf $(BUILD)
+
+# For labs/mistakes.sh: which files the student writes.
+lab-files:
+	@echo $(LAB_FILES)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
