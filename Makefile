@@ -112,7 +112,6 @@ $(B)/bench/%: bench/%.c
 bench: racelab $(BENCH_BIN)
 	sh bench/compare.sh
 
-<<<<<<< HEAD
 # How often each recipe reproduces a lost update (20 runs each).
 repro: racelab
 	sh bench/repro.sh
@@ -125,15 +124,12 @@ install: racelab
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/racelab.1
 
-FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c)
-=======
 # The labs (labs/README.md): each builds its own racelab under labs/*/build.
 labs-check: racelab
 	sh labs/check-all.sh
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
 	labs/*/*.c)
->>>>>>> labs
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -142,10 +138,6 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: the tree is clang-formatted"
 
 clean:
-<<<<<<< HEAD
-	rm -rf $(B) racelab racelab-tsan racelab-asan
-=======
-	rm -rf $(B) racelab racelab-tsan labs/*/build
->>>>>>> labs
+	rm -rf $(B) racelab racelab-tsan racelab-asan labs/*/build
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
