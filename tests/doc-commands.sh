@@ -1,0 +1,395 @@
+#!/bin/sh
+# doc-commands.sh - run every racelab command that README.md and docs/ show,
+# and check its exit status, so that the docs cannot drift from the tool.
+#
+#   sh tests/doc-commands.sh [FILE.md ...]     (default: README.md docs/**/*.md)
+#   RACELAB=./racelab-asan sh tests/doc-commands.sh      (another build)
+#
+# What is a command. A line of a code block (fenced with ``` or ~~~, or
+# indented by four spaces after a blank line) that starts, after an
+# optional "$ " prompt, with `racelab `, `./racelab `, `racelab-tsan ` or
+# `./racelab-tsan `, or a `for`/`while`/`until` loop that calls racelab.
+# In a block that has "$ " prompts only the prompted lines are commands:
+# the rest is output. Lines such as "(modified copy) $ ./racelab-tsan ..."
+# are not commands of this tool and are not run.
+#
+# How it runs. Each file's commands run in document order (a page's later
+# lines depend on its earlier ones: create, incr, show, destroy), each
+# file in a fresh private directory that is its working directory and its
+# TMPDIR's parent. ./racelab and ./racelab-tsan there, and racelab and
+# racelab-tsan on PATH, are symlinks to $RACELAB and $RACELAB_TSAN (default:
+# the ones built in this tree), and docs/ links to the tree's docs/ (for
+# docs/examples/). Each line runs as written, with sh -c, stdin from
+# /dev/null, under timeout(1) ($DOC_TIMEOUT seconds, default 60), which
+# kills the line's whole process group if it hangs. A pipeline's status is
+# its last command's (POSIX sh has no pipefail).
+#
+# What it checks. The exit status must be 0, 3 (lost updates) or 4
+# (deadlock): losing updates and deadlocking are lessons, never 1 (system
+# error) or 2 (usage error), unless the line carries a trailing comment
+# that says what it returns: `# exit 2`, `# exit 66` (ThreadSanitizer
+# reported), `# exit 66 or 3`. Also: nothing may be left in the private
+# TMPDIR after a line (racelab unlinks its lock files at once).
+#
+# Substitutions, so that the check never collides with a real object:
+# - the key 0xF00 (any case, or as ipcs prints it: 0x00000f00), which the
+#   pages use for `racelab segment`, is
+#   replaced with a random key that names no shared memory segment and no
+#   semaphore set, one per file; after the file, whatever is still at that
+#   key is destroyed (`racelab segment destroy`; a SysV object racelab
+#   failed to remove there is removed with ipcrm and counted a failure);
+# - /tmp/docsrun, the scratch directory the pages' runs used, is replaced
+#   with the file's private directory;
+# - in docs/segment.md, 0x52002494 (the page's ftok key of its file
+#   `counter`) is replaced with the ftok key of the private `counter`.
+#
+# Preparation a page's commands assume, made before its first command (see
+# prepare below): docs/strategies/flock.md's `ln -s` of a planted symlink,
+# docs/segment.md's existing file `counter` for --path.
+#
+# A code block after an HTML comment `<!-- needs: NAME -->` runs only when
+# `racelab list` names the strategy NAME (one being added on another
+# branch); otherwise its commands are reported as skipped.
+#
+# The documented subset: the lines in SKIP below are not run, each with the
+# reason. An entry that matches no line is a failure, so the list cannot
+# go stale. Every other line runs as written: nothing is appended to it.
+#
+# Output: one line per command (ok, FAIL or skip), then `N skipped` and
+# `N passed, N failed`. Exit status 0 when nothing failed, 1 otherwise.
+
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+
+abs() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s\n' "$root/$1" ;;
+	esac
+}
+RACELAB=$(abs "${RACELAB:-./racelab}")
+RACELAB_TSAN=$(abs "${RACELAB_TSAN:-./racelab-tsan}")
+DOC_TIMEOUT=${DOC_TIMEOUT:-60}
+
+for b in "$RACELAB" "$RACELAB_TSAN"; do
+	if [ ! -x "$b" ]; then
+		echo "doc-commands: $b is not built (make racelab racelab-tsan)" >&2
+		exit 1
+	fi
+done
+
+# The documented subset. "FILE: COMMAND" exactly as the page shows it
+# (after the prompt), then a tab-indented "why:" line.
+SKIP=$(
+	cat <<'EOF'
+README.md: for i in $(seq 8); do racelab segment incr --key 0xF00 --times 1000000 & done; wait
+	why: 8,000,000 increments under sysv-sem (created the line before): a semaphore handover costs 1-30 us here, a minute or more; docs/segment.md runs the same loop at 100,000 each
+docs/README.md: ./racelab run --strategy $s --procs $p --format csv | tail -n +2
+	why: the body of a loop over every strategy, 5 rounds x 8 strategies x 2 procs (minutes); $s and $p are the loop's variables; the pages run each strategy at 1 and 2 procs
+docs/tsan.md: ./racelab run --strategy sysv-sem --procs 1 --iters 3000000 --format csv &
+	why: started in the background only so that the next line (grep /proc/PID/maps) can look at it; on its own it would outlive its line
+docs/tsan.md: ./racelab-tsan run --mode thread --strategy sysv-sem --procs 2 --iters 10000
+	why: the page runs it in a modified copy of the tree (the TSAN_ACQUIRE/RELEASE lines deleted) to show a false report; this tree's build is checked by docs/strategies/sysv-sem.md's line
+EOF
+)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/racelab-doc.XXXXXX") || exit 1
+keys_used="" # every key the run used, for the final check
+cleanup() {
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+mkdir "$work/bin"
+ln -s "$RACELAB" "$work/bin/racelab"
+ln -s "$RACELAB_TSAN" "$work/bin/racelab-tsan"
+PATH="$work/bin:$PATH"
+NO_COLOR=1
+export PATH NO_COLOR
+
+passed=0
+failed=0
+skipped=0
+skip_used="$work/skip-used"
+: >"$skip_used"
+
+# Print every command line of a Markdown file: LINE<tab>NEEDS<tab>COMMAND.
+extract() {
+	awk '
+	function add(l) { n++; blk[n] = l; ln[n] = NR }
+	function iscmd(l) {
+		if (l ~ /^(\.\/)?racelab(-tsan)?( |$)/)
+			return 1
+		return l ~ /^(for|while|until) / &&
+		    l ~ /(^|[ ;&|(])(\.\/)?racelab(-tsan)? /
+	}
+	function flush(   i, p, l) {
+		p = 0
+		for (i = 1; i <= n; i++)
+			if (blk[i] ~ /^\$ /)
+				p = 1
+		for (i = 1; i <= n; i++) {
+			l = blk[i]
+			if (p) {
+				if (l !~ /^\$ /)
+					continue
+				sub(/^\$ +/, "", l)
+			}
+			sub(/[ \t]+$/, "", l)
+			if (iscmd(l))
+				printf "%d\t%s\t%s\n", ln[i], needs == "" ? "-" : needs, l
+		}
+		if (n)
+			needs = ""
+		n = 0
+	}
+	BEGIN { blank = 1 }
+	{
+		sub(/\r$/, "")
+		if (fence != "") {
+			l = $0
+			sub(/^ +/, "", l)
+			if (substr(l, 1, length(fence)) == fence &&
+			    l ~ /^(`+|~+)[ \t]*$/) {
+				fence = ""
+				flush()
+			} else {
+				sub(/^[ \t]+/, "", l)
+				add(l)
+			}
+			next
+		}
+		if (match($0, /^ ? ? ?(```+|~~~+)/)) {
+			if (indented)
+				flush()
+			indented = 0
+			fence = substr($0, RSTART, RLENGTH)
+			sub(/^ +/, "", fence)
+			next
+		}
+		if ($0 ~ /^[ \t]*$/) {
+			blank = 1
+			next
+		}
+		if ($0 ~ /^(    |\t)/ && (indented || blank)) {
+			indented = 1
+			blank = 0
+			l = $0
+			sub(/^[ \t]+/, "", l)
+			add(l)
+			next
+		}
+		if (indented)
+			flush()
+		indented = 0
+		blank = 0
+		if (match($0, /<!-- *needs: *[A-Za-z0-9_-]+ *-->/)) {
+			needs = substr($0, RSTART, RLENGTH)
+			sub(/<!-- *needs: */, "", needs)
+			sub(/ *-->/, "", needs)
+		}
+	}
+	END { flush() }
+	' "$1"
+}
+
+# Blanks squeezed to one space, none at either end.
+squeeze() {
+	tr '\t' ' ' | tr -s ' ' | sed 's/^ //; s/ $//'
+}
+
+# The reason FILE's COMMAND is skipped, or nothing.
+skip_reason() {
+	printf '%s\n' "$SKIP" | awk -v f="$1" -v c="$2" '
+	function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
+	/^\t/ { if (hit) { r = $0; sub(/^\twhy: */, "", r); print r; exit } next }
+	{ i = index($0, ": "); hit = substr($0, 1, i - 1) == f &&
+	  norm(substr($0, i + 2)) == norm(c) }
+	'
+}
+
+# The exit statuses a command's trailing "# exit N [or M]" allows, or
+# the default.
+allowed() {
+	printf '%s\n' "$1" | awk '{
+		if (!match($0, /[ \t]#[ \t]/)) { print "0 3 4"; exit }
+		c = substr($0, RSTART + 3)
+		if (match(c, /exit +[0-9]+(( *, *| +or +)[0-9]+)*/)) {
+			s = substr(c, RSTART + 4, RLENGTH - 4)
+			gsub(/[^0-9]+/, " ", s)
+			sub(/^ /, "", s)
+			print s
+		} else
+			print "0 3 4"
+	}'
+}
+
+# Is this key (decimal) free in both SysV tables?
+key_free() {
+	! awk -v k="$1" 'FNR > 1 && $1 == k { f = 1 } END { exit !f }' \
+		/proc/sysvipc/shm /proc/sysvipc/sem
+}
+
+# A random key, 0x%08x, naming no segment and no semaphore set.
+free_key() {
+	while :; do
+		k=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+		k=$((k & 0x7fffffff)) # /proc/sysvipc prints keys signed
+		if [ "$k" -ne 0 ] && key_free "$k"; then
+			printf '0x%08x\n' "$k"
+			return
+		fi
+	done
+}
+
+# ftok(FILE, 'R') as glibc computes it.
+ftok_key() {
+	# shellcheck disable=SC2046 # two numbers, split on purpose
+	set -- $(stat -L -c '%d %i' "$1")
+	printf '0x%08x\n' $(((0x52 << 24) | (($1 & 0xff) << 16) | ($2 & 0xffff)))
+}
+
+# What a page assumes exists before its first command, in its directory.
+prepare() {
+	case $1 in
+	docs/strategies/flock.md)
+		# The page runs `ln -s /tmp/docsrun/target /tmp/docsrun/lnk`
+		# before it shows --lock-file refusing the symlink.
+		ln -s "$dir/docsrun/target" "$dir/docsrun/lnk"
+		;;
+	docs/segment.md)
+		# --path counter: ftok needs an existing file (the page's
+		# runs had one). A new inode until its key is free.
+		while :; do
+			rm -f counter
+			: >counter
+			ftok=$(ftok_key counter)
+			key_free $((ftok)) && break
+		done
+		keys="$keys $ftok"
+		;;
+	esac
+}
+
+# Remove whatever the page left at the keys it used.
+release_keys() {
+	for k in $keys; do
+		racelab segment destroy --key "$k" >/dev/null 2>&1
+		if ! key_free $((k)); then
+			echo "FAIL $f: SysV objects left at key $k after racelab segment destroy:"
+			grep -E "^ *$((k)) " /proc/sysvipc/shm /proc/sysvipc/sem
+			ipcrm -M "$k" 2>/dev/null
+			ipcrm -S "$k" 2>/dev/null
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+run_file() {
+	f=$1
+	n=$((n + 1))
+	dir="$work/f$n"
+	mkdir "$dir" "$dir/tmp" "$dir/docsrun"
+	ln -s "$RACELAB" "$dir/racelab"
+	ln -s "$RACELAB_TSAN" "$dir/racelab-tsan"
+	ln -s "$root/docs" "$dir/docs"
+	extract "$f" >"$dir/commands"
+	key=$(free_key)
+	keys=$key
+	ftok=""
+	cd "$dir" || exit 1
+	prepare "$f"
+	while IFS="$(printf '\t')" read -r line needs cmd; do
+		where="$f:$line"
+		why=$(skip_reason "$f" "$cmd")
+		if [ -n "$why" ]; then
+			printf '%s\n' "$f: $cmd" | squeeze >>"$skip_used"
+			echo "skip $where: $cmd"
+			echo "     ($why)"
+			skipped=$((skipped + 1))
+			continue
+		fi
+		if [ "$needs" != - ] &&
+			! "$RACELAB" list | awk '{ print $1 }' | grep -qx -- "$needs"; then
+			echo "skip $where: $cmd"
+			echo "     (needs the strategy $needs, not in this build)"
+			skipped=$((skipped + 1))
+			continue
+		fi
+		want=$(allowed "$cmd")
+		run=$(printf '%s\n' "$cmd" | sed \
+			-e "s/0[xX]0*[fF]00\([^0-9A-Za-z]\)/$key\1/g" \
+			-e "s/0[xX]0*[fF]00\$/$key/" \
+			-e "s|/tmp/docsrun|$dir/docsrun|g")
+		if [ -n "$ftok" ]; then
+			run=$(printf '%s\n' "$run" | sed "s/0x52002494/$ftok/g")
+		fi
+		t0=$(date +%s)
+		TMPDIR="$dir/tmp" timeout -k 5 "$DOC_TIMEOUT" sh -c "$run" \
+			</dev/null >"$dir/out" 2>&1
+		status=$?
+		took=$(($(date +%s) - t0))
+		[ "$took" -lt 3 ] || where="$where ($took s)"
+		problem=""
+		case " $want " in
+		*" $status "*) ;;
+		*) problem="exit $status, the docs allow $want" ;;
+		esac
+		if [ "$status" -eq 124 ]; then
+			problem="timed out after $DOC_TIMEOUT s"
+		fi
+		left=$(ls -A "$dir/tmp")
+		if [ -n "$left" ]; then
+			problem="${problem:+$problem; }left in TMPDIR: $left"
+			rm -rf "$dir/tmp" && mkdir "$dir/tmp"
+		fi
+		if [ -z "$problem" ]; then
+			echo "ok   $where: $cmd"
+			passed=$((passed + 1))
+		else
+			echo "FAIL $where: $cmd"
+			[ "$run" = "$cmd" ] || echo "     ran: $run"
+			echo "     $problem; its output ends:"
+			tail -n 8 "$dir/out" | sed 's/^/     | /'
+			failed=$((failed + 1))
+		fi
+	done <"$dir/commands"
+	release_keys
+	keys_used="$keys_used $keys"
+	cd "$root" || exit 1
+}
+
+if [ $# -eq 0 ]; then
+	# shellcheck disable=SC2046 # no blanks in the docs' names
+	set -- README.md $(find docs -name '*.md' | LC_ALL=C sort)
+fi
+n=0
+for file in "$@"; do
+	run_file "$file"
+done
+
+# A SKIP entry that matched no line has gone stale.
+stale=$(printf '%s\n' "$SKIP" | grep -v "$(printf '^\t')" | while IFS= read -r e; do
+	f=${e%%: *}
+	case " $* " in
+	*" $f "*) ;;
+	*) continue ;; # that file was not checked this time
+	esac
+	printf '%s\n' "$e" | squeeze | grep -qxFf - "$skip_used" ||
+		printf '%s\n' "$e"
+done)
+if [ -n "$stale" ]; then
+	printf '%s\n' "$stale" | while IFS= read -r e; do
+		echo "FAIL skip list: matches no command in the docs: $e"
+	done
+	failed=$((failed + $(printf '%s\n' "$stale" | wc -l)))
+fi
+
+echo "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or needs a strategy this build lacks)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
