@@ -33,19 +33,20 @@
 #
 # Substitutions, so that the check never collides with a real object:
 # - the key 0xF00 (any case, or as ipcs prints it: 0x00000f00), which the
-#   pages use for `racelab segment`, is
-#   replaced with a random key that names no shared memory segment and no
-#   semaphore set, one per file; after the file, whatever is still at that
-#   key is destroyed (`racelab segment destroy`; a SysV object racelab
-#   failed to remove there is removed with ipcrm and counted a failure);
+#   pages use for `racelab segment`, is replaced with a random key that
+#   names no shared memory segment and no semaphore set, one per file;
+#   after the file, whatever is still at that key is destroyed (`racelab
+#   segment destroy`; a SysV object racelab failed to remove there is
+#   removed with ipcrm and counted a failure);
 # - /tmp/docsrun, the scratch directory the pages' runs used, is replaced
 #   with the file's private directory;
-# - in docs/segment.md, 0x52002494 (the page's ftok key of its file
+# - in docs/segment.md, 0x520023b4 (the page's ftok key of its file
 #   `counter`) is replaced with the ftok key of the private `counter`.
 #
 # Preparation a page's commands assume, made before its first command (see
-# prepare below): docs/strategies/flock.md's `ln -s` of a planted symlink,
-# docs/segment.md's existing file `counter` for --path.
+# prepare below): the other shell lines a page runs before its racelab
+# lines, such as docs/strategies/flock.md's `ln -s` of a planted symlink
+# and docs/segment.md's `touch counter`.
 #
 # A code block after an HTML comment `<!-- needs: NAME -->` runs only when
 # `racelab list` names the strategy NAME (one being added on another
@@ -263,8 +264,9 @@ prepare() {
 		ln -s "$dir/docsrun/target" "$dir/docsrun/lnk"
 		;;
 	docs/segment.md)
-		# --path counter: ftok needs an existing file (the page's
-		# runs had one). A new inode until its key is free.
+		# The page runs `touch counter` before `--path counter`
+		# (ftok needs an existing file). A new inode until its key
+		# is free.
 		while :; do
 			rm -f counter
 			: >counter
@@ -327,7 +329,7 @@ run_file() {
 			-e "s/0[xX]0*[fF]00\$/$key/" \
 			-e "s|/tmp/docsrun|$dir/docsrun|g")
 		if [ -n "$ftok" ]; then
-			run=$(printf '%s\n' "$run" | sed "s/0x52002494/$ftok/g")
+			run=$(printf '%s\n' "$run" | sed "s/0x520023b4/$ftok/g")
 		fi
 		t0=$(date +%s)
 		TMPDIR="$dir/tmp" timeout -k 5 "$DOC_TIMEOUT" sh -c "$run" \
