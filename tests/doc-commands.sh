@@ -10,26 +10,26 @@
 # optional "$ " prompt, with `racelab `, `./racelab `, `racelab-tsan ` or
 # `./racelab-tsan `, or a `for`/`while`/`until` loop that calls racelab.
 # In a block that has "$ " prompts only the prompted lines are commands:
-# the rest is output. Lines such as "(modified copy) $ ./racelab-tsan ..."
-# are not commands of this tool and are not run.
+# the rest is output. A line such as "(modified copy) $ ./racelab-tsan ..."
+# is not a command of this tool and is not run.
 #
 # How it runs. Each file's commands run in document order (a page's later
-# lines depend on its earlier ones: create, incr, show, destroy), each
-# file in a fresh private directory that is its working directory and its
-# TMPDIR's parent. ./racelab and ./racelab-tsan there, and racelab and
-# racelab-tsan on PATH, are symlinks to $RACELAB and $RACELAB_TSAN (default:
-# the ones built in this tree), and docs/ links to the tree's docs/ (for
-# docs/examples/). Each line runs as written, with sh -c, stdin from
-# /dev/null, under timeout(1) ($DOC_TIMEOUT seconds, default 60), which
-# kills the line's whole process group if it hangs. A pipeline's status is
-# its last command's (POSIX sh has no pipefail).
+# lines depend on its earlier ones: create, incr, show, destroy), each file
+# in a fresh private directory that is its working directory, with a
+# private TMPDIR. ./racelab and ./racelab-tsan there, and racelab and
+# racelab-tsan on PATH, are symlinks to $RACELAB and $RACELAB_TSAN
+# (default: the ones built in this tree), and docs/ links to the tree's
+# docs/ (for docs/examples/). Each line runs as written, with sh -c, stdin
+# from /dev/null, under timeout(1) ($DOC_TIMEOUT seconds, default 60),
+# which kills the line's whole process group if it hangs. A pipeline's
+# status is its last command's (POSIX sh has no pipefail).
 #
 # What it checks. The exit status must be 0, 3 (lost updates) or 4
-# (deadlock): losing updates and deadlocking are lessons, never 1 (system
-# error) or 2 (usage error), unless the line carries a trailing comment
-# that says what it returns: `# exit 2`, `# exit 66` (ThreadSanitizer
-# reported), `# exit 66 or 3`. Also: nothing may be left in the private
-# TMPDIR after a line (racelab unlinks its lock files at once).
+# (deadlock), which are lessons, never 1 (system error) or 2 (usage
+# error), unless the line ends with a comment that says what it returns:
+# `# exit 2`, `# exit 66` (ThreadSanitizer reported), `# exit 66 or 3`.
+# And nothing may be left in the private TMPDIR after a line (racelab
+# unlinks its lock files at once).
 #
 # Substitutions, so that the check never collides with a real object:
 # - the key 0xF00 (any case, or as ipcs prints it: 0x00000f00), which the
@@ -38,26 +38,30 @@
 #   after the file, whatever is still at that key is destroyed (`racelab
 #   segment destroy`; a SysV object racelab failed to remove there is
 #   removed with ipcrm and counted a failure);
-# - /tmp/docsrun, the scratch directory the pages' runs used, is replaced
-#   with the file's private directory;
 # - in docs/segment.md, 0x520023b4 (the page's ftok key of its file
-#   `counter`) is replaced with the ftok key of the private `counter`.
+#   `counter`) is replaced with the ftok key of the private `counter`,
+#   which is made anew until that key is free;
+# - /tmp/docsrun, the scratch directory the pages' runs used, is replaced
+#   with the file's private directory.
 #
-# Preparation a page's commands assume, made before its first command (see
-# prepare below): the other shell lines a page runs before its racelab
-# lines, such as docs/strategies/flock.md's `ln -s` of a planted symlink
-# and docs/segment.md's `touch counter`.
+# Other shell lines a page's racelab lines depend on (a planted symlink, an
+# object another user made first) run too, in their place, when SETUP
+# lists them; they must exit 0. Not as root, a SETUP line's
+# `runuser -u USER -- ` is dropped: the object is the same, only its owner
+# differs.
 #
 # A code block after an HTML comment `<!-- needs: NAME -->` runs only when
 # `racelab list` names the strategy NAME (one being added on another
 # branch); otherwise its commands are reported as skipped.
 #
-# The documented subset: the lines in SKIP below are not run, each with the
-# reason. An entry that matches no line is a failure, so the list cannot
-# go stale. Every other line runs as written: nothing is appended to it.
+# The documented subset: the lines in SKIP are not run, each for the
+# reason given. A SKIP or SETUP entry that matches no line is a failure, so
+# the lists cannot go stale. Every other command runs exactly as written:
+# nothing is appended to it.
 #
-# Output: one line per command (ok, FAIL or skip), then `N skipped` and
-# `N passed, N failed`. Exit status 0 when nothing failed, 1 otherwise.
+# Output: one line per command (ok, FAIL or skip; the seconds it took when
+# 3 or more), then `N skipped` and `N passed, N failed`. Exit status 0 when
+# nothing failed, 1 otherwise.
 
 set -u
 
@@ -81,7 +85,7 @@ for b in "$RACELAB" "$RACELAB_TSAN"; do
 	fi
 done
 
-# The documented subset. "FILE: COMMAND" exactly as the page shows it
+# The documented subset: "FILE: COMMAND" exactly as the page shows it
 # (after the prompt), then a tab-indented "why:" line.
 SKIP=$(
 	cat <<'EOF'
@@ -90,15 +94,40 @@ README.md: for i in $(seq 8); do racelab segment incr --key 0xF00 --times 100000
 docs/README.md: ./racelab run --strategy $s --procs $p --format csv | tail -n +2
 	why: the body of a loop over every strategy, 5 rounds x 8 strategies x 2 procs (minutes); $s and $p are the loop's variables; the pages run each strategy at 1 and 2 procs
 docs/tsan.md: ./racelab run --strategy sysv-sem --procs 1 --iters 3000000 --format csv &
-	why: started in the background only so that the next line (grep /proc/PID/maps) can look at it; on its own it would outlive its line
+	why: started in the background only for the next lines (grep /proc/PID/maps, ipcs) to look at; run alone it would outlive its line
 docs/tsan.md: ./racelab-tsan run --mode thread --strategy sysv-sem --procs 2 --iters 10000
 	why: the page runs it in a modified copy of the tree (the TSAN_ACQUIRE/RELEASE lines deleted) to show a false report; this tree's build is checked by docs/strategies/sysv-sem.md's line
+docs/shared-memory.md: racelab segment incr --key 0xF00 --times 10000000000 &
+	why: started in the background to stay attached while the next lines destroy the segment; the page stops it with kill -INT $!, which a line of its own cannot
+EOF
+)
+
+# Shell lines that racelab lines depend on, run in their place: "FILE:
+# COMMAND" as the page shows it, then a tab-indented "why:" line.
+SETUP=$(
+	cat <<'EOF'
+docs/strategies/flock.md: ln -s /tmp/docsrun/target /tmp/docsrun/lnk
+	why: the symlink that --lock-file must refuse (exit 1)
+docs/segment.md: touch counter
+	why: --path counter needs an existing file (ftok)
+docs/shared-memory.md: runuser -u nobody -- perl -e 'use IPC::SysV qw(IPC_CREAT); shmget(0xF00, 8, IPC_CREAT | 0666) // die "shmget: $!\n"'
+	why: another user's segment at the key, which racelab must refuse to create over or to use (exit 2)
+docs/shared-memory.md: ipcrm -M 0xF00
+	why: removes that segment before the page goes on
+docs/shared-memory.md: runuser -u nobody -- perl -e 'use IPC::SysV qw(IPC_CREAT); semget(0xF00, 1, IPC_CREAT | 0666) // die "semget: $!\n"'
+	why: another user's semaphore set at the key (value 0), which sysv-sem create must refuse (exit 2)
+docs/shared-memory.md: ipcrm -S 0xF00
+	why: removes that set before the page goes on
 EOF
 )
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/racelab-doc.XXXXXX") || exit 1
-keys_used="" # every key the run used, for the final check
+keys="" # the keys the current file uses
 cleanup() {
+	# Interrupted in the middle of a file: remove what it made.
+	for k in $keys; do
+		"$RACELAB" segment destroy --key "$k" >/dev/null 2>&1
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -116,10 +145,12 @@ export PATH NO_COLOR
 passed=0
 failed=0
 skipped=0
-skip_used="$work/skip-used"
-: >"$skip_used"
+used="$work/used" # the SKIP and SETUP entries that matched a line
+: >"$used"
 
-# Print every command line of a Markdown file: LINE<tab>NEEDS<tab>COMMAND.
+# Print every line of a Markdown file the checker may run:
+# LINE<tab>KIND<tab>NEEDS<tab>TEXT, KIND c for a racelab command, o for any
+# other prompted line.
 extract() {
 	awk '
 	function add(l) { n++; blk[n] = l; ln[n] = NR }
@@ -129,7 +160,7 @@ extract() {
 		return l ~ /^(for|while|until) / &&
 		    l ~ /(^|[ ;&|(])(\.\/)?racelab(-tsan)? /
 	}
-	function flush(   i, p, l) {
+	function flush(   i, p, l, k) {
 		p = 0
 		for (i = 1; i <= n; i++)
 			if (blk[i] ~ /^\$ /)
@@ -142,8 +173,10 @@ extract() {
 				sub(/^\$ +/, "", l)
 			}
 			sub(/[ \t]+$/, "", l)
-			if (iscmd(l))
-				printf "%d\t%s\t%s\n", ln[i], needs == "" ? "-" : needs, l
+			k = iscmd(l) ? "c" : p ? "o" : ""
+			if (k != "")
+				printf "%d\t%s\t%s\t%s\n", ln[i], k,
+				    needs == "" ? "-" : needs, l
 		}
 		if (n)
 			needs = ""
@@ -204,21 +237,38 @@ squeeze() {
 	tr '\t' ' ' | tr -s ' ' | sed 's/^ //; s/ $//'
 }
 
-# The reason FILE's COMMAND is skipped, or nothing.
-skip_reason() {
-	printf '%s\n' "$SKIP" | awk -v f="$1" -v c="$2" '
-	function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
-	/^\t/ { if (hit) { r = $0; sub(/^\twhy: */, "", r); print r; exit } next }
-	{ i = index($0, ": "); hit = substr($0, 1, i - 1) == f &&
-	  norm(substr($0, i + 2)) == norm(c) }
-	'
+# In LIST (SKIP or SETUP), the reason given for FILE's TEXT, or nothing.
+reason() {
+	printf '%s\n' "$1" | awk -v f="$2" -v c="$3" '
+	function norm(s) {
+		gsub(/[ \t]+/, " ", s)
+		sub(/^ /, "", s)
+		sub(/ $/, "", s)
+		return s
+	}
+	/^\t/ {
+		if (hit) {
+			r = $0
+			sub(/^\twhy: */, "", r)
+			print r
+			exit
+		}
+		next
+	}
+	{
+		i = index($0, ": ")
+		hit = substr($0, 1, i - 1) == f && norm(substr($0, i + 2)) == norm(c)
+	}'
 }
 
 # The exit statuses a command's trailing "# exit N [or M]" allows, or
 # the default.
 allowed() {
 	printf '%s\n' "$1" | awk '{
-		if (!match($0, /[ \t]#[ \t]/)) { print "0 3 4"; exit }
+		if (!match($0, /[ \t]#[ \t]/)) {
+			print "0 3 4"
+			exit
+		}
 		c = substr($0, RSTART + 3)
 		if (match(c, /exit +[0-9]+(( *, *| +or +)[0-9]+)*/)) {
 			s = substr(c, RSTART + 4, RLENGTH - 4)
@@ -230,7 +280,7 @@ allowed() {
 	}'
 }
 
-# Is this key (decimal) free in both SysV tables?
+# Is this key (a number) free in both SysV tables?
 key_free() {
 	! awk -v k="$1" 'FNR > 1 && $1 == k { f = 1 } END { exit !f }' \
 		/proc/sysvipc/shm /proc/sysvipc/sem
@@ -255,27 +305,15 @@ ftok_key() {
 	printf '0x%08x\n' $(((0x52 << 24) | (($1 & 0xff) << 16) | ($2 & 0xffff)))
 }
 
-# What a page assumes exists before its first command, in its directory.
-prepare() {
-	case $1 in
-	docs/strategies/flock.md)
-		# The page runs `ln -s /tmp/docsrun/target /tmp/docsrun/lnk`
-		# before it shows --lock-file refusing the symlink.
-		ln -s "$dir/docsrun/target" "$dir/docsrun/lnk"
-		;;
-	docs/segment.md)
-		# The page runs `touch counter` before `--path counter`
-		# (ftok needs an existing file). A new inode until its key
-		# is free.
-		while :; do
-			rm -f counter
-			: >counter
-			ftok=$(ftok_key counter)
-			key_free $((ftok)) && break
-		done
-		keys="$keys $ftok"
-		;;
-	esac
+# docs/segment.md's `counter`, made anew until its ftok key is free.
+counter_key() {
+	while :; do
+		rm -f counter
+		: >counter
+		ftok=$(ftok_key counter)
+		key_free $((ftok)) && break
+	done
+	keys="$keys $ftok"
 }
 
 # Remove whatever the page left at the keys it used.
@@ -290,6 +328,16 @@ release_keys() {
 			failed=$((failed + 1))
 		fi
 	done
+	keys=""
+}
+
+# The line as it runs here (see Substitutions above).
+substitute() {
+	printf '%s\n' "$1" | sed \
+		-e "s/0[xX]0*[fF]00\([^0-9A-Za-z]\)/$key\1/g" \
+		-e "s/0[xX]0*[fF]00\$/$key/" \
+		-e "s/0x520023b4/${ftok:-0x520023b4}/g" \
+		-e "s|/tmp/docsrun|$dir/docsrun|g"
 }
 
 run_file() {
@@ -300,17 +348,32 @@ run_file() {
 	ln -s "$RACELAB" "$dir/racelab"
 	ln -s "$RACELAB_TSAN" "$dir/racelab-tsan"
 	ln -s "$root/docs" "$dir/docs"
-	extract "$f" >"$dir/commands"
+	extract "$f" >"$dir/lines"
 	key=$(free_key)
 	keys=$key
 	ftok=""
 	cd "$dir" || exit 1
-	prepare "$f"
-	while IFS="$(printf '\t')" read -r line needs cmd; do
+	while IFS="$(printf '\t')" read -r line kind needs cmd; do
 		where="$f:$line"
-		why=$(skip_reason "$f" "$cmd")
+		if [ "$kind" = o ]; then
+			why=$(reason "$SETUP" "$f" "$cmd")
+			[ -n "$why" ] || continue
+			printf '%s\n' "$f: $cmd" | squeeze >>"$used"
+			run=$(substitute "$cmd")
+			if [ "$(id -u)" -ne 0 ]; then
+				run=$(printf '%s\n' "$run" |
+					sed 's/^runuser -u [^ ]* -- //')
+			fi
+			if ! sh -c "$run" </dev/null >"$dir/out" 2>&1; then
+				echo "FAIL $where: setup line: $cmd"
+				sed 's/^/     | /' "$dir/out"
+				failed=$((failed + 1))
+			fi
+			continue
+		fi
+		why=$(reason "$SKIP" "$f" "$cmd")
 		if [ -n "$why" ]; then
-			printf '%s\n' "$f: $cmd" | squeeze >>"$skip_used"
+			printf '%s\n' "$f: $cmd" | squeeze >>"$used"
 			echo "skip $where: $cmd"
 			echo "     ($why)"
 			skipped=$((skipped + 1))
@@ -323,14 +386,12 @@ run_file() {
 			skipped=$((skipped + 1))
 			continue
 		fi
-		want=$(allowed "$cmd")
-		run=$(printf '%s\n' "$cmd" | sed \
-			-e "s/0[xX]0*[fF]00\([^0-9A-Za-z]\)/$key\1/g" \
-			-e "s/0[xX]0*[fF]00\$/$key/" \
-			-e "s|/tmp/docsrun|$dir/docsrun|g")
-		if [ -n "$ftok" ]; then
-			run=$(printf '%s\n' "$run" | sed "s/0x520023b4/$ftok/g")
+		if [ "$f" = docs/segment.md ] && [ -z "$ftok" ] &&
+			[ -e counter ]; then
+			counter_key
 		fi
+		want=$(allowed "$cmd")
+		run=$(substitute "$cmd")
 		t0=$(date +%s)
 		TMPDIR="$dir/tmp" timeout -k 5 "$DOC_TIMEOUT" sh -c "$run" \
 			</dev/null >"$dir/out" 2>&1
@@ -360,9 +421,8 @@ run_file() {
 			tail -n 8 "$dir/out" | sed 's/^/     | /'
 			failed=$((failed + 1))
 		fi
-	done <"$dir/commands"
+	done <"$dir/lines"
 	release_keys
-	keys_used="$keys_used $keys"
 	cd "$root" || exit 1
 }
 
@@ -375,23 +435,23 @@ for file in "$@"; do
 	run_file "$file"
 done
 
-# A SKIP entry that matched no line has gone stale.
-stale=$(printf '%s\n' "$SKIP" | grep -v "$(printf '^\t')" | while IFS= read -r e; do
-	f=${e%%: *}
-	case " $* " in
-	*" $f "*) ;;
-	*) continue ;; # that file was not checked this time
-	esac
-	printf '%s\n' "$e" | squeeze | grep -qxFf - "$skip_used" ||
-		printf '%s\n' "$e"
-done)
+# A SKIP or SETUP entry that matched no line has gone stale.
+stale=$(printf '%s\n%s\n' "$SKIP" "$SETUP" | grep -v "$(printf '^\t')" |
+	while IFS= read -r e; do
+		case " $* " in
+		*" ${e%%: *} "*) ;;
+		*) continue ;; # that file was not checked this time
+		esac
+		printf '%s\n' "$e" | squeeze | grep -qxFf - "$used" ||
+			printf '%s\n' "$e"
+	done)
 if [ -n "$stale" ]; then
 	printf '%s\n' "$stale" | while IFS= read -r e; do
-		echo "FAIL skip list: matches no command in the docs: $e"
+		echo "FAIL SKIP or SETUP entry matches no line in the docs: $e"
 	done
 	failed=$((failed + $(printf '%s\n' "$stale" | wc -l)))
 fi
 
-echo "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or needs a strategy this build lacks)"
+echo "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or a strategy this build lacks)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
