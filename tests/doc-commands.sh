@@ -65,6 +65,11 @@
 
 set -u
 
+# echo, without dash's interpretation of backslashes (commands have \n).
+say() {
+	printf '%s\n' "$*"
+}
+
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 
@@ -80,7 +85,7 @@ DOC_TIMEOUT=${DOC_TIMEOUT:-60}
 
 for b in "$RACELAB" "$RACELAB_TSAN"; do
 	if [ ! -x "$b" ]; then
-		echo "doc-commands: $b is not built (make racelab racelab-tsan)" >&2
+		say "doc-commands: $b is not built (make racelab racelab-tsan)" >&2
 		exit 1
 	fi
 done
@@ -239,7 +244,8 @@ squeeze() {
 
 # In LIST (SKIP or SETUP), the reason given for FILE's TEXT, or nothing.
 reason() {
-	printf '%s\n' "$1" | awk -v f="$2" -v c="$3" '
+	# Through the environment: awk -v would interpret backslashes.
+	printf '%s\n' "$1" | f="$2" c="$3" awk '
 	function norm(s) {
 		gsub(/[ \t]+/, " ", s)
 		sub(/^ /, "", s)
@@ -257,7 +263,8 @@ reason() {
 	}
 	{
 		i = index($0, ": ")
-		hit = substr($0, 1, i - 1) == f && norm(substr($0, i + 2)) == norm(c)
+		hit = substr($0, 1, i - 1) == ENVIRON["f"] &&
+		    norm(substr($0, i + 2)) == norm(ENVIRON["c"])
 	}'
 }
 
@@ -321,7 +328,7 @@ release_keys() {
 	for k in $keys; do
 		racelab segment destroy --key "$k" >/dev/null 2>&1
 		if ! key_free $((k)); then
-			echo "FAIL $f: SysV objects left at key $k after racelab segment destroy:"
+			say "FAIL $f: SysV objects left at key $k after racelab segment destroy:"
 			grep -E "^ *$((k)) " /proc/sysvipc/shm /proc/sysvipc/sem
 			ipcrm -M "$k" 2>/dev/null
 			ipcrm -S "$k" 2>/dev/null
@@ -365,7 +372,7 @@ run_file() {
 					sed 's/^runuser -u [^ ]* -- //')
 			fi
 			if ! sh -c "$run" </dev/null >"$dir/out" 2>&1; then
-				echo "FAIL $where: setup line: $cmd"
+				say "FAIL $where: setup line: $cmd"
 				sed 's/^/     | /' "$dir/out"
 				failed=$((failed + 1))
 			fi
@@ -374,15 +381,15 @@ run_file() {
 		why=$(reason "$SKIP" "$f" "$cmd")
 		if [ -n "$why" ]; then
 			printf '%s\n' "$f: $cmd" | squeeze >>"$used"
-			echo "skip $where: $cmd"
-			echo "     ($why)"
+			say "skip $where: $cmd"
+			say "     ($why)"
 			skipped=$((skipped + 1))
 			continue
 		fi
 		if [ "$needs" != - ] &&
 			! "$RACELAB" list | awk '{ print $1 }' | grep -qx -- "$needs"; then
-			echo "skip $where: $cmd"
-			echo "     (needs the strategy $needs, not in this build)"
+			say "skip $where: $cmd"
+			say "     (needs the strategy $needs, not in this build)"
 			skipped=$((skipped + 1))
 			continue
 		fi
@@ -412,12 +419,12 @@ run_file() {
 			rm -rf "$dir/tmp" && mkdir "$dir/tmp"
 		fi
 		if [ -z "$problem" ]; then
-			echo "ok   $where: $cmd"
+			say "ok   $where: $cmd"
 			passed=$((passed + 1))
 		else
-			echo "FAIL $where: $cmd"
-			[ "$run" = "$cmd" ] || echo "     ran: $run"
-			echo "     $problem; its output ends:"
+			say "FAIL $where: $cmd"
+			[ "$run" = "$cmd" ] || say "     ran: $run"
+			say "     $problem; its output ends:"
 			tail -n 8 "$dir/out" | sed 's/^/     | /'
 			failed=$((failed + 1))
 		fi
@@ -447,11 +454,11 @@ stale=$(printf '%s\n%s\n' "$SKIP" "$SETUP" | grep -v "$(printf '^\t')" |
 	done)
 if [ -n "$stale" ]; then
 	printf '%s\n' "$stale" | while IFS= read -r e; do
-		echo "FAIL SKIP or SETUP entry matches no line in the docs: $e"
+		say "FAIL SKIP or SETUP entry matches no line in the docs: $e"
 	done
 	failed=$((failed + $(printf '%s\n' "$stale" | wc -l)))
 fi
 
-echo "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or a strategy this build lacks)"
-echo "$passed passed, $failed failed"
+say "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or a strategy this build lacks)"
+say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
