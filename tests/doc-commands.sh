@@ -95,7 +95,7 @@ done
 SKIP=$(
 	cat <<'EOF'
 README.md: for i in $(seq 8); do racelab segment incr --key 0xF00 --times 1000000 & done; wait
-	why: 8,000,000 increments under sysv-sem (created the line before): a semaphore handover costs 1-30 us here, a minute or more; docs/segment.md runs the same loop at 100,000 each
+	why: 8,000,000 increments under sysv-sem (created the line before) took 62 s on 2 cores; docs/segment.md runs the same loop at 100,000 each
 docs/README.md: ./racelab run --strategy $s --procs $p --format csv | tail -n +2
 	why: the body of a loop over every strategy, 5 rounds x 8 strategies x 2 procs (minutes); $s and $p are the loop's variables; the pages run each strategy at 1 and 2 procs
 docs/tsan.md: ./racelab run --strategy sysv-sem --procs 1 --iters 3000000 --format csv &
