@@ -4,6 +4,7 @@
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
 #   make labs-check every lab's starter fails its checker, the reference passes
+#   make doc-commands  run every racelab command README.md and docs/ show
 #   make bench      racelab's hot loops against minimal hand-written loops
 #   make tsan       racelab-tsan (ThreadSanitizer); make sanitize: ASan+UBSan
 #   make install    racelab and racelab.1 under $(DESTDIR)$(PREFIX)
@@ -40,8 +41,8 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
-.PHONY: all demo test check deps bench repro tsan sanitize install uninstall \
-	format format-check clean labs-check
+.PHONY: all demo test check deps doc-commands bench repro tsan sanitize \
+	install uninstall format format-check clean labs-check
 
 all: racelab
 
@@ -101,8 +102,14 @@ deps:
 test check: deps
 	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
+	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 	$(MAKE) --no-print-directory labs-check
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
+
+# Every racelab command shown in README.md and docs/, run and its exit
+# status checked (tests/doc-commands.sh says how, and which are skipped).
+doc-commands: racelab racelab-tsan
+	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
 $(B)/bench/%: bench/%.c
