@@ -187,8 +187,9 @@ int trace_explain(FILE *out, const struct run *run, const struct result *res,
 		}
 	}
 
-	fprintf(out, "\n%s: the trace of %s increments explains the loss:\n",
-		run->strategy->name, group_digits(n, a, sizeof(a)));
+		fprintf(out, "\n%s: the trace of %s increments %s:\n",
+		run->strategy->name, group_digits(n, a, sizeof(a)),
+		res->lost ? "explains the loss" : "finds no lost update");
 	fprintf(out,
 		"  %s increments read a value that another increment also "
 		"read.\n",
