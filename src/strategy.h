@@ -161,6 +161,7 @@ struct strategy {
 	enum strategy_kind kind; /* its group in `racelab list` */
 	bool racy;		 /* loses updates on purpose */
 	bool racy_in_threads;	 /* ... but only in thread mode */
+	bool lock_file;		 /* locks a file: --lock-file applies */
 	const char *on_crash;	 /* --crash-at: what freed the lock, briefly */
 	/*
 	 * Optional. Why this strategy cannot do this run (say, a wrong
