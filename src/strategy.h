@@ -152,6 +152,7 @@ struct worker {
 	bool slow;	       /* run_is_slow(run): use the slow loop */
 	uint64_t current;      /* slow loop: the increment under way, from 1 */
 	uint64_t rng;	       /* slow loop: this worker's random state */
+	uint64_t local;	       /* the strategy's own per-worker count */
 };
 
 struct strategy {

@@ -186,12 +186,25 @@ void pipe_detach(struct worker *w)
 static void owner_stop(const struct run *run, struct pipe_shared *s,
 		       bool kill_it)
 {
+	int status;
+
 	close_fd(&s->in[1]);
 	if (s->owner) {
-		if (kill_it)
-			(void)kill(s->owner, SIGKILL);
-		while (waitpid(s->owner, NULL, 0) == -1 && errno == EINTR)
-			;
+		/* Dead already, of a signal we did not send? Say so. */
+		if (waitpid(s->owner, &status, WNOHANG) == s->owner) {
+			if (WIFSIGNALED(status))
+				report("%s: the owner process %d was killed "
+				       "by SIG%s; the workers' writes found "
+				       "no reader",
+				       run->strategy->name, (int)s->owner,
+				       sigabbrev_np(WTERMSIG(status)));
+		} else {
+			if (kill_it)
+				(void)kill(s->owner, SIGKILL);
+			while (waitpid(s->owner, NULL, 0) == -1 &&
+			       errno == EINTR)
+				;
+		}
 		run_note(run, "owner process %d reaped", (int)s->owner);
 		s->owner = 0;
 	}
@@ -235,13 +248,6 @@ void pipe_teardown(struct run *run)
 
 /* ---- batched: this strategy ------------------------------------------- */
 
-/*
- * This worker's increments not yet sent. Thread-local: each worker is a
- * process or a thread, so each gets its own, and the hot loop touches no
- * shared memory at all.
- */
-static _Thread_local uint64_t unsent;
-
 static inline void pipe_increment(struct worker *w, bool slow)
 {
 	if (slow) {
@@ -249,19 +255,35 @@ static inline void pipe_increment(struct worker *w, bool slow)
 		pipe_send(w, 1);
 		return;
 	}
-	if (++unsent == PIPE_BATCH) {
+	/* w->local: this worker's increments not yet sent. */
+	if (++w->local == PIPE_BATCH) {
 		pipe_send(w, PIPE_BATCH);
-		unsent = 0;
+		w->local = 0;
 	}
 }
 
 static int pipe_work(struct worker *w)
 {
-	int err = worker_loop(w, NULL, pipe_increment, NULL);
+	struct worker mine;
+	int err;
 
-	if (unsent) /* the last, partial batch */
-		pipe_send(w, unsent);
-	unsent = 0;
+	if (w->slow) /* --crash-at, --window, --trace: batches of one */
+		return worker_loop(w, NULL, pipe_increment, NULL);
+	/*
+	 * The fast loop runs on a private copy of the worker, whose address
+	 * never leaves this function (slow is false, so worker_gap is never
+	 * called with it): the compiler can keep the batch count in a
+	 * register, as a hand-written loop would. Counted in *w itself, it
+	 * is a load and a store per increment, and the loop measured 1.4x
+	 * bench/minimal.c's; a _Thread_local count, 3x.
+	 */
+	mine = *w;
+	mine.slow = false;
+	mine.local = 0;
+	err = worker_loop(&mine, NULL, pipe_increment, NULL);
+	if (mine.local) /* the last, partial batch */
+		pipe_send(&mine, mine.local);
+	w->fd = mine.fd;
 	return err ? err : w->fd < 0 ? -EIO : 0;
 }
 
