@@ -4,28 +4,25 @@
  * and racelab shows the lost updates on purpose.
  *
  * The kernel keeps, per file, which byte ranges are locked and by whom, and
- * F_SETLKW sleeps until a write lock on the range conflicts with nobody's.
- * "Whom" is the *process*: not the descriptor, not the thread. Between
- * worker processes that is exactly what we want. Between the threads of one
- * process it is nothing at all: a lock request never conflicts with a lock
- * its own process holds, so every thread "takes" the lock at once, and one
- * thread's unlock releases it for all. Each worker here opens the file for
- * itself, exactly as in ofd.c; the only difference between the two files is
- * the lock's owner, and that difference alone is the bug (PITFALLS.md).
+ * F_SETLKW sleeps until no one else's lock conflicts. "Whom" is the
+ * *process*: not the descriptor, not the thread. Between worker processes
+ * that is what we want. Between the threads of one process it is nothing: a
+ * lock never conflicts with one its own process holds, so every thread
+ * "takes" it at once. Each worker here opens the file for itself, exactly as
+ * in ofd.c: the lock's owner is the only difference between the two files.
  *
- * The other classic trap: a process loses all its record locks on a file as
- * soon as it closes *any* descriptor of that file, even one opened elsewhere
- * for something else (a library reading the file, a worker's detach).
+ * The other trap: a process loses all its record locks on a file as soon
+ * as it closes *any* descriptor of that file, even one opened for something
+ * else (a library reading the file, another thread's cleanup).
  *
- * Holder dies: the kernel releases a process's record locks when it exits,
- * however it exits; the others go on. fork(): record locks are never
- * inherited by the child (the child is another owner), the descriptor is.
- * ThreadSanitizer: no annotation here on purpose; in thread mode the race
- * it reports is real.
- * Cost: two system calls per increment, about 0.5 us uncontended.
+ * Holder dies: the kernel drops a process's record locks when it exits,
+ * however it exits; the others go on, exact. fork(): the child inherits the
+ * descriptor, never the locks. ThreadSanitizer: no TSAN_ACQUIRE here, on
+ * purpose: in thread mode the race it reports is real.
+ * Cost: two system calls, 1.1 us per increment uncontended.
  *
- * Read next: fcntl(2) ("Advisory record locking", and the NOTES on
- * close()), ofd.c for the fix, flock.c for descriptions.
+ * Read next: fcntl(2) ("Advisory record locking", and its NOTES on close),
+ * ofd.c for the fix, flock.c for open file descriptions.
  */
 #include <errno.h>
 #include <fcntl.h>

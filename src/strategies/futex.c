@@ -1,36 +1,28 @@
 /*
- * futex - a mutex built directly on the futex(2) system call: the design
- * inside every pthread mutex, without the library.
+ * futex - a mutex built on the futex(2) system call: the design inside
+ * every pthread mutex, without the library. One 32-bit word in the shared
+ * segment: 0 unlocked, 1 locked, 2 locked and maybe someone waiting.
  *
- * The lock is one 32-bit word in the shared segment with three states:
+ * Lock: compare-and-swap 0 -> 1; if that works (the usual case) we hold it,
+ * no system call. Otherwise set the word to 2 with an exchange; if it was 0
+ * at that instant we hold it, else FUTEX_WAIT, which sleeps *only if the
+ * word still is 2*, so an unlock between our exchange and our sleep cannot
+ * be missed. Unlock: exchange the word with 0; only if it was 2 can anybody
+ * be asleep, so only then FUTEX_WAKE one. The atomic CAS and exchange give
+ * the exclusion; the futex only parks and unparks waiters.
  *
- *	0  unlocked
- *	1  locked, nobody waiting
- *	2  locked, maybe somebody waiting
+ * Memory order: acquire on what takes the lock, release on the exchange that
+ * gives it back. Not FUTEX_PRIVATE_FLAG: workers may be processes, so the
+ * kernel must key the wait queue on the physical page, not on an address.
  *
- * Lock: compare-and-swap 0 -> 1. If that works (the usual case) we hold it,
- * no system call. Otherwise mark the word 2 with an exchange; if the word
- * was 0 at that instant we hold it (as 2, which is merely pessimistic), else
- * FUTEX_WAIT: the kernel puts us to sleep *only if the word still is 2*, so
- * an unlock between our exchange and our sleep cannot be missed. Unlock:
- * exchange the word with 0; only if it was 2 can anybody be asleep, so only
- * then FUTEX_WAKE one of them. The atomic CAS and exchange give the
- * exclusion; the futex only parks and unparks waiters.
- *
- * Memory order: acquire on the operations that take the lock, release on
- * the exchange that gives it back. The futex is not FUTEX_PRIVATE_FLAG:
- * workers may be separate processes, so the kernel must key the wait queue
- * on the physical page, not on one process's address.
- *
- * Holder dies: nobody resets the word; sleepers sleep for ever and racelab's
- * watchdog reports DEADLOCK. (Robust mutexes fix that with a list, set by
- * set_robust_list(2), that the kernel walks when a thread dies: see
+ * Holder dies: nobody resets the word; the sleepers sleep for ever and the
+ * watchdog reports DEADLOCK. (Robust mutexes fix that with a list, given by
+ * set_robust_list(2), that the kernel walks when a thread dies; see
  * robust-mutex.c.) fork(), threads: the word is in the shared segment.
- * Cost: uncontended one CAS and one exchange, about 10 ns; a wait and a wake
- * are two system calls and a context switch, microseconds.
+ * Cost: a CAS and an exchange, 4.7 ns per increment uncontended (mutex:
+ * 6.3 ns); a wait and a wake are system calls and a context switch.
  *
- * Read next: futex(2), futex(7), and Ulrich Drepper, "Futexes Are Tricky"
- * (2011), whose mutex3 this is.
+ * Read next: futex(2), futex(7), Drepper, "Futexes Are Tricky" (mutex3).
  */
 #include <errno.h>
 #include <linux/futex.h>

@@ -1,26 +1,23 @@
 /*
  * ofd - an open file description lock, fcntl(F_OFD_SETLKW) with F_WRLCK
- * over the whole lock file: the record lock whose owner is a description,
- * which fixes fcntl's thread problem.
+ * over the whole lock file: the record lock owned by a description, the fix
+ * for fcntl's thread problem.
  *
  * The same byte-range locks as fcntl.c, in the same kernel table, but owned
  * by the open file description (the object one open() makes, shared by
  * dup() and fork()), as flock's are. Each worker, process or thread, opens
- * the file for itself (lockfile_reopen), so each is a separate owner and
+ * the file for itself (lockfile_reopen), so each is an owner of its own and
  * they exclude each other in both modes. Two threads using ONE descriptor
  * would again be one owner and exclude nothing: the open per worker is what
- * matters. Closing some other descriptor of the file does not drop the lock
- * either (unlike fcntl's). Linux has had OFD locks since 3.15; POSIX.1-2024
- * adopted them.
+ * matters. Closing another descriptor of the file drops nothing (unlike
+ * fcntl). Linux has had OFD locks since 3.15; POSIX.1-2024 adopted them.
  *
- * Holder dies: its description goes away with its last descriptor, and the
- * lock with it; the others go on. fork(): a child shares the parent's
- * descriptions and so their locks; racelab's workers reopen instead.
- * Cost: two system calls per increment, about 0.5 us uncontended, as
- * fcntl.c.
+ * Holder dies: its description goes with its last descriptor, and the lock
+ * with it; the others go on, exact. fork(): a child would share the
+ * parent's descriptions and so their locks; the workers reopen instead.
+ * Cost: two system calls, 1.1 us per increment uncontended, as fcntl.
  *
- * Read next: fcntl(2) ("Open file description locks (non-POSIX)"),
- * fcntl.c, flock.c.
+ * Read next: fcntl(2) ("Open file description locks"), fcntl.c, flock.c.
  */
 #include <errno.h>
 #include <fcntl.h>

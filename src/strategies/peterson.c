@@ -1,35 +1,33 @@
 /*
  * peterson - Peterson's algorithm (1981): mutual exclusion for two workers
- * from nothing but loads and stores, with sequentially consistent atomics.
+ * from loads and stores alone, with sequentially consistent atomics.
  *
- *	flag[me] = 1;		I want in
- *	turn = other;		but you go first if you want in too
+ *	flag[me] = 1;			I want in,
+ *	turn = other;			but you go first if you want in too.
  *	while (flag[other] && turn == other)
  *		wait;
- *	... critical section ...
- *	flag[me] = 0;
+ *	... critical section ...	flag[me] = 0;
  *
- * Why it excludes: if both want in, both wrote turn, and the later write
- * wins; the worker that wrote last waits, the other goes. No atomic
- * read-modify-write instruction is needed: that was its point.
+ * Why it excludes: if both want in, both wrote turn and the later write
+ * wins; the worker that wrote last waits. No atomic read-modify-write
+ * instruction is needed: that was its point. But each store must be visible
+ * before the next load, and x86 does not promise that: each core has a
+ * store buffer, so a load can complete before an earlier store to another
+ * address leaves it (store-load reordering). Both could then read the
+ * other's flag as 0 and go in together. memory_order_seq_cst forbids it: gcc
+ * makes each seq_cst store an `xchg`, a full barrier. peterson-relaxed.c
+ * drops the orders and loses updates. Both spend a random time outside the
+ * lock after each unlock (peterson.h says why).
  *
- * But it needs every store to be visible before the following load, and
- * x86 does not give that for free: each core has a store buffer, so a load
- * may complete before an earlier store to another address reaches the
- * cache (store-load reordering). Both workers could then read the other's
- * flag as 0 and enter together. memory_order_seq_cst forbids it: gcc makes
- * each seq_cst store an `xchg`, a full barrier that drains the store buffer.
- * peterson-relaxed.c drops the orders and shows the loss.
+ * Holder dies: its flag stays up and turn points at it; the survivor waits
+ * for ever and the watchdog reports DEADLOCK. fork(), threads: the state is
+ * in the shared segment. Exactly two workers; other counts are refused.
+ * Cost: 46 ns per increment for two workers on two CPUs, handing the
+ * state's cache line back and forth (300 ns in other runs).
  *
- * Holder dies: its flag stays 1 and turn points at it, so the survivor
- * waits for ever; racelab's watchdog reports DEADLOCK. fork(), threads: the
- * state is in the shared segment. Exactly two workers: others are refused.
- * Cost: two xchg, two loads and a store per increment, but the two workers
- * always hand the state's cache line back and forth.
- *
- * Read next: G. L. Peterson, "Myths About the Mutual Exclusion Problem"
- * (1981); Preshing, "Memory Reordering Caught in the Act" (2012); the
- * Intel SDM, vol. 3A, 9.2 (memory ordering); peterson-relaxed.c.
+ * Read next: Peterson, "Myths About the Mutual Exclusion Problem" (1981);
+ * the Intel SDM, vol. 3A, "Memory Ordering" ("Loads May Be Reordered with
+ * Earlier Stores to Different Locations"); peterson-relaxed.c.
  */
 #include "../strategy.h"
 #include "peterson.h"

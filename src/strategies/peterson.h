@@ -28,12 +28,13 @@ static inline const char *peterson_refuse(const struct run *run)
  * lock, as real code does other work between two critical sections.
  * Without it the two workers fall into lock-step: one is always already
  * waiting, its stores long visible, when the other arrives, and both only
- * ever arrive at once by chance. Measured on the 2-core test machine,
- * peterson-relaxed then lost 0 to 9 of 10 million increments, nothing in 8
- * runs of 20; with it, thousands in every run. It is also what makes the
- * exactness of peterson mean something: both variants run the same code,
- * only the memory orders differ. The random stream is the worker's own,
- * from --seed.
+ * ever arrive at once by chance. Measured on the 2-CPU test machine,
+ * peterson-relaxed then lost 0 to 9 of 10 million increments, and nothing
+ * at all in 8 runs of 20; with it, pinned to two CPUs (--cpus 0,1), 20,000
+ * to 40,000 of 2 million in every run. It is also what makes the exactness
+ * of peterson mean something: both variants run the same code, only the
+ * memory orders differ, and both often arrive at once. The random stream
+ * is the worker's own, from --seed.
  */
 #define PETERSON_OUTSIDE 512
 

@@ -4,26 +4,23 @@
  * counter").
  *
  * Nothing is shared, so there is nothing to exclude and nothing to lose: a
- * counter with exactly one writer needs no lock and no atomic
- * read-modify-write. Each worker does a plain load and a plain store, as
- * `none` does, and is still exact. The counters sit on separate cache lines
- * (64 bytes each): with two of them on one line, every store by one worker
- * would steal the line from the other ("false sharing"), and the loop
- * would run at the speed of cache-line ping-pong instead of the speed of
- * the core. The trade: reading the total is no longer one load, it is a sum
- * over all workers, and it is exact only once they have stopped (a reader
- * in the middle of the run gets a value that was true at no single
- * instant). For a counter that is updated often and read rarely, that is
- * the fastest correct answer: change the problem, not the lock.
+ * counter with one writer needs no lock and no atomic read-modify-write. A
+ * volatile load and store, as `none` does, and still exact. The counters sit
+ * on separate cache lines: two on one line and every store by one worker
+ * would steal the line from the other ("false sharing"), and the loop would
+ * run at the speed of cache-line ping-pong. The trade: reading the total is
+ * a sum over all workers, exact only once they have stopped (a sum taken
+ * during the run was true at no single instant). For a counter updated
+ * often and read rarely, that is the fastest correct answer: change the
+ * problem, not the lock. Two workers: 0.14 ns per increment, against 4 ns
+ * for atomic.
  *
- * Each counter is a volatile load and store, exactly as `none` does it:
- * with one writer there is no race. The parent reads them only after
- * waitpid() or pthread_join(), which order everything the workers did
- * before it. They live in a MAP_SHARED anonymous mapping made before fork()
- * (1024 workers x 64 bytes do not fit in the region's lock area); fork()
- * shares it, and threads share it anyway.
- * Holder dies: there is no holder; a killed worker's counter keeps every
- * increment it stored. Cost: a load and a store, about 0.3 ns.
+ * The parent reads the counters after waitpid() or pthread_join(), which
+ * order all the workers did. They live in a MAP_SHARED anonymous mapping
+ * made before fork() (1024 x 64 bytes do not fit in the region's lock
+ * area); fork() shares it, threads share it anyway.
+ * Holder dies: there is no holder; a killed worker's counter keeps what it
+ * stored. Cost: 0.28 ns per increment, one worker.
  *
  * Read next: perfbook, chapter 5 "Counting" (count_stat.c); mmap(2).
  */

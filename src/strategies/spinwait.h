@@ -17,10 +17,11 @@
  * so its holder is always running. User space cannot do that. With more
  * workers than CPUs, the holder (or, for a ticket lock, the next in line)
  * can be preempted, and a waiter that only spins burns its whole time slice
- * waiting for a process that cannot run until it stops. Measured here with a
- * ticket lock, 3 processes on 2 CPUs: 100 s for 300,000 increments spinning
- * only, 3 s spinning then yielding. Spin locks are for critical sections
- * shorter than a context switch, on machines with a CPU per spinner.
+ * waiting for a process that cannot run until it stops. Measured with a
+ * probe running ticket.c's loop, 3 processes on 2 CPUs: 340 us per increment
+ * spinning only, 3.7 us spinning SPIN_LIMIT pauses, then yielding. Spin
+ * locks are for critical sections shorter than a context switch, on
+ * machines with a CPU for each spinner.
  *
  * Read next: sched_yield(2), and the Intel SDM on PAUSE.
  */

@@ -2,27 +2,25 @@
  * ttas - test-and-test-and-set: a spinlock whose waiters read before they
  * write, and back off exponentially after each lost race.
  *
- * Exclusion comes from the same atomic exchange as in spin.c. What changes
- * is how a waiter waits. In spin.c every retry is an exchange, a write: each
- * one takes the lock's cache line exclusive and steals it from the others,
- * holder included, so the line bounces between CPUs on every attempt. Here a
- * waiter first spins on a plain load (the "test"): all waiters share the line
- * read-only in their own caches and generate no traffic until the holder's
- * release invalidates it. Only then do they try the exchange (the
- * "test-and-set"). Those that lose the race wait 1, 2, 4 ... up to
- * TTAS_BACKOFF_MAX pause instructions before looking again, so a crowd of
- * waiters does not stampede the line at every release.
+ * Exclusion comes from the same atomic exchange as in spin.c; what changes
+ * is how a waiter waits. In spin.c every retry is an exchange, a write, so
+ * the lock's cache line moves to each waiter in turn, exclusive, and away
+ * from the holder. Here a waiter spins on a plain load (the "test"): every
+ * waiter keeps a shared, read-only copy of the line and nothing moves until
+ * the holder's release invalidates it. Only then does it try the exchange
+ * (the "test-and-set"). Those that lose wait 1, 2, 4 ... up to
+ * TTAS_BACKOFF_MAX pauses before looking again, so a crowd of waiters does
+ * not stampede the line at every release.
  *
  * Memory order: acquire on the exchange that takes the lock, relaxed on the
- * loads that only watch it (they decide nothing), release on the unlocking
- * store.
+ * loads that only watch it (they decide nothing), release on the unlock.
  *
- * Holder dies: nothing clears the word; the others spin for ever and
- * racelab's watchdog reports DEADLOCK. fork(), threads: as spin.c.
- * Cost: uncontended, one xchg and one store, as spin.c; docs/strategies/
- * ttas.md compares the two with 1 to 4 workers.
+ * Holder dies: nothing clears the word; the others spin for ever and the
+ * watchdog reports DEADLOCK. fork(), threads: as spin.c.
+ * Cost: uncontended as spin.c (2.2 ns); docs/strategies/ttas.md compares
+ * the two with 1 to 4 workers.
  *
- * Read next: spin.c, spinwait.h, and Herlihy & Shavit, "The Art of
+ * Read next: spin.c, spinwait.h, Herlihy & Shavit, "The Art of
  * Multiprocessor Programming", chapter 7 (spin locks and contention).
  */
 #include "../strategy.h"
