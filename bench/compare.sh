@@ -117,7 +117,7 @@ stats() {
 }
 
 line() {
-	printf '%-13s %5s %-26s %-26s %6s  %s\n' "$@"
+	printf '%-16s %5s %-26s %-26s %6s  %s\n' "$@"
 }
 
 list=$("$RACELAB" list)
@@ -193,7 +193,7 @@ for s in $strategies; do
 					v = "(contended: no bar)"
 				else
 					v = ratio <= bar ? "ok" : "SLOWER"
-				printf "%-13s %5s %-26s %-26s %6.2f  %s\n", s, p,
+				printf "%-16s %5s %-26s %-26s %6.2f  %s\n", s, p,
 					f(rm) " [" f(rlo) "-" f(rhi) "]",
 					f(mm) " [" f(mlo) "-" f(mhi) "]", ratio, v
 			}'
