@@ -44,8 +44,9 @@ static const char run_usage[] =
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
-    "      --lock-file PATH  flock: use PATH (a regular file, never a\n"
-    "                        symlink) instead of a private temporary file\n"
+    "      --lock-file PATH  flock, fcntl, ofd: lock PATH (a regular file,\n"
+    "                        never a symlink) instead of a private\n"
+    "                        temporary file\n"
     "  -v, --verbose         name every kernel object made and removed\n"
     "\n"
     "crash injection (process mode):\n"
@@ -209,11 +210,25 @@ static int parse_cpus(const char *arg, struct options *o)
 static void run_init(const struct options *o, const struct strategy *s,
 		     struct run *run);
 
+/* "flock, fcntl, ofd": the strategies that take --lock-file. */
+static const char *lock_file_strategies(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < strategy_count && n < len; i++)
+		if (strategies[i]->lock_file)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "",
+					      strategies[i]->name);
+	return buf;
+}
+
 /* Checks that need several options at once. */
 static int check_combination(struct options *o)
 {
 	bool *seen = o->seen;
-	char num[32];
+	char num[32], names[128];
 
 #ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
 	/* Shadow memory is per process: TSan cannot see another's accesses. */
@@ -231,9 +246,12 @@ static int check_combination(struct options *o)
 	o->mode = MODE_THREAD;
 #endif
 
-	if (o->lock_file && o->strategy && strcmp(o->strategy->name, "flock"))
-		return usage_error("run", "--lock-file only applies to the "
-					  "flock strategy");
+	if (o->lock_file && o->strategy && !o->strategy->lock_file)
+		return usage_error("run",
+				   "--lock-file only applies to the strategies "
+				   "that lock a file (%s); %s locks none",
+				   lock_file_strategies(names, sizeof(names)),
+				   o->strategy->name);
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);

@@ -293,6 +293,13 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 		const char *name = r->strategy->name;
 
 		any_auto |= r->iters_auto;
+		/* Wrong only with threads: say why, lost or lucky. */
+		if (r->strategy->racy_in_threads && r->mode == MODE_THREAD &&
+		    r->verdict != VERDICT_FAILED)
+			fprintf(rp->out,
+				"%s: in thread mode it excludes nothing, on "
+				"purpose: %s.\n",
+				name, r->strategy->summary);
 		if (r->verdict == VERDICT_FAILED ||
 		    r->verdict == VERDICT_DEADLOCK) {
 			fprintf(rp->out, "%s: %s\n", name, r->detail);

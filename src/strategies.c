@@ -20,6 +20,18 @@ extern const struct strategy strategy_mutex;
 extern const struct strategy strategy_robust_mutex;
 extern const struct strategy strategy_atomic;
 extern const struct strategy strategy_flock;
+extern const struct strategy strategy_spin;
+extern const struct strategy strategy_ttas;
+extern const struct strategy strategy_ticket;
+extern const struct strategy strategy_posix_sem;
+extern const struct strategy strategy_fcntl;
+extern const struct strategy strategy_ofd;
+extern const struct strategy strategy_futex;
+extern const struct strategy strategy_peterson;
+extern const struct strategy strategy_peterson_relaxed;
+extern const struct strategy strategy_sharded;
+extern const struct strategy strategy_pipe;
+extern const struct strategy strategy_pipe_unbatched;
 
 const struct strategy *const strategies[] = {
 	&strategy_none,		/* the race itself */
@@ -29,7 +41,19 @@ const struct strategy *const strategies[] = {
 	&strategy_atomic_split, /* atomic load + atomic store: still racy */
 	&strategy_flock,	/* kernel file lock, one description each */
 	&strategy_mutex, /* pthread mutex, not robust: dies with its owner */
-	&strategy_sysv_sem_noundo, /* semaphore without SEM_UNDO */
+	&strategy_sysv_sem_noundo,  /* semaphore without SEM_UNDO */
+	&strategy_spin,		    /* test-and-set spinlock */
+	&strategy_ttas,		    /* test-and-test-and-set, backoff */
+	&strategy_ticket,	    /* fair ticket spinlock */
+	&strategy_posix_sem,	    /* sem_t in shared memory */
+	&strategy_fcntl,	    /* record lock: process-owned */
+	&strategy_ofd,		    /* record lock: description-owned */
+	&strategy_futex,	    /* three-state mutex on futex(2) */
+	&strategy_peterson,	    /* two workers, seq_cst */
+	&strategy_peterson_relaxed, /* two workers, relaxed: racy */
+	&strategy_sharded,	    /* a counter per worker */
+	&strategy_pipe,		    /* an owner fed through a pipe */
+	&strategy_pipe_unbatched,   /* ... one message per increment */
 };
 
 const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);

@@ -152,6 +152,7 @@ struct worker {
 	bool slow;	       /* run_is_slow(run): use the slow loop */
 	uint64_t current;      /* slow loop: the increment under way, from 1 */
 	uint64_t rng;	       /* slow loop: this worker's random state */
+	uint64_t local;	       /* the strategy's own per-worker count */
 };
 
 struct strategy {
@@ -161,6 +162,7 @@ struct strategy {
 	enum strategy_kind kind; /* its group in `racelab list` */
 	bool racy;		 /* loses updates on purpose */
 	bool racy_in_threads;	 /* ... but only in thread mode */
+	bool lock_file;		 /* locks a file: --lock-file applies */
 	const char *on_crash;	 /* --crash-at: what freed the lock, briefly */
 	bool counts_recoveries;	 /* work() counts them in slot->recoveries */
 	/*

@@ -187,7 +187,7 @@ int trace_explain(FILE *out, const struct run *run, const struct result *res,
 		}
 	}
 
-		fprintf(out, "\n%s: the trace of %s increments %s:\n",
+	fprintf(out, "\n%s: the trace of %s increments %s:\n",
 		run->strategy->name, group_digits(n, a, sizeof(a)),
 		res->lost ? "explains the loss" : "finds no lost update");
 	fprintf(out,

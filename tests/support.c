@@ -18,6 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../src/strategy.h"
+
+#define PROCS_MAX_TESTED 64 /* more children than any test starts */
+
 static double seconds(void)
 {
 	struct timespec ts;
@@ -217,6 +221,30 @@ int children_of(pid_t ppid, pid_t *pids, int max)
 	}
 	closedir(d);
 	return n;
+}
+
+int workers_of(pid_t pid, pid_t *pids, int max)
+{
+	pid_t kids[PROCS_MAX_TESTED];
+	pid_t group = getpgid(pid);
+	int n = children_of(pid, kids, PROCS_MAX_TESTED), k = 0;
+
+	for (int i = 0; i < n && k < max; i++) {
+		pid_t g = getpgid(kids[i]);
+
+		if (g != -1 && g != group)
+			pids[k++] = kids[i];
+	}
+	return k;
+}
+
+bool strategy_refuses(const struct strategy *s, bool threads, unsigned procs)
+{
+	struct run probe = { .strategy = s,
+			     .mode = threads ? MODE_THREAD : MODE_PROCESS,
+			     .procs = procs };
+
+	return s->refuse && s->refuse(&probe);
 }
 
 int sysv_ids(const char *kind, int *ids, int max)

@@ -43,6 +43,18 @@ int read_until(int fd, const char *needle, double timeout_s, char *buf,
 int children_of(pid_t ppid, pid_t *pids, int max);
 
 /*
+ * The worker processes of the racelab process pid: its children in the
+ * workers' own process group (a helper such as the pipe strategy's owner
+ * stays in racelab's group). Returns how many (at most max).
+ */
+int workers_of(pid_t pid, pid_t *pids, int max);
+
+struct strategy;
+
+/* Does s refuse (see strategy.h) a run of procs workers in this mode? */
+bool strategy_refuses(const struct strategy *s, bool threads, unsigned procs);
+
+/*
  * The ids in /proc/sysvipc/KIND ("shm" or "sem"); returns how many (at most
  * max), or -1 if the table cannot be read.
  */

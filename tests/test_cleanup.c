@@ -77,39 +77,51 @@ Test(cleanup, nothing_left_after_a_successful_run_of_each_strategy,
 	cr_expect_eq(live_descendants(), 0, "a worker outlived racelab");
 }
 
-Test(cleanup, lock_file_created_by_racelab_is_removed_a_given_one_kept,
-     .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+struct lock_file_case {
+	char strategy[32]; /* one that takes --lock-file */
+};
+
+ParameterizedTestParameters(cleanup, lock_file_rules)
 {
-	char path[128];
+	static struct lock_file_case cases[64];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++)
+		if (strategies[i]->lock_file)
+			snprintf(cases[n++].strategy, sizeof(cases[0].strategy),
+				 "%s", strategies[i]->name);
+	return cr_make_param_array(struct lock_file_case, cases, n);
+}
+
+/* For every strategy that locks a file (flock, fcntl, ofd). */
+ParameterizedTest(struct lock_file_case *c, cleanup, lock_file_rules,
+		  .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
+{
+	char path[128], target[128], link[128], fifo[128];
+	struct snapshot before;
 	struct outcome o;
+	struct stat st;
 	int fd;
 
+	/* Created by racelab: removed. Given: kept. */
 	snprintf(path, sizeof(path), "%s/counter.lock", tmpdir);
 	racelab(&o, 50,
-		ARGS("run", "--strategy", "flock", "--procs", "2", "--iters",
-		     "20000", "--lock-file", path));
-	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+		ARGS("run", "--strategy", c->strategy, "--procs", "2",
+		     "--iters", "20000", "--lock-file", path));
+	cr_expect_eq(o.exit_code, 0, "%s: %s", c->strategy, o.err);
 	cr_expect_neq(access(path, F_OK), 0, "racelab's lock file remains");
 
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	cr_assert_geq(fd, 0);
 	close(fd);
 	racelab(&o, 50,
-		ARGS("run", "--strategy", "flock", "--procs", "2", "--iters",
-		     "20000", "--lock-file", path));
-	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+		ARGS("run", "--strategy", c->strategy, "--procs", "2",
+		     "--iters", "20000", "--lock-file", path));
+	cr_expect_eq(o.exit_code, 0, "%s: %s", c->strategy, o.err);
 	cr_expect_eq(access(path, F_OK), 0, "removed a file it did not make");
-}
+	cr_expect_eq(unlink(path), 0);
 
-Test(cleanup, hostile_lock_files_are_refused_and_left_alone,
-     .init = tmpdir_init, .fini = tmpdir_fini, .timeout = 60)
-{
-	char target[128], link[128], fifo[128];
-	struct snapshot before;
-	struct outcome o;
-	struct stat st;
-	int fd;
-
+	/* Hostile: a symlink, a FIFO, a directory. Refused, left alone. */
 	snprintf(target, sizeof(target), "%s/precious", tmpdir);
 	snprintf(link, sizeof(link), "%s/planted.lock", tmpdir);
 	snprintf(fifo, sizeof(fifo), "%s/fifo.lock", tmpdir);
@@ -122,22 +134,23 @@ Test(cleanup, hostile_lock_files_are_refused_and_left_alone,
 	snap(&before);
 
 	racelab(&o, 20,
-		ARGS("run", "--strategy", "flock", "--iters", "10",
+		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", link));
 	cr_expect_eq(o.exit_code, 1);
 	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
 	cr_expect(strstr(o.err, link), "the message names the path: %s", o.err);
+	cr_expect(strstr(o.err, c->strategy), "and the strategy: %s", o.err);
 	cr_expect_eq(stat(target, &st), 0);
 	cr_expect_eq(st.st_size, 4, "the symlink's target was touched");
 
 	racelab(&o, 20,
-		ARGS("run", "--strategy", "flock", "--iters", "10",
+		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", fifo));
 	cr_expect_eq(o.exit_code, 1);
 	cr_expect(strstr(o.err, "not a regular file"), "%s", o.err);
 
 	racelab(&o, 20,
-		ARGS("run", "--strategy", "flock", "--iters", "10",
+		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", tmpdir));
 	cr_expect_eq(o.exit_code, 1);
 	cr_expect(strstr(o.err, tmpdir), "%s", o.err);
@@ -150,7 +163,14 @@ struct stop_case {
 	char strategy[32]; /* what runs when the signal comes */
 	int signal;	   /* what the user sends racelab */
 	char mode[8];	   /* process or thread */
+	unsigned procs;	   /* workers: 3, or 2 for a two-worker strategy */
 };
+
+/* 3 workers, or 2 for a strategy that refuses 3 (peterson). */
+static unsigned stop_procs(const struct strategy *s, bool threads)
+{
+	return strategy_refuses(s, threads, 3) ? 2 : 3;
+}
 
 ParameterizedTestParameters(cleanup, signal_mid_run)
 {
@@ -160,10 +180,13 @@ ParameterizedTestParameters(cleanup, signal_mid_run)
 
 	for (unsigned i = 0; i < strategy_count; i++)
 		for (unsigned s = 0; s < 6; s++) {
+			bool threads = s >= 3;
+
 			snprintf(cases[n].strategy, sizeof(cases[n].strategy),
 				 "%s", strategies[i]->name);
 			cases[n].signal = sigs[s % 3];
-			strcpy(cases[n].mode, s < 3 ? "process" : "thread");
+			strcpy(cases[n].mode, threads ? "thread" : "process");
+			cases[n].procs = stop_procs(strategies[i], threads);
 			n++;
 		}
 	return cr_make_param_array(struct stop_case, cases, n);
@@ -174,13 +197,14 @@ ParameterizedTest(struct stop_case *c, cleanup, signal_mid_run,
 {
 	struct snapshot before;
 	struct outcome o;
-	char err[8192] = "";
+	char err[8192] = "", procs[16];
 	int fd;
 	pid_t pid;
 
 	snap(&before);
+	snprintf(procs, sizeof(procs), "%u", c->procs);
 	pid = racelab_start(ARGS("run", "--strategy", c->strategy, "--procs",
-				 "3", "--iters", "10000000000", "--mode",
+				 procs, "--iters", "10000000000", "--mode",
 				 c->mode, "--verbose"),
 			    &fd);
 	cr_assert_gt(pid, 0);
@@ -213,6 +237,7 @@ ParameterizedTestParameters(cleanup, worker_killed)
 	for (unsigned i = 0; i < strategy_count; i++) {
 		snprintf(cases[n].strategy, sizeof(cases[n].strategy), "%s",
 			 strategies[i]->name);
+		cases[n].procs = stop_procs(strategies[i], false);
 		cases[n++].signal = SIGKILL;
 	}
 	return cr_make_param_array(struct stop_case, cases, n);
@@ -223,20 +248,23 @@ ParameterizedTest(struct stop_case *c, cleanup, worker_killed,
 {
 	struct snapshot before;
 	struct outcome o;
-	char err[8192] = "";
+	char err[8192] = "", procs[16];
 	pid_t pid, kids[8];
 	int fd, n = 0;
 
 	snap(&before);
+	snprintf(procs, sizeof(procs), "%u", c->procs);
 	pid = racelab_start(ARGS("run", "--strategy", c->strategy, "--procs",
-				 "3", "--iters", "10000000000", "--verbose"),
+				 procs, "--iters", "10000000000", "--verbose"),
 			    &fd);
 	cr_assert_gt(pid, 0);
-	for (int i = 0; i < 500 && n < 3; i++) {
+	/* Workers only: the pipe strategy's owner is a child too. */
+	for (int i = 0; i < 500 && n < (int)c->procs; i++) {
 		usleep(10000);
-		n = children_of(pid, kids, 8);
+		n = workers_of(pid, kids, 8);
 	}
-	cr_assert_eq(n, 3, "racelab did not start 3 workers");
+	cr_assert_eq(n, (int)c->procs, "racelab did not start %u workers",
+		     c->procs);
 	usleep(200000);
 	kill(kids[1], SIGKILL);
 	racelab_wait(pid, 20, &o);

@@ -4,8 +4,10 @@
  * formats.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../src/strategy.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -36,6 +38,39 @@ Test(cli, help_version_and_list, .timeout = 30)
 	     *n; n++)
 		cr_expect(strstr(o.out, *n), "list lacks %s", *n);
 	cr_expect(strstr(o.out, "wrong on purpose"), "none is marked");
+	/* Every strategy once, marked if and only if it is wrong on purpose. */
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *st = strategies[i];
+		const char *mark = st->racy ? "[wrong on purpose]"
+				   : st->racy_in_threads
+				       ? "[wrong on purpose in thread mode]"
+				       : NULL;
+		char name[64], line[512] = "";
+		const char *at, *end;
+
+		snprintf(name, sizeof(name), "\n  %s ", st->name);
+		at = strstr(o.out, name);
+		cr_expect(at, "list lacks %s", st->name);
+		if (!at)
+			continue;
+		cr_expect_null(strstr(at + 1, name), "%s listed twice",
+			       st->name);
+		end = strchr(at + 1, '\n');
+		snprintf(line, sizeof(line), "%.*s",
+			 (int)(end ? end - at - 1 : (long)strlen(at + 1)),
+			 at + 1);
+		if (mark)
+			cr_expect(strstr(line, mark), "%s is not marked: %s",
+				  st->name, line);
+		else
+			cr_expect_null(strstr(line, "wrong on purpose"),
+				       "%s is marked: %s", st->name, line);
+	}
+	for (const char *const *g =
+		 ARGS("no exclusion:", "kernel locks:", "user-space locks:",
+		      "lock-free:", "no sharing:");
+	     *g; g++)
+		cr_expect(strstr(o.out, *g), "list lacks the group %s", *g);
 }
 
 struct bad_case {
@@ -66,7 +101,13 @@ Test(cli, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 		{ { "run", "--procs", "2", "--procs", "3" }, "given twice" },
 		{ { "run", "extra" }, "unexpected argument 'extra'" },
 		{ { "run", "--strategy", "atomic", "--lock-file", "/tmp/x" },
-		  "--lock-file only applies to the flock" },
+		  "--lock-file only applies to the strategies that lock a "
+		  "file (flock, fcntl, ofd)" },
+		{ { "run", "--strategy", "peterson", "--procs", "3" },
+		  "peterson: Peterson's algorithm is for exactly two workers" },
+		{ { "run", "--strategy", "peterson-relaxed", "--procs", "1",
+		    "--mode", "thread" },
+		  "use --procs 2" },
 		{ { "list", "extra" }, "unexpected argument" },
 	};
 	struct snapshot before;
