@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,23 @@ void expect_named_objects_gone(const char *err, const char *ctx)
 				      "%s: %s id %d is still there", ctx,
 				      kinds[k].kind, id);
 		}
+}
+
+int overlap_args(const char **argv, int n)
+{
+	cpu_set_t set;
+
+	argv[n++] = "--cpus";
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_ISSET(0, &set) && CPU_ISSET(1, &set)) {
+		argv[n++] = "0,1";
+	} else {
+		argv[n++] = "0";
+		argv[n++] = "--window";
+		argv[n++] = "yield";
+	}
+	argv[n] = NULL;
+	return n;
 }
 
 void become_subreaper(void)

@@ -96,6 +96,14 @@ uint64_t csv_u64(const char *csv, int row, const char *col);
 /* Field number idx (0-based) of one CSV line, copied into buf; 0 or -1. */
 int csv_field_line(const char *line, int idx, char *buf, size_t len);
 
+/*
+ * Append to argv (at index n) the options that make two workers really
+ * overlap: --cpus 0,1 on a machine with two CPUs (so one worker cannot
+ * finish before the other starts), --cpus 0 --window yield on one CPU.
+ * Returns the new n; argv[n] is set to NULL.
+ */
+int overlap_args(const char **argv, int n);
+
 /* Is text one well-formed JSON value (and nothing else)? */
 bool json_valid(const char *text);
 

@@ -64,6 +64,7 @@ Test(repro, bad_values_exit_2_naming_the_problem, .timeout = 60)
 struct window_case {
 	char strategy[32]; /* must stay exact */
 	char window[16];   /* however wide the gap */
+	unsigned procs;	   /* workers: as many as the strategy takes */
 };
 
 ParameterizedTestParameters(repro, correct_strategies_exact_with_any_window)
@@ -71,17 +72,21 @@ ParameterizedTestParameters(repro, correct_strategies_exact_with_any_window)
 	static struct window_case cases[4 * 64];
 	static const char *const windows[] = { "yield", "spin:200", "sleep:1",
 					       "random:300" };
+	unsigned procs;
 	size_t n = 0;
 
 	for (unsigned i = 0; i < strategy_count; i++) {
 		if (strategy_racy(strategies[i], MODE_PROCESS) ||
 		    strategies[i]->unsupported)
 			continue;
+		/* Peterson takes exactly two workers; the rest take three. */
+		procs = strategy_refuses(strategies[i], false, 3) ? 2 : 3;
 		for (unsigned w = 0; w < 4; w++) {
 			snprintf(cases[n].strategy, sizeof(cases[n].strategy),
 				 "%s", strategies[i]->name);
 			snprintf(cases[n].window, sizeof(cases[n].window), "%s",
 				 windows[w]);
+			cases[n].procs = procs;
 			n++;
 		}
 	}
@@ -92,11 +97,12 @@ ParameterizedTest(struct window_case *c, repro,
 		  correct_strategies_exact_with_any_window, .timeout = 120)
 {
 	struct outcome o;
-	char v[32];
+	char v[32], procs[8];
 
+	snprintf(procs, sizeof(procs), "%u", c->procs);
 	/* sleep:1 costs ~60 us per increment, and the lock is held meanwhile. */
 	racelab(&o, 110,
-		ARGS("run", "--strategy", c->strategy, "--procs", "3",
+		ARGS("run", "--strategy", c->strategy, "--procs", procs,
 		     "--iters", strncmp(c->window, "sleep", 5) ? "3000" : "300",
 		     "--window", c->window, "--format", "csv"));
 	cr_expect_eq(o.exit_code, 0, "%s with --window %s: exit %d\n%s%s",

@@ -72,11 +72,13 @@ static void expect_loses_in_threads(const char *strategy)
 	struct outcome o;
 	uint64_t lost = 0;
 
+	const char *argv[16] = { "run",	    "--mode",	"thread", "--strategy",
+				 strategy,  "--procs",	"2",	  "--iters",
+				 "5000000", "--format", "csv" };
+
+	overlap_args(argv, 11);
 	for (int try = 0; try < 5 && lost == 0; try++) {
-		racelab(&o, 100,
-			ARGS("run", "--mode", "thread", "--strategy", strategy,
-			     "--procs", "2", "--iters", "5000000", "--format",
-			     "csv"));
+		racelab(&o, 100, argv);
 		cr_assert(o.exit_code == 0 || o.exit_code == 3, "exit %d: %s",
 			  o.exit_code, o.err);
 		lost = csv_u64(o.out, 0, "lost");
