@@ -8,6 +8,7 @@
 #   make bench      racelab's hot loops against minimal hand-written loops
 #   make tsan       racelab-tsan (ThreadSanitizer); make sanitize: ASan+UBSan
 #   make install    racelab and racelab.1 under $(DESTDIR)$(PREFIX)
+#   make lint       cppcheck and clang-tidy (both run by make test)
 #   make format     clang-format the tree (format-check: only check)
 #
 # Every conventional variable can be overridden (make CC=clang CFLAGS=-O3);
@@ -23,7 +24,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 
 RL_CPPFLAGS = -D_GNU_SOURCE
-RL_CFLAGS = -std=c11 -Wall -Wextra -MMD -MP
+RL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 RL_LDLIBS = -lpthread -lm
 # CI builds with -Werror; locally a new compiler's new warning should not
 # stop a student's build.
@@ -42,7 +43,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
 .PHONY: all demo test check deps doc-commands bench repro tsan sanitize \
-	install uninstall format format-check clean labs-check
+	install uninstall format format-check clean labs-check lint
 
 all: racelab
 
@@ -104,7 +105,7 @@ test check: deps
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 	$(MAKE) --no-print-directory labs-check
-	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
+	$(MAKE) --no-print-directory lint format-check
 
 # Every racelab command shown in README.md and docs/, run and its exit
 # status checked (tests/doc-commands.sh says how, and which are skipped).
@@ -134,6 +135,16 @@ uninstall:
 # The labs (labs/README.md): each builds its own racelab under labs/*/build.
 labs-check: racelab
 	sh labs/check-all.sh
+
+# Static analysis: cppcheck and clang-tidy (.clang-tidy says which checks
+# and why some are left out); part of make test, so CI runs it.
+LINT_SRC = src/main.c $(SRC)
+
+lint:
+	cppcheck --enable=warning,portability,performance --std=c11 \
+		$(RL_CPPFLAGS) --quiet --inline-suppr --error-exitcode=1 -I src src
+	clang-tidy --quiet $(LINT_SRC) -- $(RL_CPPFLAGS) -std=c11
+	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
 	labs/*/*.c)

@@ -778,9 +778,11 @@ int main(int argc, char **argv)
 		}
 	}
 	final = r->counter.plain;
-	if (prim == SHARDED)
-		for (unsigned i = final = 0; i < procs; i++)
+	if (prim == SHARDED) {
+		final = 0;
+		for (unsigned i = 0; i < procs; i++)
 			final += r->slot[i].count;
+	}
 	if ((prim == PIPE || prim == PIPE_UNBATCHED) && !failed)
 		final = owner_total(r);
 	lock_teardown(r, prim);

@@ -60,7 +60,7 @@
  * lock (sysv-sem handing over at ~30 us) is honoured within a quarter of a
  * second.
  */
-#define TALLY_CHUNK (8 * CHUNK)
+#define TALLY_CHUNK ((uint64_t)8 * CHUNK)
 
 /* The strategies a named segment can hold, as `create --help` lists them. */
 static const char *const supported[] = { "none", "sysv-sem", "robust-mutex",
@@ -779,7 +779,8 @@ static int do_create(const struct seg_options *o)
 	if (is_flock(s) && (err = create_lock(cmd, lock, o->mode, &d)))
 		goto err_undo;
 
-	d.shmid = shmget(o->key, SEGMENT_BYTES, IPC_CREAT | IPC_EXCL | o->mode);
+	d.shmid =
+	    shmget(o->key, SEGMENT_BYTES, IPC_CREAT | IPC_EXCL | (int)o->mode);
 	if (d.shmid == -1) {
 		err = errno == EEXIST
 			  ? refuse(cmd, "key %s was taken meanwhile", ks)
@@ -1010,8 +1011,9 @@ static int incr_open_lock(const struct seg_options *o, const struct seg *g,
 /* Install the stop handlers: once, then the default (SA_RESETHAND). */
 static void incr_signals(void)
 {
+	/* SA_RESETHAND is 0x80000000: an int flag written as unsigned. */
 	struct sigaction sa = { .sa_handler = on_stop,
-				.sa_flags = SA_RESETHAND };
+				.sa_flags = (int)SA_RESETHAND };
 
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);

@@ -237,7 +237,7 @@ static int worker_pin(const struct worker *w)
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(run->cpus[w->id % run->ncpus], &set);
+	CPU_SET((size_t)run->cpus[w->id % run->ncpus], &set);
 	if (sched_setaffinity(0, sizeof(set), &set) == -1)
 		return report_errno("harness", "sched_setaffinity", errno);
 	return 0;

@@ -42,7 +42,7 @@ static int open_named(struct lockfile *lf, const char *who, const char *path)
 		return -err;
 	}
 	lf->open = true;
-	strcpy(lf->path, path);
+	snprintf(lf->path, sizeof(lf->path), "%s", path); /* length checked */
 	if (fstat(lf->fd, &st) == -1)
 		return report_errno(who, "fstat", errno);
 	if (!S_ISREG(st.st_mode)) {

@@ -195,7 +195,7 @@ static void table_row(struct report *rp, const struct result *r)
 	}
 	group_digits(r->iters, it, sizeof(it));
 	if (r->iters_auto)
-		strcat(it, "*");
+		snprintf(it + strlen(it), sizeof(it) - strlen(it), "*");
 	if (r->verdict == VERDICT_DEADLOCK) {
 		/* The workers never finished: no times to show. */
 		fprintf(rp->out,

@@ -27,6 +27,12 @@ void trace_free(struct trace_event *t, uint64_t n)
 		(void)munmap(t, n * sizeof(struct trace_event));
 }
 
+/*
+ * The arrays below hold pointers to events, so their element size is
+ * sizeof(a pointer): right, though clang-tidy's sizeof check suspects it.
+ */
+/* NOLINTBEGIN(bugprone-sizeof-expression) */
+
 /* The completed events, as pointers (slots of unfinished ones are 0). */
 static const struct trace_event **collect(const struct run *run, uint64_t *n)
 {
@@ -119,17 +125,17 @@ static void timeline_line(FILE *out, const struct trace_event **by_r,
 			"w%u wrote %llu   -> 1 update lost\n",
 			first->worker, (unsigned long long)first->read,
 			second->worker, (unsigned long long)second->read,
-			y->worker, (unsigned long long)(y->read + 1), x->worker,
-			(unsigned long long)(x->read + 1));
+			y->worker, (unsigned long long)y->read + 1, x->worker,
+			(unsigned long long)x->read + 1);
 		return;
 	}
 	fprintf(out,
 		"  w%u read %llu | others store %llu..%llu | w%u wrote %llu "
 		"over %llu   -> %llu update%s lost\n",
 		x->worker, (unsigned long long)x->read,
-		(unsigned long long)(x->read + 1),
+		(unsigned long long)x->read + 1,
 		(unsigned long long)x->overwritten, x->worker,
-		(unsigned long long)(x->read + 1),
+		(unsigned long long)x->read + 1,
 		(unsigned long long)x->overwritten, (unsigned long long)wiped,
 		wiped == 1 ? "" : "s");
 }
@@ -271,7 +277,7 @@ int trace_write_csv(const char *path, const struct run *run, bool append)
 			run->strategy->name, ev[i]->worker,
 			(unsigned long long)ev[i]->index,
 			(unsigned long long)ev[i]->read,
-			(unsigned long long)(ev[i]->read + 1),
+			(unsigned long long)ev[i]->read + 1,
 			(unsigned long long)ev[i]->overwritten,
 			(long long)(ev[i]->overwritten - ev[i]->read),
 			(unsigned long long)ev[i]->t_read,
@@ -281,3 +287,5 @@ int trace_write_csv(const char *path, const struct run *run, bool append)
 		return report_errno("trace", path, errno);
 	return 0;
 }
+
+/* NOLINTEND(bugprone-sizeof-expression) */

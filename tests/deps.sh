@@ -6,6 +6,9 @@ set -eu
 
 missing=""
 [ -f /usr/include/criterion/criterion.h ] || missing="$missing libcriterion-dev"
+for tool in cppcheck clang-tidy clang-format; do
+	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
 
 # ThreadSanitizer needs clang's runtime (libclang-rt-*-dev): can it link?
 tsan_probe=$(mktemp -d)

@@ -299,7 +299,8 @@ static pid_t shm_creator(int id)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		int key, shmid, perms, cpid;
+		int key, shmid, cpid;
+		unsigned perms;
 		unsigned long size;
 
 		if (sscanf(line, "%d %d %o %lu %d", &key, &shmid, &perms, &size,
