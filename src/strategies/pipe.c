@@ -100,8 +100,15 @@ static void *owner_thread(void *arg)
 static int owner_fork(const struct run *run, struct pipe_shared *s)
 {
 	pid_t parent = getpid();
-	/* Copies: the parent changes *s (shared memory) right after fork. */
+	/*
+	 * Copies of all four ends: *s is shared memory, and the parent closes
+	 * ends and sets them to -1 there (right after fork, and again when
+	 * the workers are done). Under load the owner may not run before
+	 * that; reading s->in[1] then would give -1, the owner would keep its
+	 * own write end open and wait for an end-of-file for ever.
+	 */
 	int in = s->in[0], out = s->out[1];
+	int in_write = s->in[1], out_read = s->out[0];
 	pid_t pid;
 
 	fflush(NULL); /* or the owner inherits and repeats buffered output */
@@ -118,8 +125,8 @@ static int owner_fork(const struct run *run, struct pipe_shared *s)
 		if (getppid() != parent)
 			_exit(1);
 		(void)prctl(PR_SET_NAME, "racelab-owner");
-		(void)close(s->in[1]);
-		(void)close(s->out[0]);
+		(void)close(in_write);
+		(void)close(out_read);
 		_exit(owner_main(in, out) ? 1 : 0);
 	}
 	s->owner = pid;
