@@ -85,7 +85,7 @@ $(B)/asan/%.o: %.c
 	@mkdir -p $(@D)
 	$(ASAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 
-sanitize: deps
+sanitize:
 	$(MAKE) racelab-asan racelab-tsan $(B)/asan/racelab-tests
 	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs 1 --short-filename
 
@@ -106,6 +106,7 @@ test check: deps
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 	$(MAKE) --no-print-directory labs-check
 	$(MAKE) --no-print-directory lint format-check
+	$(MAKE) --no-print-directory sanitize
 
 # Every racelab command shown in README.md and docs/, run and its exit
 # status checked (tests/doc-commands.sh says how, and which are skipped).
