@@ -19,7 +19,7 @@
 #include "trace.h"
 #include "util.h"
 
-#define TARGET_S	     0.25	    /* calibrated run length */
+#define TARGET_S	     0.15	    /* calibrated run length */
 #define CAP_S		     (4 * TARGET_S) /* stop a calibrated run that overruns */
 #define CRASH_TIMEOUT_S	     5	    /* default watchdog with --crash-at */
 #define TRACE_DEFAULT_EVENTS 200000 /* --trace without --iters */
@@ -40,7 +40,7 @@ static const char run_usage[] =
     "  -n, --iters N         increments per worker, 1..10000000000\n"
     "                        (default: chosen per strategy by a short "
     "trial\n"
-    "                        so that each run takes about 0.25 s)\n"
+    "                        so that each run takes about 0.15 s)\n"
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
