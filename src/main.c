@@ -19,6 +19,7 @@ static const struct command {
 	{ "list", cmd_list,
 	  "list the strategies, grouped, with what each "
 	  "teaches" },
+	{ "bench", cmd_bench, "compare what each strategy costs, verified" },
 };
 
 static void main_usage(FILE *f)
