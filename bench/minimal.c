@@ -17,7 +17,8 @@
  * should cost nothing measurable on top of the primitive itself.
  *
  * usage:  build/bench/minimal STRATEGY PROCS ITERS
- *	   STRATEGY: none, sysv-sem, robust-mutex, atomic or flock
+ *	   STRATEGY: none, sysv-sem, robust-mutex, atomic, flock,
+ *		     atomic-split, mutex or sysv-sem-noundo
  * output: one line, ns_per_op=<float>
  * exit:   0 done; 1 a call or a worker failed, or a strategy that must be
  *	   exact lost updates; 2 usage error
@@ -44,7 +45,16 @@
 
 #define CACHE_LINE 64
 
-enum prim { NONE, SYSV_SEM, ROBUST_MUTEX, ATOMIC, FLOCK };
+enum prim {
+	NONE,
+	SYSV_SEM,
+	ROBUST_MUTEX,
+	ATOMIC,
+	FLOCK,
+	ATOMIC_SPLIT,
+	MUTEX,
+	SYSV_SEM_NOUNDO,
+};
 
 static const char *const prim_name[] = {
 	[NONE] = "none",
@@ -52,6 +62,9 @@ static const char *const prim_name[] = {
 	[ROBUST_MUTEX] = "robust-mutex",
 	[ATOMIC] = "atomic",
 	[FLOCK] = "flock",
+	[ATOMIC_SPLIT] = "atomic-split",
+	[MUTEX] = "mutex",
+	[SYSV_SEM_NOUNDO] = "sysv-sem-noundo",
 };
 
 /* Values of region.gate. */
@@ -61,13 +74,13 @@ enum { GATE_CLOSED, GATE_OPEN, GATE_ABORT };
 struct region {
 	alignas(CACHE_LINE) union {
 		volatile uint64_t plain; /* none and the locks */
-		_Atomic uint64_t atomic; /* atomic */
+		_Atomic uint64_t atomic; /* atomic, atomic-split */
 	} counter;
 	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
 	_Atomic unsigned gate;			    /* GATE_* */
 	alignas(CACHE_LINE) union {
-		pthread_mutex_t mutex; /* robust-mutex */
-		int semid;	       /* sysv-sem: the set's id */
+		pthread_mutex_t mutex; /* robust-mutex, mutex */
+		int semid;	       /* sysv-sem(-noundo): the set's id */
 		int fd;		       /* flock: the parent's descriptor */
 	} lock;
 	struct {
@@ -106,7 +119,7 @@ static inline void rmw(volatile uint64_t *c)
 	*c = v + 1;
 }
 
-/* ---- the five loops: the reference, keep them plain -------------------- */
+/* ---- the loops: the reference, keep them plain ------------------------- */
 
 /*
  * Each loop is a function of its own starting on a 64-byte boundary, so
@@ -141,6 +154,23 @@ LOOP loop_sysv_sem(struct region *r, uint64_t iters)
 	}
 }
 
+LOOP loop_sysv_sem_noundo(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	int semid = r->lock.semid;
+	struct sembuf p = { .sem_num = 0, .sem_op = -1, .sem_flg = 0 };
+	struct sembuf v = { .sem_num = 0, .sem_op = +1, .sem_flg = 0 };
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if (semop(semid, &p, 1) == -1)
+			worker_fail("semop", errno);
+		rmw(c);
+		if (semop(semid, &v, 1) == -1)
+			worker_fail("semop", errno);
+	}
+}
+
+/* robust-mutex and mutex: the same calls; only the attributes differ. */
 LOOP loop_robust_mutex(struct region *r, uint64_t iters)
 {
 	volatile uint64_t *c = &r->counter.plain;
@@ -162,6 +192,16 @@ LOOP loop_atomic(struct region *r, uint64_t iters)
 
 	for (uint64_t i = 0; i < iters; i++)
 		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+LOOP loop_atomic_split(struct region *r, uint64_t iters)
+{
+	_Atomic uint64_t *c = &r->counter.atomic;
+
+	for (uint64_t i = 0; i < iters; i++)
+		atomic_store_explicit(
+		    c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
 }
 
 LOOP loop_flock(int fd, struct region *r, uint64_t iters)
@@ -209,6 +249,7 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 		loop_sysv_sem(r, iters);
 		break;
 	case ROBUST_MUTEX:
+	case MUTEX:
 		loop_robust_mutex(r, iters);
 		break;
 	case ATOMIC:
@@ -216,6 +257,12 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 		break;
 	case FLOCK:
 		loop_flock(fd, r, iters);
+		break;
+	case ATOMIC_SPLIT:
+		loop_atomic_split(r, iters);
+		break;
+	case SYSV_SEM_NOUNDO:
+		loop_sysv_sem_noundo(r, iters);
 		break;
 	}
 	atomic_store_explicit(&r->slot[id].end_ns, now_ns(),
@@ -229,6 +276,7 @@ static int lock_setup(struct region *r, enum prim prim)
 {
 	switch (prim) {
 	case SYSV_SEM:
+	case SYSV_SEM_NOUNDO:
 		r->lock.semid =
 		    semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
 		if (r->lock.semid == -1) {
@@ -241,14 +289,15 @@ static int lock_setup(struct region *r, enum prim prim)
 			return -1;
 		}
 		return 0;
-	case ROBUST_MUTEX: {
+	case ROBUST_MUTEX:
+	case MUTEX: {
 		pthread_mutexattr_t attr;
 		int err = pthread_mutexattr_init(&attr);
 
 		if (!err)
 			err = pthread_mutexattr_setpshared(
 			    &attr, PTHREAD_PROCESS_SHARED);
-		if (!err)
+		if (!err && prim == ROBUST_MUTEX)
 			err = pthread_mutexattr_setrobust(&attr,
 							  PTHREAD_MUTEX_ROBUST);
 		if (!err)
@@ -278,6 +327,7 @@ static int lock_setup(struct region *r, enum prim prim)
 	}
 	case NONE:
 	case ATOMIC:
+	case ATOMIC_SPLIT:
 		return 0;
 	}
 	return 0;
@@ -286,8 +336,8 @@ static int lock_setup(struct region *r, enum prim prim)
 /* Undo lock_setup, also a half-done one (semid/fd start at -1). */
 static void lock_teardown(struct region *r, enum prim prim)
 {
-	if (prim == SYSV_SEM && r->lock.semid != -1 &&
-	    semctl(r->lock.semid, 0, IPC_RMID) == -1)
+	if ((prim == SYSV_SEM || prim == SYSV_SEM_NOUNDO) &&
+	    r->lock.semid != -1 && semctl(r->lock.semid, 0, IPC_RMID) == -1)
 		perror("minimal: semctl IPC_RMID");
 	if (prim == FLOCK && r->lock.fd >= 0)
 		(void)close(r->lock.fd);
@@ -331,8 +381,11 @@ int main(int argc, char **argv)
 	int64_t t0, end;
 
 	if (parse_args(argc, argv, &prim, &procs, &iters)) {
-		fprintf(stderr, "usage: minimal none|sysv-sem|robust-mutex|"
-				"atomic|flock PROCS(1-1024) ITERS\n");
+		fprintf(
+		    stderr,
+		    "usage: minimal none|sysv-sem|robust-mutex|atomic|flock|"
+		    "atomic-split|mutex|sysv-sem-noundo PROCS(1-1024) "
+		    "ITERS\n");
 		return 2;
 	}
 	pid = calloc(procs, sizeof(*pid));
@@ -411,7 +464,8 @@ int main(int argc, char **argv)
 		if (e > end)
 			end = e;
 	}
-	if (prim != NONE && r->counter.plain != (uint64_t)procs * iters) {
+	if (prim != NONE && prim != ATOMIC_SPLIT &&
+	    r->counter.plain != (uint64_t)procs * iters) {
 		fprintf(stderr, "minimal: %s: counter is %llu, expected %llu\n",
 			prim_name[prim], (unsigned long long)r->counter.plain,
 			(unsigned long long)procs * iters);

@@ -153,8 +153,9 @@ static uint64_t round2(double x)
  * every worker must have done every increment it was given.
  */
 static bool run_verified(const struct bench_opts *o, struct bench_point *pt,
-			 const struct result *res, const char *which)
+			 const struct result *res, bool measured)
 {
+	const char *which = measured ? "a measured" : "the warm-up";
 	uint64_t want = (uint64_t)pt->procs * pt->iters;
 	char a[32], b[32];
 
@@ -179,9 +180,11 @@ static bool run_verified(const struct bench_opts *o, struct bench_point *pt,
 		return false;
 	}
 	if (res->verdict == VERDICT_LOST) {
-		if (pt->verdict == VERDICT_EXACT)
+		/* A racy strategy's verdict speaks of its measured runs. */
+		if (pt->verdict == VERDICT_EXACT && measured)
 			pt->verdict = VERDICT_LOST;
 		if (!strategy_racy(pt->strategy, o->mode)) {
+			pt->verdict = VERDICT_LOST;
 			snprintf(
 			    pt->detail, sizeof(pt->detail),
 			    "%s run: %s of %s increments LOST under a "
@@ -340,9 +343,7 @@ int bench_sweep(const struct strategy *const *list, unsigned n,
 			if (err)
 				goto out;
 			pr.done++;
-			if (!run_verified(o, pt, &res,
-					  round ? "a measured"
-						: "the warm-up")) {
+			if (!run_verified(o, pt, &res, round > 0)) {
 				progress_clear(&pr);
 				announce_failure(pt);
 				goto out;

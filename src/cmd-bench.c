@@ -611,7 +611,7 @@ static void table_notes(const struct sweep *w)
 		    strategy_racy(pt->strategy, bo->mode))
 			fprintf(f,
 				"%s at %u procs: %s of %s increments vanished "
-				"(%.2f%%): it loses updates on purpose, so "
+				"(%.2f%%):\n  it loses updates on purpose; "
 				"its speed is the speed of a wrong answer.\n",
 				pt->strategy->name, pt->procs,
 				group_digits((uint64_t)pt->lost, a, sizeof(a)),

@@ -4,8 +4,8 @@
  * broken strategies, defined here, make the sweep fail loudly), a refused
  * point skipped with its reason, fixed-time mode's count equal to the sum of
  * the workers' tallies, the SVG well-formed XML with one series per
- * strategy, the progress line only on a terminal, and a Ctrl-C that leaves
- * nothing behind.
+ * strategy, the progress line only on a terminal, a Ctrl-C that leaves
+ * nothing behind, and a ThreadSanitizer build that refuses to time itself.
  *
  * Runs are kept tiny (--target-ms 5, --repeat 1 or 2, one or two worker
  * counts) so the whole suite takes a few seconds.
@@ -988,4 +988,17 @@ Test(bench, ctrl_c_stops_it_and_leaves_nothing, .timeout = 60)
 	cr_expect(strstr(err, "stopped by SIGINT"), "%s", err);
 	expect_same_tables(&before, "bench after SIGINT");
 	cr_expect_eq(live_descendants(), 0, "a worker outlived racelab");
+}
+
+Test(bench, tsan_build_refuses_to_time_itself, .timeout = 30)
+{
+	const char *bin = getenv("RACELAB_TSAN");
+	struct outcome o;
+
+	cr_assert(bin && *bin, "RACELAB_TSAN is not set (make test sets it)");
+	setenv("RACELAB", bin, 1);
+	racelab(&o, 20, ARGS("bench", "--strategies", "atomic"));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "ThreadSanitizer build"), "%s", o.err);
+	cr_expect_str_empty(o.out);
 }
