@@ -470,6 +470,33 @@ Test(bench, racy_strategy_reports_lost_percent_and_exits_0, .timeout = 60)
 		     csv_u64(o.out, 0, "lost"));
 }
 
+Test(bench, thread_mode_and_compact_pinning_are_reported, .timeout = 60)
+{
+	struct outcome o;
+	char v[64];
+
+	racelab(&o, 50,
+		ARGS("bench", "--mode", "thread", "--pin", "compact",
+		     "--strategies", "atomic,flock", "--procs", "2", "--repeat",
+		     "1", "--target-ms", "5", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	for (int row = 0; row < 2; row++) {
+		csv_field(o.out, row, "mode", v, sizeof(v));
+		cr_expect_str_eq(v, "thread");
+		csv_field(o.out, row, "pin", v, sizeof(v));
+		cr_expect_str_eq(v, "compact");
+		csv_field(o.out, row, "verdict", v, sizeof(v));
+		cr_expect_str_eq(v, "exact", "%s", o.out);
+	}
+	racelab(&o, 50,
+		ARGS("bench", "--mode", "thread", "--pin", "compact",
+		     "--strategies", "atomic", "--procs", "2", "--repeat", "1",
+		     "--target-ms", "5"));
+	cr_expect(strstr(o.out, "worker threads") &&
+		      strstr(o.out, "CPU placement: compact: worker i on CPU"),
+		  "%s", o.out);
+}
+
 Test(bench, json_is_well_formed_with_samples_and_fairness, .timeout = 60)
 {
 	static const char *const keys[] = {
