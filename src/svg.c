@@ -344,7 +344,7 @@ static void bar(FILE *f, const struct scale *s, const struct bench_point *pt,
 			"<text transform=\"translate(%.1f %.1f) rotate(-90)\" "
 			"text-anchor=\"end\" font-size=\"10\" "
 			"fill=\"%s\">%s</text>\n",
-			x + w / 2 - 2, top + 4, opacity < 1 ? "#222" : "#fff",
+			x + w / 2 - 4, top + 4, opacity < 1 ? "#222" : "#fff",
 			value);
 }
 
