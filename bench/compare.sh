@@ -66,6 +66,12 @@ iters_for() { # STRATEGY PROCS
 	sharded/*) echo 500000000 ;;	# ~0.3 ns: a private line each
 	pipe/*) echo 200000000 ;;	# ~1 ns: one write per 1024
 	pipe-unbatched/*) echo 500000 ;; # ~0.4 us: a write each
+	atomic-split/1) echo 500000000 ;; # as none: a load and a store
+	atomic-split/*) echo 100000000 ;;
+	mutex/1) echo 20000000 ;;	# ~6 ns: as robust-mutex, no robust list
+	mutex/*) echo 3000000 ;;
+	sysv-sem-noundo/1) echo 200000 ;; # as sysv-sem, no undo record
+	sysv-sem-noundo/*) echo 10000 ;;
 	*) echo 0 ;;			# no minimal loop for it
 	esac
 }

@@ -74,6 +74,9 @@ enum prim {
 	SHARDED,
 	PIPE,
 	PIPE_UNBATCHED,
+	ATOMIC_SPLIT,
+	MUTEX,
+	SYSV_SEM_NOUNDO,
 };
 
 static const char *const prim_name[] = {
@@ -94,6 +97,9 @@ static const char *const prim_name[] = {
 	[SHARDED] = "sharded",
 	[PIPE] = "pipe",
 	[PIPE_UNBATCHED] = "pipe-unbatched",
+	[ATOMIC_SPLIT] = "atomic-split",
+	[MUTEX] = "mutex",
+	[SYSV_SEM_NOUNDO] = "sysv-sem-noundo",
 };
 
 #define PIPE_BATCH 1024 /* increments per message, as racelab's pipe */
@@ -105,12 +111,12 @@ enum { GATE_CLOSED, GATE_OPEN, GATE_ABORT };
 struct region {
 	alignas(CACHE_LINE) union {
 		volatile uint64_t plain; /* none and the locks */
-		_Atomic uint64_t atomic; /* atomic */
+		_Atomic uint64_t atomic; /* atomic, atomic-split */
 	} counter;
 	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
 	_Atomic unsigned gate;			    /* GATE_* */
 	alignas(CACHE_LINE) struct {
-		pthread_mutex_t mutex;	  /* robust-mutex */
+		pthread_mutex_t mutex;	  /* robust-mutex, mutex */
 		int semid;		  /* sysv-sem: the set's id, or -1 */
 		int fd;			  /* file locks: the parent's fd, -1 */
 		atomic_flag flag;	  /* spin */
@@ -208,6 +214,23 @@ LOOP loop_sysv_sem(struct region *r, uint64_t iters)
 	}
 }
 
+LOOP loop_sysv_sem_noundo(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	int semid = r->lock.semid;
+	struct sembuf p = { .sem_num = 0, .sem_op = -1, .sem_flg = 0 };
+	struct sembuf v = { .sem_num = 0, .sem_op = +1, .sem_flg = 0 };
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if (semop(semid, &p, 1) == -1)
+			worker_fail("semop", errno);
+		rmw(c);
+		if (semop(semid, &v, 1) == -1)
+			worker_fail("semop", errno);
+	}
+}
+
+/* robust-mutex and mutex: the same calls; only the attributes differ. */
 LOOP loop_robust_mutex(struct region *r, uint64_t iters)
 {
 	volatile uint64_t *c = &r->counter.plain;
@@ -229,6 +252,16 @@ LOOP loop_atomic(struct region *r, uint64_t iters)
 
 	for (uint64_t i = 0; i < iters; i++)
 		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+LOOP loop_atomic_split(struct region *r, uint64_t iters)
+{
+	_Atomic uint64_t *c = &r->counter.atomic;
+
+	for (uint64_t i = 0; i < iters; i++)
+		atomic_store_explicit(
+		    c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
 }
 
 LOOP loop_flock(int fd, struct region *r, uint64_t iters)
@@ -454,6 +487,7 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 		loop_sysv_sem(r, iters);
 		break;
 	case ROBUST_MUTEX:
+	case MUTEX:
 		loop_robust_mutex(r, iters);
 		break;
 	case ATOMIC:
@@ -497,6 +531,12 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 		break;
 	case PIPE_UNBATCHED:
 		loop_pipe_unbatched(r->lock.in[1], iters);
+		break;
+	case ATOMIC_SPLIT:
+		loop_atomic_split(r, iters);
+		break;
+	case SYSV_SEM_NOUNDO:
+		loop_sysv_sem_noundo(r, iters);
 		break;
 	}
 	atomic_store_explicit(&r->slot[id].end_ns, now_ns(),
@@ -565,6 +605,7 @@ static int lock_setup(struct region *r, enum prim prim)
 {
 	switch (prim) {
 	case SYSV_SEM:
+	case SYSV_SEM_NOUNDO:
 		r->lock.semid =
 		    semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
 		if (r->lock.semid == -1) {
@@ -577,14 +618,15 @@ static int lock_setup(struct region *r, enum prim prim)
 			return -1;
 		}
 		return 0;
-	case ROBUST_MUTEX: {
+	case ROBUST_MUTEX:
+	case MUTEX: {
 		pthread_mutexattr_t attr;
 		int err = pthread_mutexattr_init(&attr);
 
 		if (!err)
 			err = pthread_mutexattr_setpshared(
 			    &attr, PTHREAD_PROCESS_SHARED);
-		if (!err)
+		if (!err && prim == ROBUST_MUTEX)
 			err = pthread_mutexattr_setrobust(&attr,
 							  PTHREAD_MUTEX_ROBUST);
 		if (!err)
@@ -634,6 +676,7 @@ static int lock_setup(struct region *r, enum prim prim)
 	case PETERSON:
 	case PETERSON_RELAXED:
 	case SHARDED:
+	case ATOMIC_SPLIT:
 		return 0;
 	}
 	return 0;
@@ -642,8 +685,8 @@ static int lock_setup(struct region *r, enum prim prim)
 /* Undo lock_setup, also a half-done one (ids and fds start at -1). */
 static void lock_teardown(struct region *r, enum prim prim)
 {
-	if (prim == SYSV_SEM && r->lock.semid != -1 &&
-	    semctl(r->lock.semid, 0, IPC_RMID) == -1)
+	if ((prim == SYSV_SEM || prim == SYSV_SEM_NOUNDO) &&
+	    r->lock.semid != -1 && semctl(r->lock.semid, 0, IPC_RMID) == -1)
 		perror("minimal: semctl IPC_RMID");
 	if (r->lock.fd >= 0)
 		(void)close(r->lock.fd);
@@ -799,8 +842,8 @@ int main(int argc, char **argv)
 		if (e > end)
 			end = e;
 	}
-	/* none and peterson-relaxed lose updates on purpose. */
-	if (prim != NONE && prim != PETERSON_RELAXED &&
+	/* none, atomic-split and peterson-relaxed lose updates on purpose. */
+	if (prim != NONE && prim != ATOMIC_SPLIT && prim != PETERSON_RELAXED &&
 	    final != (uint64_t)procs * iters) {
 		fprintf(stderr, "minimal: %s: counter is %llu, expected %llu\n",
 			prim_name[prim], (unsigned long long) final,

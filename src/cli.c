@@ -2,8 +2,10 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -57,4 +59,19 @@ unsigned default_procs(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 2 ? 2 : n > PROCS_MAX ? PROCS_MAX : (unsigned)n;
+}
+
+int cli_die_of(int sig)
+{
+	sigset_t set;
+
+	report("stopped by SIG%s; workers stopped, kernel objects removed",
+	       sigabbrev_np(sig));
+	fflush(NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	signal(sig, SIG_DFL);
+	raise(sig); /* pending until unblocked just below */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return 128 + sig;
 }

@@ -40,8 +40,16 @@ int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
 /* Online CPUs, at least 2, at most PROCS_MAX: the default worker count. */
 unsigned default_procs(void);
 
+/*
+ * After a run stopped by a signal (harness_interrupted()): say so, then die
+ * of that signal, so the shell sees what happened (Ctrl-C: 130). Returns
+ * 128 + sig in case the signal is ignored.
+ */
+int cli_die_of(int sig);
+
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -568,22 +568,6 @@ static int exit_status(const struct options *o, const struct result *res,
 	return deadlock ? EXIT_DEADLOCK : lost ? EXIT_LOST : EXIT_VERIFIED;
 }
 
-/* Die of the signal that stopped us, so the shell sees what happened. */
-static int die_of(int sig)
-{
-	sigset_t set;
-
-	report("stopped by SIG%s; workers stopped, kernel objects removed",
-	       sigabbrev_np(sig));
-	fflush(NULL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	signal(sig, SIG_DFL);
-	raise(sig); /* pending until unblocked just below */
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	return 128 + sig;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static struct options o; /* large (the --cpus list): not on the stack */
@@ -646,6 +630,6 @@ int cmd_run(int argc, char **argv)
 	status = err ? EXIT_SYSTEM : exit_status(&o, res, n);
 	free(res);
 	if (err == -EINTR && harness_interrupted())
-		return die_of(harness_interrupted());
+		return cli_die_of(harness_interrupted());
 	return status;
 }

@@ -19,6 +19,7 @@ static const struct command {
 	{ "list", cmd_list,
 	  "list the strategies, grouped, with what each "
 	  "teaches" },
+	{ "bench", cmd_bench, "compare what each strategy costs, verified" },
 	{ "segment", cmd_segment, "a counter unrelated processes open by key" },
 };
 

@@ -1,0 +1,916 @@
+/*
+ * cmd-bench.c - `racelab bench`: what each lock costs on this machine,
+ * measured over a sweep of worker counts, verified run by run, with the
+ * noise shown (median, min and max of repeated, interleaved runs) as a
+ * table, CSV or JSON, and optionally as an SVG chart. The sweep itself is
+ * bench.c; this file is the command line and the reports.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "report.h"
+#include "svg.h"
+#include "util.h"
+
+#define TARGET_MS_DEFAULT 200  /* one run's length, fixed-iteration mode */
+#define TARGET_MS_FLOOR	  20   /* the budget never cuts a run below this */
+#define BUDGET_S	  40   /* the default sweep's run time, roughly */
+#define REPEAT_DEFAULT	  5    /* measured runs per point */
+#define WATCHDOG_S	  30   /* no increment for this long: DEADLOCK */
+#define DURATION_MAX_S	  3600 /* --duration cap */
+
+static const char bench_usage[] =
+    "usage: racelab bench [OPTIONS]\n"
+    "\n"
+    "Measure what one increment of the shared counter costs under each\n"
+    "strategy, at each number of workers: every point is calibrated, warmed\n"
+    "up, then run REPEAT times in rounds that visit every point once\n"
+    "(interleaved, so the machine's drift hits all strategies alike). Every\n"
+    "run's count is verified: a strategy that must be exact and loses an\n"
+    "update stops the bench (exit 3). Reports median, min and max.\n"
+    "\n"
+    "options:\n"
+    "  -s, --strategies LIST  comma-separated names from `racelab list`;\n"
+    "                         all: every strategy that can run here, those\n"
+    "                         that lose updates on purpose included (their\n"
+    "                         lost %% is shown). Default: every strategy\n"
+    "                         that must be exact\n"
+    "  -p, --procs LIST       worker counts, e.g. 1,2,4 or 1-8 (default:\n"
+    "                         1 to 2 x online CPUs; every count up to 8,\n"
+    "                         then doubling)\n"
+    "  -r, --repeat N         measured runs per point, 1..100 (default 5)\n"
+    "  -t, --target-ms MS     calibrate iterations so that one run takes\n"
+    "                         about MS ms, 1..60000 (default 200, or less\n"
+    "                         so that a large sweep still takes about 40 s)\n"
+    "  -d, --duration S       fixed-time mode instead: every worker adds\n"
+    "                         until S seconds (0.01..3600, decimals allowed)\n"
+    "                         have passed; expected = the sum of the\n"
+    "                         workers' tallies, and the report shows each\n"
+    "                         point's fairness (share of the least and most\n"
+    "                         productive worker)\n"
+    "      --pin P            CPU placement: none (default: the scheduler\n"
+    "                         decides), spread (one worker per core first)\n"
+    "                         or compact (fill a core's SMT siblings first)\n"
+    "  -m, --mode M           process (default) or thread workers\n"
+    "  -f, --format F         table (default), csv or json\n"
+    "      --svg FILE         also draw the sweep as a self-contained SVG\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "output: one row per strategy and worker count: strategy, mode, procs,\n"
+    "pin, runs, iters (per worker per run; empty in fixed-time mode),\n"
+    "duration_s (fixed-time mode), ns_median, ns_min, ns_max (wall time\n"
+    "from the start gate to the last worker done / all increments),\n"
+    "mops_median, mops_min, mops_max (million increments per second, all\n"
+    "workers), expected, final, lost (summed over the measured runs),\n"
+    "lost_pct, share_min_pct, share_max_pct, racy_on_purpose, verdict\n"
+    "(exact, lost, failed, deadlock, skipped or not-run) and detail.\n"
+    "A progress line goes to stderr when it is a terminal.\n"
+    "\n"
+    "exit status: 0 every run verified, 1 system error, 2 usage, 3 lost\n"
+    "updates under a strategy that must be exact, 4 deadlock, 128+N\n"
+    "stopped by signal N.\n";
+
+struct options {
+	const struct strategy *list[256]; /* what to measure, in order */
+	unsigned n;			  /* how many */
+	bool all;			  /* --strategies all */
+	unsigned procs[BENCH_PROCS_MAX];  /* worker counts, ascending */
+	unsigned nprocs;		  /* how many */
+	uint64_t repeat;		  /* --repeat */
+	uint64_t target_ms;		  /* --target-ms */
+	double duration_s;		  /* --duration, 0: fixed iterations */
+	enum pin pin;			  /* --pin */
+	enum mode mode;			  /* --mode */
+	enum format format;		  /* --format */
+	const char *svg;		  /* --svg FILE, or NULL */
+	bool seen[256];			  /* options given */
+};
+
+/* --strategies: all, or names from the table, each once. */
+static int parse_strategies(const char *arg, struct options *o)
+{
+	const char *p = arg;
+
+	if (strcmp(arg, "all") == 0) {
+		o->all = true;
+		return 0;
+	}
+	o->n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+		const struct strategy *s;
+
+		if (len == 0)
+			return usage_error("bench",
+					   "--strategies '%s': an empty name "
+					   "(names are separated by single "
+					   "commas)",
+					   arg);
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		s = len < sizeof(name) ? strategy_find(name) : NULL;
+		if (!s)
+			return usage_error("bench",
+					   "unknown strategy '%.*s' (`racelab "
+					   "list` shows them)",
+					   (int)len, p);
+		for (unsigned i = 0; i < o->n; i++)
+			if (o->list[i] == s)
+				return usage_error("bench",
+						   "--strategies: '%s' is "
+						   "listed twice",
+						   s->name);
+		if (s->unsupported)
+			return usage_error("bench", "%s cannot run here: %s",
+					   s->name, s->unsupported);
+		o->list[o->n++] = s;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* --procs: 1,2,4 or 1-8 or a mix; each count once; sorted ascending. */
+static int parse_procs(const char *arg, struct options *o)
+{
+	const char *p = arg;
+
+	o->nprocs = 0;
+	while (*p) {
+		char num[24], *end;
+		size_t len = strcspn(p, ",-");
+		uint64_t lo, hi;
+		int err;
+
+		if (len == 0 || len >= sizeof(num))
+			return usage_error("bench",
+					   "--procs '%s': expected a number at "
+					   "'%s'",
+					   arg, p);
+		snprintf(num, sizeof(num), "%.*s", (int)len, p);
+		if ((err = cli_number("bench", "--procs", num, 1, PROCS_MAX,
+				      &lo)))
+			return err;
+		hi = lo;
+		end = (char *)p + len;
+		if (*end == '-') {
+			p = end + 1;
+			len = strcspn(p, ",");
+			if (len == 0 || len >= sizeof(num))
+				return usage_error("bench",
+						   "--procs '%s': a range "
+						   "needs an end, as in 1-4",
+						   arg);
+			snprintf(num, sizeof(num), "%.*s", (int)len, p);
+			if ((err = cli_number("bench", "--procs", num, 1,
+					      PROCS_MAX, &hi)))
+				return err;
+			end = (char *)p + len;
+			if (hi < lo)
+				return usage_error("bench",
+						   "--procs '%s': range "
+						   "%llu-%llu runs backwards",
+						   arg, (unsigned long long)lo,
+						   (unsigned long long)hi);
+		}
+		for (uint64_t v = lo; v <= hi; v++) {
+			for (unsigned i = 0; i < o->nprocs; i++)
+				if (o->procs[i] == v)
+					return usage_error(
+					    "bench",
+					    "--procs '%s': %llu is "
+					    "listed twice",
+					    arg, (unsigned long long)v);
+			if (o->nprocs == BENCH_PROCS_MAX)
+				return usage_error("bench",
+						   "--procs '%s': more than "
+						   "%d worker counts",
+						   arg, BENCH_PROCS_MAX);
+			o->procs[o->nprocs++] = (unsigned)v;
+		}
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return usage_error(
+			    "bench", "--procs '%s': unexpected '%s'", arg, end);
+		p = end;
+	}
+	if (!o->nprocs)
+		return usage_error("bench", "--procs needs at least one count");
+	/* Ascending: the chart's x axis and the table read that way. */
+	for (unsigned i = 1; i < o->nprocs; i++)
+		for (unsigned j = i; j > 0 && o->procs[j - 1] > o->procs[j];
+		     j--) {
+			unsigned t = o->procs[j];
+
+			o->procs[j] = o->procs[j - 1];
+			o->procs[j - 1] = t;
+		}
+	return 0;
+}
+
+/* --duration: seconds as a plain decimal ("1", "0.5"); no sign, no "1e3". */
+static int parse_seconds(const char *arg, double *out)
+{
+	const char *p = arg;
+	double v = 0, scale = 1;
+	bool digits = false;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits = true)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+			v += (*p - '0') * (scale /= 10);
+	if (!digits || *p)
+		return usage_error("bench",
+				   "--duration '%s' is not a number of seconds "
+				   "like 1 or 0.5",
+				   arg);
+	if (v < 0.01 || v > DURATION_MAX_S)
+		return usage_error("bench",
+				   "--duration '%s' is out of range (0.01..%d "
+				   "seconds)",
+				   arg, DURATION_MAX_S);
+	*out = v;
+	return 0;
+}
+
+/* --svg FILE: its directory must exist and be writable; not a directory. */
+static int check_svg_path(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!*path)
+		return usage_error("bench", "--svg needs a file name");
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return usage_error("bench", "--svg '%s' is a directory", path);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return usage_error("bench",
+				   "--svg '%s': directory '%s' does not exist",
+				   path, dir);
+	if (access(dir, W_OK) != 0)
+		return usage_error("bench",
+				   "--svg '%s': directory '%s' is not writable",
+				   path, dir);
+	return 0;
+}
+
+/* 1 .. 2 x online CPUs: every count up to 8, then doubling. */
+static void default_procs_list(struct options *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned top = cpus < 1 ? 2 : (unsigned)(2 * cpus);
+
+	if (top > PROCS_MAX)
+		top = PROCS_MAX;
+	o->nprocs = 0;
+	for (unsigned p = 1; p <= top && o->nprocs < BENCH_PROCS_MAX;
+	     p = p < 8 ? p + 1 : 2 * p)
+		o->procs[o->nprocs++] = p;
+	if (o->procs[o->nprocs - 1] != top && o->nprocs < BENCH_PROCS_MAX)
+		o->procs[o->nprocs++] = top;
+}
+
+/* The default list: every strategy that runs here, racy ones only if all. */
+static void default_strategies(struct options *o)
+{
+	o->n = 0;
+	for (unsigned i = 0; i < strategy_count && o->n < 256; i++) {
+		const struct strategy *s = strategies[i];
+
+		if (s->unsupported)
+			continue;
+		if (!o->all && strategy_racy(s, o->mode))
+			continue;
+		o->list[o->n++] = s;
+	}
+}
+
+static int check_options(struct options *o)
+{
+	struct rlimit rl;
+	unsigned top;
+
+	if (o->seen['t'] && o->seen['d'])
+		return usage_error("bench",
+				   "--target-ms and --duration exclude each "
+				   "other: a run is either a calibrated number "
+				   "of increments or a fixed time");
+#ifdef RACELAB_TSAN
+	return usage_error("bench",
+			   "this is the ThreadSanitizer build: its figures "
+			   "would measure TSan, not the locks; use racelab");
+#endif
+	if (!o->nprocs)
+		default_procs_list(o);
+	if (o->all || !o->n)
+		default_strategies(o);
+	if (!o->n)
+		return usage_error("bench", "no strategy can run here");
+	top = o->procs[o->nprocs - 1];
+	/* Past RLIMIT_NPROC, fork() would fail half-way through a sweep. */
+	if (o->mode == MODE_PROCESS && geteuid() != 0 &&
+	    getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    top >= rl.rlim_cur)
+		return usage_error("bench",
+				   "--procs %u is at or above RLIMIT_NPROC "
+				   "(%llu processes for this user)",
+				   top, (unsigned long long)rl.rlim_cur);
+	if (o->svg)
+		return check_svg_path(o->svg);
+	return 0;
+}
+
+static int parse_bench(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "strategies", required_argument, NULL, 's' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "target-ms", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pin", required_argument, NULL, 'P' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "svg", required_argument, NULL, 'G' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, err;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:s:p:r:t:d:m:f:h", longopts,
+				NULL)) != -1) {
+		if ((err = cli_option_check("bench", c, argv, o->seen)))
+			return err;
+		switch (c) {
+		case 's':
+			err = parse_strategies(optarg, o);
+			break;
+		case 'p':
+			err = parse_procs(optarg, o);
+			break;
+		case 'r':
+			err = cli_number("bench", "--repeat", optarg, 1,
+					 BENCH_REPEAT_MAX, &o->repeat);
+			break;
+		case 't':
+			err = cli_number("bench", "--target-ms", optarg, 1,
+					 60000, &o->target_ms);
+			break;
+		case 'd':
+			err = parse_seconds(optarg, &o->duration_s);
+			break;
+		case 'P':
+			if (bench_pin_parse(optarg, &o->pin))
+				err = usage_error("bench",
+						  "--pin '%s' is not one of "
+						  "none, spread, compact",
+						  optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "process") == 0)
+				o->mode = MODE_PROCESS;
+			else if (strcmp(optarg, "thread") == 0)
+				o->mode = MODE_THREAD;
+			else
+				err = usage_error("bench",
+						  "--mode '%s' is not one of "
+						  "process, thread",
+						  optarg);
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &o->format))
+				err = usage_error("bench",
+						  "--format '%s' is not one of "
+						  "table, csv, json",
+						  optarg);
+			break;
+		case 'G':
+			o->svg = optarg;
+			break;
+		case 'h':
+			fputs(bench_usage, stdout);
+			exit(EXIT_VERIFIED);
+		}
+		if (err)
+			return err;
+	}
+	if (optind < argc)
+		return usage_error("bench", "unexpected argument '%s'",
+				   argv[optind]);
+	return check_options(o);
+}
+
+/* ---- the reports ------------------------------------------------------ */
+
+/* Everything a report shows, in one place. */
+struct sweep {
+	const struct options *o;      /* the command line */
+	const struct bench_opts *bo;  /* the sweep's settings */
+	struct bench_point *points;   /* n x nprocs */
+	unsigned npoints;	      /* how many */
+	struct bench_machine machine; /* where */
+	bool target_cut;	      /* the budget lowered the target */
+	double elapsed_s;	      /* the whole sweep */
+	FILE *out;		      /* stdout */
+};
+
+static const char *mode_name(enum mode m)
+{
+	return m == MODE_THREAD ? "thread" : "process";
+}
+
+static const char *verdict_name(const struct bench_point *pt)
+{
+	if (pt->skipped)
+		return "skipped";
+	switch (pt->verdict) {
+	case VERDICT_EXACT:
+		/* The sweep stopped before it: nothing was measured. */
+		return pt->runs < 1 ? "not-run" : "exact";
+	case VERDICT_LOST:
+		return "lost";
+	case VERDICT_FAILED:
+		return "failed";
+	case VERDICT_DEADLOCK:
+		return "deadlock";
+	}
+	return "?";
+}
+
+static const char *point_detail(const struct bench_point *pt)
+{
+	return pt->skipped ? pt->skipped : pt->detail;
+}
+
+static double lost_pct(const struct bench_point *pt)
+{
+	return pt->expected ? 100.0 * (double)pt->lost / (double)pt->expected
+			    : 0;
+}
+
+/* A figure in a table column: 3 significant digits, never an exponent. */
+static const char *fig(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, v < 10 ? "%.2f" : v < 1000 ? "%.1f" : "%.0f", v);
+	return buf;
+}
+
+static void table_preamble(const struct sweep *w)
+{
+	const struct bench_opts *bo = w->bo;
+	const struct bench_machine *m = &w->machine;
+	bool fixed = bo->duration_s > 0; /* fixed-time mode */
+	FILE *f = w->out;
+
+	fprintf(f, "racelab bench: %u strateg%s x %u worker count%s (", w->o->n,
+		w->o->n == 1 ? "y" : "ies", bo->nprocs,
+		bo->nprocs == 1 ? "" : "s");
+	for (unsigned i = 0; i < bo->nprocs; i++)
+		fprintf(f, "%s%u", i ? "," : "", bo->procs[i]);
+	fprintf(f, ") = %u points, worker %s.\n", w->npoints,
+		bo->mode == MODE_THREAD ? "threads" : "processes");
+	fprintf(f,
+		"Each point: %u measured run%s after one warm-up round, in "
+		"rounds interleaved across\nstrategies; every run's count "
+		"verified.\n",
+		bo->repeat, bo->repeat == 1 ? "" : "s");
+	if (bo->duration_s > 0)
+		fprintf(f,
+			"Fixed time: every worker adds until %.3g s have "
+			"passed; expected = the sum of their tallies.\n",
+			bo->duration_s);
+	else
+		fprintf(f,
+			"Fixed iterations, calibrated per point so that one "
+			"run takes about %.0f ms%s.\n",
+			bo->target_s * 1e3,
+			w->target_cut ? " (lowered from 200 ms so that this "
+					"many points fit in about 40 s)"
+				      : "");
+	if (bo->pin == PIN_NONE) {
+		fprintf(f, "CPU placement: none: the scheduler places the "
+			   "workers (--pin spread|compact pins them).\n");
+	} else {
+		fprintf(f, "CPU placement: %s: worker i on CPU",
+			bench_pin_name(bo->pin));
+		for (unsigned i = 0; i < bo->ncpus && i < 16; i++)
+			fprintf(f, "%s%d", i ? "," : " ", bo->cpus[i]);
+		fprintf(f, "%s (the i-th, round robin).\n",
+			bo->ncpus > 16 ? ",..." : "");
+	}
+	fprintf(f, "Machine: %s, %u online CPU%s, %s, %s", m->cpu, m->cpus,
+		m->cpus == 1 ? "" : "s", m->kernel, m->date);
+	if (m->load_avg >= 0)
+		fprintf(f, "; load average %.2f before", m->load_avg);
+	fprintf(f, ".\n\n");
+	/* Two header lines: the groups, centred over their columns. The
+	 * iterations column exists only when iterations were chosen. */
+	fprintf(f, "%-16s %5s%*s %s %s%s\n", "", "", fixed ? 0 : 15,
+		fixed ? "" : "iters per", "     ns per increment     ",
+		"  Mincr/s, all workers", fixed ? "       share" : "");
+	fprintf(f, "%-16s %5s%*s %9s %8s %8s %8s %7s %7s%s  %s\n", "strategy",
+		"procs", fixed ? 0 : 15, fixed ? "" : "worker", "median", "min",
+		"max", "median", "min", "max", fixed ? "     min-max" : "",
+		"verified");
+}
+
+static void table_row(const struct sweep *w, const struct bench_point *pt)
+{
+	const struct bench_opts *bo = w->bo;
+	char it[32] = "", a[6][24], share[32] = "";
+	FILE *f = w->out;
+
+	if (pt->skipped) {
+		fprintf(f, "%-16s %5u  skipped: %s\n", pt->strategy->name,
+			pt->procs, pt->skipped);
+		return;
+	}
+	if (pt->runs == 0) {
+		/* Failed in its warm-up, or the bench stopped before it. */
+		if (pt->verdict == VERDICT_EXACT)
+			fprintf(f,
+				"%-16s %5u  not run: the bench stopped "
+				"first\n",
+				pt->strategy->name, pt->procs);
+		else
+			fprintf(f, "%-16s %5u  %s (see below)\n",
+				pt->strategy->name, pt->procs,
+				verdict_name(pt));
+		return;
+	}
+	if (bo->duration_s <= 0) {
+		group_digits(pt->iters, it, sizeof(it));
+		strcat(it, "*");
+	}
+	if (bo->duration_s > 0)
+		snprintf(share, sizeof(share), "  %5.1f-%4.1f%%",
+			 100 * pt->share_min, 100 * pt->share_max);
+	fprintf(f, "%-16s %5u%*s %9s %8s %8s %8s %7s %7s%s  ",
+		pt->strategy->name, pt->procs, bo->duration_s > 0 ? 0 : 15, it,
+		fig(pt->ns_med, a[0], sizeof(a[0])),
+		fig(pt->ns_min, a[1], sizeof(a[1])),
+		fig(pt->ns_max, a[2], sizeof(a[2])),
+		fig(pt->mops_med, a[3], sizeof(a[3])),
+		fig(pt->mops_min, a[4], sizeof(a[4])),
+		fig(pt->mops_max, a[5], sizeof(a[5])), share);
+	if (pt->verdict == VERDICT_EXACT)
+		fprintf(f, "exact, %u run%s\n", pt->runs,
+			pt->runs == 1 ? "" : "s");
+	else if (pt->verdict == VERDICT_LOST &&
+		 strategy_racy(pt->strategy, bo->mode))
+		fprintf(f, "lost %.2f%% (on purpose)\n", lost_pct(pt));
+	else
+		fprintf(f, "%s\n", verdict_name(pt));
+}
+
+static void table_notes(const struct sweep *w)
+{
+	const struct bench_opts *bo = w->bo;
+	FILE *f = w->out;
+	char a[32], b[32];
+
+	fputc('\n', f);
+	fprintf(f,
+		"ns per increment = wall time from the start gate to the last "
+		"worker done, divided by\nthe increments of all workers: the "
+		"machine's cost per increment, not one worker's.\n");
+	if (bo->duration_s <= 0)
+		fprintf(f, "* iterations per worker in each run, chosen by "
+			   "calibration (and checked by the warm-up).\n");
+	else
+		fprintf(f,
+			"share: the fewest and the most increments one worker "
+			"did, as a share of its run's total\n(worst run); an "
+			"even split at P workers is 100/P %%.\n");
+	for (unsigned i = 0; i < w->npoints; i++) {
+		const struct bench_point *pt = &w->points[i];
+
+		if (pt->skipped || pt->verdict == VERDICT_EXACT)
+			continue;
+		if (pt->verdict == VERDICT_LOST &&
+		    strategy_racy(pt->strategy, bo->mode))
+			fprintf(f,
+				"%s at %u procs: %s of %s increments vanished "
+				"(%.2f%%):\n  it loses updates on purpose; "
+				"its speed is the speed of a wrong answer.\n",
+				pt->strategy->name, pt->procs,
+				group_digits((uint64_t)pt->lost, a, sizeof(a)),
+				group_digits(pt->expected, b, sizeof(b)),
+				lost_pct(pt));
+		else
+			fprintf(f, "%s at %u procs: %s\n", pt->strategy->name,
+				pt->procs, pt->detail);
+	}
+	fprintf(f, "The bench took %.0f s.\n", w->elapsed_s);
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_report(const struct sweep *w)
+{
+	const struct bench_opts *bo = w->bo;
+	FILE *f = w->out;
+
+	fprintf(f, "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,"
+		   "ns_min,ns_max,mops_median,mops_min,mops_max,expected,"
+		   "final,lost,lost_pct,share_min_pct,share_max_pct,"
+		   "racy_on_purpose,verdict,detail\n");
+	for (unsigned i = 0; i < w->npoints; i++) {
+		const struct bench_point *pt = &w->points[i];
+
+		fprintf(f, "%s,%s,%u,%s,%u,", pt->strategy->name,
+			mode_name(bo->mode), pt->procs, bench_pin_name(bo->pin),
+			pt->runs);
+		if (bo->duration_s > 0)
+			fprintf(f, ",%.3f,", bo->duration_s);
+		else if (pt->iters && !pt->skipped)
+			fprintf(f, "%llu,,", (unsigned long long)pt->iters);
+		else
+			fprintf(f, ",,");
+		if (pt->runs)
+			fprintf(f,
+				"%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%llu,%llu,%lld,"
+				"%.4f,%.2f,%.2f,",
+				pt->ns_med, pt->ns_min, pt->ns_max,
+				pt->mops_med, pt->mops_min, pt->mops_max,
+				(unsigned long long)pt->expected,
+				(unsigned long long)pt->final,
+				(long long)pt->lost, lost_pct(pt),
+				100 * pt->share_min, 100 * pt->share_max);
+		else
+			fprintf(f, ",,,,,,,,,,,,");
+		fprintf(f, "%d,%s,", strategy_racy(pt->strategy, bo->mode),
+			verdict_name(pt));
+		csv_text(f, point_detail(pt));
+		fputc('\n', f);
+	}
+}
+
+static void json_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_point(FILE *f, const struct bench_opts *bo,
+		       const struct bench_point *pt)
+{
+	fprintf(f, "    {\"strategy\": ");
+	json_text(f, pt->strategy->name);
+	fprintf(f,
+		", \"mode\": \"%s\", \"procs\": %u, \"pin\": \"%s\", "
+		"\"runs\": %u, ",
+		mode_name(bo->mode), pt->procs, bench_pin_name(bo->pin),
+		pt->runs);
+	if (bo->duration_s <= 0 && pt->iters && !pt->skipped)
+		fprintf(f, "\"iters\": %llu, ", (unsigned long long)pt->iters);
+	else
+		fprintf(f, "\"iters\": null, ");
+	if (pt->runs)
+		fprintf(f,
+			"\"ns_median\": %.3f, \"ns_min\": %.3f, \"ns_max\": "
+			"%.3f, \"mops_median\": %.3f, \"mops_min\": %.3f, "
+			"\"mops_max\": %.3f, \"expected\": %llu, \"final\": "
+			"%llu, \"lost\": %lld, \"lost_pct\": %.4f, "
+			"\"share_min_pct\": %.2f, \"share_max_pct\": %.2f, ",
+			pt->ns_med, pt->ns_min, pt->ns_max, pt->mops_med,
+			pt->mops_min, pt->mops_max,
+			(unsigned long long)pt->expected,
+			(unsigned long long)pt->final, (long long)pt->lost,
+			lost_pct(pt), 100 * pt->share_min, 100 * pt->share_max);
+	else
+		fprintf(f,
+			"\"ns_median\": null, \"ns_min\": null, \"ns_max\": "
+			"null, \"mops_median\": null, \"mops_min\": null, "
+			"\"mops_max\": null, \"expected\": null, \"final\": "
+			"null, \"lost\": null, \"lost_pct\": null, "
+			"\"share_min_pct\": null, \"share_max_pct\": null, ");
+	fprintf(f,
+		"\"racy_on_purpose\": %s, \"verdict\": \"%s\", "
+		"\"detail\": ",
+		strategy_racy(pt->strategy, bo->mode) ? "true" : "false",
+		verdict_name(pt));
+	json_text(f, point_detail(pt));
+	fprintf(f, ",\n     \"samples\": [");
+	for (unsigned r = 0; r < pt->runs; r++) {
+		const struct bench_sample *s = &pt->samples[r];
+
+		fprintf(
+		    f,
+		    "%s\n       {\"ns_per_op\": %.3f, \"mops_per_s\": %.3f, "
+		    "\"elapsed_s\": %.6f, \"expected\": %llu, \"final\": "
+		    "%llu, \"done_min\": %llu, \"done_max\": %llu}",
+		    r ? "," : "", s->ns_per_op, s->mops, s->elapsed_s,
+		    (unsigned long long)s->expected,
+		    (unsigned long long)s->final,
+		    (unsigned long long)s->done_min,
+		    (unsigned long long)s->done_max);
+	}
+	fprintf(f, "]}");
+}
+
+static void json_report(const struct sweep *w)
+{
+	const struct bench_opts *bo = w->bo;
+	const struct bench_machine *m = &w->machine;
+	FILE *f = w->out;
+
+	fprintf(f, "{\"version\": \"%s\",\n \"machine\": {\"cpu\": ",
+		RACELAB_VERSION);
+	json_text(f, m->cpu);
+	fprintf(f, ", \"cpus\": %u, \"kernel\": ", m->cpus);
+	json_text(f, m->kernel);
+	fprintf(f, ", \"date\": ");
+	json_text(f, m->date);
+	if (m->load_avg >= 0)
+		fprintf(f, ", \"load_avg\": %.2f},\n", m->load_avg);
+	else
+		fprintf(f, ", \"load_avg\": null},\n");
+	fprintf(f, " \"mode\": \"%s\", \"pin\": \"%s\", \"cpus\": [",
+		mode_name(bo->mode), bench_pin_name(bo->pin));
+	for (unsigned i = 0; i < bo->ncpus; i++)
+		fprintf(f, "%s%d", i ? ", " : "", bo->cpus[i]);
+	fprintf(f, "], \"repeat\": %u, \"warmup_rounds\": 1, ", bo->repeat);
+	if (bo->duration_s > 0)
+		fprintf(f, "\"target_ms\": null, \"duration_s\": %.3f, ",
+			bo->duration_s);
+	else
+		fprintf(f, "\"target_ms\": %.0f, \"duration_s\": null, ",
+			bo->target_s * 1e3);
+	fprintf(f, "\"elapsed_s\": %.1f,\n \"points\": [", w->elapsed_s);
+	for (unsigned i = 0; i < w->npoints; i++) {
+		fprintf(f, "%s\n", i ? "," : "");
+		json_point(f, bo, &w->points[i]);
+	}
+	fprintf(f, "\n]}\n");
+}
+
+/* "racelab bench --svg x.svg ...", for the chart's footer. */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "racelab");
+
+	for (int i = 0; i < argc && n < len; i++) {
+		bool quote = strpbrk(argv[i], " \t'\"") != NULL;
+
+		n += (size_t)snprintf(buf + n, len - n, quote ? " '%s'" : " %s",
+				      argv[i]);
+	}
+}
+
+static int exit_status(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_EXACT:
+		return EXIT_VERIFIED;
+	case VERDICT_LOST:
+		return EXIT_LOST;
+	case VERDICT_FAILED:
+		return EXIT_SYSTEM;
+	case VERDICT_DEADLOCK:
+		return EXIT_DEADLOCK;
+	}
+	return EXIT_SYSTEM;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	static struct options o; /* large: not on the stack */
+	static int cpus[CPU_SETSIZE];
+	struct bench_opts bo;
+	struct sweep w = { .o = &o, .bo = &bo, .out = stdout };
+	enum verdict verdict;
+	int64_t t0;
+	char command[1024];
+	int status, err, ncpus = 0;
+
+	o = (struct options){ .repeat = REPEAT_DEFAULT,
+			      .target_ms = TARGET_MS_DEFAULT };
+	status = parse_bench(argc, argv, &o);
+	if (status)
+		return status;
+	if (o.pin != PIN_NONE) {
+		ncpus = bench_pin_order(o.pin, cpus, CPU_SETSIZE);
+		if (ncpus < 0)
+			return EXIT_SYSTEM;
+	}
+	bo = (struct bench_opts){
+		.mode = o.mode,
+		.procs = o.procs,
+		.nprocs = o.nprocs,
+		.repeat = (unsigned)o.repeat,
+		.target_s = (double)o.target_ms / 1e3,
+		.duration_s = o.duration_s,
+		.pin = o.pin,
+		.cpus = cpus,
+		.ncpus = (unsigned)ncpus,
+		.timeout_s = WATCHDOG_S,
+		.progress = isatty(STDERR_FILENO),
+	};
+	w.npoints = o.n * o.nprocs;
+	/* The default must stay quick however many strategies there are. */
+	if (!o.seen['t'] && o.duration_s <= 0) {
+		double fit = (double)BUDGET_S / (w.npoints * (bo.repeat + 1));
+
+		if (fit < bo.target_s) {
+			bo.target_s = fit < TARGET_MS_FLOOR / 1e3
+					  ? TARGET_MS_FLOOR / 1e3
+					  : fit;
+			w.target_cut = true;
+		}
+	}
+	w.points = bench_points_alloc(o.list, o.n, &bo);
+	if (!w.points)
+		return EXIT_SYSTEM;
+	bench_machine_read(&w.machine);
+	harness_signals_init();
+	t0 = now_ns();
+	err = bench_sweep(o.list, o.n, &bo, w.points);
+	w.elapsed_s = (double)(now_ns() - t0) / 1e9;
+	if (err == -EINTR && harness_interrupted()) {
+		bench_points_free(w.points, w.npoints);
+		return cli_die_of(harness_interrupted());
+	}
+	if (err) {
+		bench_points_free(w.points, w.npoints);
+		return EXIT_SYSTEM;
+	}
+	verdict = bench_verdict(w.points, w.npoints, o.mode);
+	switch (o.format) {
+	case FORMAT_TABLE:
+		table_preamble(&w);
+		for (unsigned i = 0; i < w.npoints; i++)
+			table_row(&w, &w.points[i]);
+		table_notes(&w);
+		break;
+	case FORMAT_CSV:
+		csv_report(&w);
+		break;
+	case FORMAT_JSON:
+		json_report(&w);
+		break;
+	}
+	fflush(stdout);
+	status = exit_status(verdict);
+	if (o.svg && verdict != VERDICT_EXACT) {
+		report("bench: no chart written to %s: the sweep did not "
+		       "verify",
+		       o.svg);
+	} else if (o.svg) {
+		struct svg_chart chart = {
+			.opts = &bo,
+			.list = o.list,
+			.n = o.n,
+			.points = w.points,
+			.machine = &w.machine,
+			.command = command,
+		};
+
+		command_line(argc, argv, command, sizeof(command));
+		if (svg_chart_save(o.svg, &chart))
+			status = EXIT_SYSTEM;
+	}
+	bench_points_free(w.points, w.npoints);
+	return status;
+}

@@ -1,0 +1,1031 @@
+/*
+ * test_bench.c - `racelab bench`: bad input (exit 2, one line, nothing
+ * created), the CSV and JSON schemas, every run verified (deliberately
+ * broken strategies, defined here, make the sweep fail loudly), a refused
+ * point skipped with its reason, fixed-time mode's count equal to the sum of
+ * the workers' tallies, the SVG well-formed XML with one series per
+ * strategy, the progress line only on a terminal, a Ctrl-C that leaves
+ * nothing behind, and a ThreadSanitizer build that refuses to time itself.
+ *
+ * Runs are kept tiny (--target-ms 5, --repeat 1 or 2, one or two worker
+ * counts) so the whole suite takes a few seconds.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../src/bench.h"
+#include "../src/svg.h"
+#include "support.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* ---- a small XML well-formedness checker ------------------------------ */
+
+/*
+ * Enough of XML 1.0 for what racelab writes, and strict about it: one root
+ * element; tags that nest and match; attributes named once each, values in
+ * quotes without '<'; every '&' a known entity or a character reference;
+ * comments, the XML declaration and processing instructions. No DOCTYPE or
+ * CDATA (racelab writes neither).
+ */
+static bool xml_name_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_' || c == ':';
+}
+
+static bool xml_name_char(char c)
+{
+	return xml_name_start(c) || isdigit((unsigned char)c) || c == '-' ||
+	       c == '.';
+}
+
+static const char *xml_name(const char *p)
+{
+	if (!xml_name_start(*p))
+		return NULL;
+	while (xml_name_char(*p))
+		p++;
+	return p;
+}
+
+static const char *xml_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* After '&': one reference, up to and including ';'. */
+static const char *xml_reference(const char *p)
+{
+	static const char *const named[] = { "amp;", "lt;", "gt;", "quot;",
+					     "apos;" };
+
+	if (*p == '#') {
+		const char *s = ++p;
+
+		if (*p == 'x') {
+			for (s = ++p; isxdigit((unsigned char)*p); p++)
+				;
+		} else {
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+		return p > s && *p == ';' ? p + 1 : NULL;
+	}
+	for (unsigned i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (strncmp(p, named[i], strlen(named[i])) == 0)
+			return p + strlen(named[i]);
+	return NULL;
+}
+
+/* Character data up to the next '<' (or the end). */
+static const char *xml_text(const char *p, bool *blank)
+{
+	*blank = true;
+	while (*p && *p != '<') {
+		if (*p == '&') {
+			p = xml_reference(p + 1);
+			if (!p)
+				return NULL;
+			*blank = false;
+			continue;
+		}
+		if (strncmp(p, "]]>", 3) == 0)
+			return NULL;
+		if (!isspace((unsigned char)*p))
+			*blank = false;
+		p++;
+	}
+	return p;
+}
+
+/* After '<': the rest of a start tag; *empty when it ends "/>". */
+static const char *xml_start_tag(const char *p, const char **name, size_t *len,
+				 bool *empty)
+{
+	const char *attr[128];
+	size_t alen[128];
+	unsigned nattr = 0;
+	const char *e = xml_name(p);
+
+	if (!e)
+		return NULL;
+	*name = p;
+	*len = (size_t)(e - p);
+	p = e;
+	for (;;) {
+		const char *s = xml_space(p);
+		char quote;
+
+		if (*s == '>' || (s[0] == '/' && s[1] == '>')) {
+			*empty = *s == '/';
+			return s + (*empty ? 2 : 1);
+		}
+		if (s == p)
+			return NULL; /* attributes need space between */
+		e = xml_name(s);
+		if (!e || nattr == 128)
+			return NULL;
+		for (unsigned i = 0; i < nattr; i++)
+			if (alen[i] == (size_t)(e - s) &&
+			    strncmp(attr[i], s, alen[i]) == 0)
+				return NULL; /* the same attribute twice */
+		attr[nattr] = s;
+		alen[nattr++] = (size_t)(e - s);
+		p = xml_space(e);
+		if (*p++ != '=')
+			return NULL;
+		p = xml_space(p);
+		quote = *p++;
+		if (quote != '"' && quote != '\'')
+			return NULL;
+		while (*p && *p != quote) {
+			if (*p == '<')
+				return NULL;
+			if (*p == '&') {
+				p = xml_reference(p + 1);
+				if (!p)
+					return NULL;
+				continue;
+			}
+			p++;
+		}
+		if (*p++ != quote)
+			return NULL;
+	}
+}
+
+static bool xml_well_formed(const char *p)
+{
+	struct {
+		const char *name; /* the open element's name */
+		size_t len;	  /* its length */
+	} stack[256];
+	int depth = 0, roots = 0;
+
+	if (strncmp(p, "<?xml", 5) == 0) {
+		p = strstr(p, "?>");
+		if (!p)
+			return false;
+		p += 2;
+	}
+	while (*p) {
+		bool blank, empty;
+		const char *name;
+		size_t len;
+
+		if (*p != '<') {
+			p = xml_text(p, &blank);
+			/* Outside the root, only white space. */
+			if (!p || (depth == 0 && !blank))
+				return false;
+			continue;
+		}
+		if (strncmp(p, "<!--", 4) == 0) {
+			const char *end = strstr(p + 4, "--");
+
+			if (!end || end[2] != '>')
+				return false;
+			p = end + 3;
+		} else if (strncmp(p, "<?", 2) == 0) {
+			p = strstr(p + 2, "?>");
+			if (!p)
+				return false;
+			p += 2;
+		} else if (p[1] == '/') {
+			const char *e = xml_name(p + 2);
+
+			if (!e || depth == 0)
+				return false;
+			depth--;
+			if ((size_t)(e - (p + 2)) != stack[depth].len ||
+			    strncmp(p + 2, stack[depth].name, stack[depth].len))
+				return false; /* closes another element */
+			p = xml_space(e);
+			if (*p++ != '>')
+				return false;
+		} else if (p[1] == '!') {
+			return false; /* DOCTYPE or CDATA: not ours */
+		} else {
+			if (depth == 0 && roots++ > 0)
+				return false; /* a second root */
+			p = xml_start_tag(p + 1, &name, &len, &empty);
+			if (!p)
+				return false;
+			if (!empty) {
+				if (depth == 256)
+					return false;
+				stack[depth].name = name;
+				stack[depth++].len = len;
+			}
+		}
+	}
+	return depth == 0 && roots == 1;
+}
+
+Test(bench, xml_checker_refuses_broken_xml)
+{
+	cr_expect(xml_well_formed("<?xml version=\"1.0\"?>\n<a x=\"1\" y='2'>"
+				  "<b/>t &amp; &#181; &#xB5;<!-- c --></a>\n"));
+	cr_expect_not(xml_well_formed("<a><b></a></b>"), "crossed tags");
+	cr_expect_not(xml_well_formed("<a>"), "unclosed");
+	cr_expect_not(xml_well_formed("<a></a><b></b>"), "two roots");
+	cr_expect_not(xml_well_formed("<a x=1></a>"), "unquoted value");
+	cr_expect_not(xml_well_formed("<a x=\"1\" x=\"2\"/>"), "attr twice");
+	cr_expect_not(xml_well_formed("<a>fish & chips</a>"), "bare &");
+	cr_expect_not(xml_well_formed("<a x=\"<\"/>"), "< in a value");
+	cr_expect_not(xml_well_formed("<a>1 &micro; 2</a>"), "HTML entity");
+	cr_expect_not(xml_well_formed("text<a/>"), "text outside the root");
+	cr_expect_not(xml_well_formed(""), "no root");
+}
+
+/* ---- bad input -------------------------------------------------------- */
+
+struct bad_case {
+	const char *args[8]; /* after "racelab bench" */
+	const char *says;    /* the message must contain this */
+};
+
+Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
+{
+	static const struct bad_case cases[] = {
+		{ { "--strategies", "nosuch" }, "unknown strategy 'nosuch'" },
+		{ { "--strategies", "atomic,atomic" }, "listed twice" },
+		{ { "--strategies", "atomic,,flock" }, "empty name" },
+		{ { "--strategies", "" }, "empty name" },
+		{ { "--strategies", "atomic," }, "empty name" },
+		{ { "--procs", "0" }, "--procs '0' must be at least 1" },
+		{ { "--procs", "2,2" }, "2 is listed twice" },
+		{ { "--procs", "1-3,2" }, "2 is listed twice" },
+		{ { "--procs", "4-2" }, "runs backwards" },
+		{ { "--procs", "1-" }, "needs an end" },
+		{ { "--procs", "1,x" }, "not a whole decimal number" },
+		{ { "--procs", "2000" }, "too large" },
+		{ { "--procs", "1-100" }, "more than 64" },
+		{ { "--repeat", "0" }, "--repeat '0' must be at least 1" },
+		{ { "--repeat", "101" }, "too large" },
+		{ { "--target-ms", "0" }, "must be at least 1" },
+		{ { "--target-ms", "5s" }, "not a whole decimal number" },
+		{ { "--duration", "0" }, "out of range" },
+		{ { "--duration", "1e3" }, "not a number of seconds" },
+		{ { "--duration", "-1" }, "not a number of seconds" },
+		{ { "--duration", "." }, "not a number of seconds" },
+		{ { "--duration", "3601" }, "out of range" },
+		{ { "--target-ms", "100", "--duration", "1" },
+		  "exclude each other" },
+		{ { "--pin", "diagonal" }, "--pin 'diagonal' is not one of" },
+		{ { "--format", "xml" }, "--format 'xml'" },
+		{ { "--mode", "fiber" }, "--mode 'fiber'" },
+		{ { "--svg", "/nonexistent-racelab-dir/x.svg" },
+		  "does not exist" },
+		{ { "--svg", "/tmp" }, "is a directory" },
+		{ { "--svg", "" }, "needs a file name" },
+		{ { "--repeat", "2", "--repeat", "3" }, "given twice" },
+		{ { "--bogus" }, "unknown option '--bogus'" },
+		{ { "--procs" }, "needs a value" },
+		{ { "extra" }, "unexpected argument 'extra'" },
+	};
+	struct snapshot before;
+
+	snap(&before);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *c = &cases[i];
+		const char *argv[12] = { "bench" };
+		struct outcome o;
+		const char *nl;
+
+		for (unsigned a = 0; c->args[a]; a++)
+			argv[a + 1] = c->args[a];
+		cr_assert_eq(racelab(&o, 10, argv), 0);
+		cr_expect_eq(o.exit_code, 2, "case %u (%s): exit %d, want 2", i,
+			     c->says, o.exit_code);
+		cr_expect(strstr(o.err, c->says),
+			  "case %u: stderr '%s' lacks '%s'", i, o.err, c->says);
+		cr_expect(strstr(o.err, "racelab bench --help"),
+			  "case %u: no pointer to the help: %s", i, o.err);
+		cr_expect_str_empty(o.out, "case %u printed on stdout", i);
+		nl = strchr(o.err, '\n');
+		cr_expect(nl && nl[1] == '\0',
+			  "case %u: want one line, got '%s'", i, o.err);
+	}
+	expect_same_tables(&before, "bench bad input");
+}
+
+Test(bench, help_names_every_option, .timeout = 10)
+{
+	static const char *const opts[] = {
+		"--strategies", "--procs",     "--repeat", "--target-ms",
+		"--duration",	"--pin",       "--mode",   "--format",
+		"--svg",	"exit status",
+	};
+	struct outcome o;
+
+	racelab(&o, 10, ARGS("bench", "--help"));
+	cr_expect_eq(o.exit_code, 0);
+	for (unsigned i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		cr_expect(strstr(o.out, opts[i]), "help lacks %s", opts[i]);
+	racelab(&o, 10, ARGS("--help"));
+	cr_expect(strstr(o.out, "bench"), "top-level help lacks bench");
+}
+
+/* ---- the CSV and JSON schemas ----------------------------------------- */
+
+static const char csv_header[] =
+    "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,ns_max,"
+    "mops_median,mops_min,mops_max,expected,final,lost,lost_pct,"
+    "share_min_pct,share_max_pct,racy_on_purpose,verdict,detail\n";
+
+static double csv_double(const char *csv, int row, const char *col)
+{
+	char buf[64];
+
+	if (csv_field(csv, row, col, buf, sizeof(buf)) || !buf[0])
+		return -1;
+	return strtod(buf, NULL);
+}
+
+Test(bench, csv_has_one_verified_row_per_point, .timeout = 60)
+{
+	static const char *const names[] = { "atomic", "robust-mutex" };
+	static const unsigned procs[] = { 1, 2 };
+	struct outcome o;
+	char v[128];
+	int row = 0;
+
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "atomic,robust-mutex", "--procs",
+		     "1,2", "--repeat", "2", "--target-ms", "5", "--format",
+		     "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	cr_expect_str_empty(o.err, "stderr is a pipe: no progress line");
+	cr_assert(strncmp(o.out, csv_header, strlen(csv_header)) == 0,
+		  "header: %s", o.out);
+	for (unsigned s = 0; s < 2; s++)
+		for (unsigned p = 0; p < 2; p++, row++) {
+			uint64_t iters = csv_u64(o.out, row, "iters");
+			double med = csv_double(o.out, row, "ns_median");
+
+			cr_assert_eq(
+			    csv_field(o.out, row, "strategy", v, sizeof(v)), 0,
+			    "row %d missing: %s", row, o.out);
+			cr_expect_str_eq(v, names[s]);
+			cr_expect_eq(csv_u64(o.out, row, "procs"), procs[p]);
+			cr_expect_eq(csv_u64(o.out, row, "runs"), 2);
+			csv_field(o.out, row, "mode", v, sizeof(v));
+			cr_expect_str_eq(v, "process");
+			csv_field(o.out, row, "pin", v, sizeof(v));
+			cr_expect_str_eq(v, "none");
+			csv_field(o.out, row, "verdict", v, sizeof(v));
+			cr_expect_str_eq(v, "exact");
+			cr_expect(iters >= 1000 && iters != UINT64_MAX,
+				  "iters %llu", (unsigned long long)iters);
+			/* Verified: every increment of both runs counted. */
+			cr_expect_eq(csv_u64(o.out, row, "expected"),
+				     2 * procs[p] * iters);
+			cr_expect_eq(csv_u64(o.out, row, "final"),
+				     2 * procs[p] * iters);
+			cr_expect_eq(csv_u64(o.out, row, "lost"), 0);
+			cr_expect(csv_double(o.out, row, "ns_min") <= med &&
+				      med <= csv_double(o.out, row, "ns_max") &&
+				      med > 0,
+				  "row %d: min <= median <= max", row);
+			cr_expect_gt(csv_double(o.out, row, "mops_median"), 0);
+			csv_field(o.out, row, "duration_s", v, sizeof(v));
+			cr_expect_str_empty(v, "fixed iterations: no duration");
+			cr_expect_eq(csv_u64(o.out, row, "racy_on_purpose"), 0);
+		}
+	cr_expect_eq(csv_field(o.out, row, "strategy", v, sizeof(v)), -1,
+		     "4 points, 4 rows: %s", o.out);
+}
+
+Test(bench, default_is_every_correct_strategy_and_all_adds_racy_ones,
+     .timeout = 60)
+{
+	struct outcome o;
+	char v[64];
+	unsigned want = 0, racy = 0;
+	int row;
+
+	for (unsigned i = 0; i < strategy_count; i++) {
+		if (strategies[i]->unsupported)
+			continue;
+		if (strategy_racy(strategies[i], MODE_PROCESS))
+			racy++;
+		else
+			want++;
+	}
+	racelab(&o, 50,
+		ARGS("bench", "--procs", "1", "--repeat", "1", "--target-ms",
+		     "2", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	for (row = 0; csv_field(o.out, row, "strategy", v, sizeof(v)) == 0;
+	     row++) {
+		const struct strategy *s = strategy_find(v);
+
+		cr_assert_not_null(s, "unknown strategy %s", v);
+		cr_expect_not(strategy_racy(s, MODE_PROCESS),
+			      "%s loses updates: not by default", v);
+	}
+	cr_expect_eq((unsigned)row, want, "%s", o.out);
+
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "all", "--procs", "1", "--repeat",
+		     "1", "--target-ms", "2", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	for (row = 0; csv_field(o.out, row, "strategy", v, sizeof(v)) == 0;
+	     row++)
+		;
+	cr_expect_eq((unsigned)row, want + racy, "%s", o.out);
+}
+
+Test(bench, racy_strategy_reports_lost_percent_and_exits_0, .timeout = 60)
+{
+	struct outcome o;
+	char v[64];
+
+	/* none at 2 workers, pinned apart: they really overlap. */
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "none", "--procs", "2", "--pin",
+		     "spread", "--repeat", "1", "--target-ms", "50", "--format",
+		     "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	csv_field(o.out, 0, "verdict", v, sizeof(v));
+	cr_expect_str_eq(v, "lost", "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "racy_on_purpose"), 1);
+	cr_expect_gt(csv_double(o.out, 0, "lost_pct"), 0);
+	cr_expect_eq(csv_u64(o.out, 0, "expected") - csv_u64(o.out, 0, "final"),
+		     csv_u64(o.out, 0, "lost"));
+}
+
+Test(bench, thread_mode_and_compact_pinning_are_reported, .timeout = 60)
+{
+	struct outcome o;
+	char v[64];
+
+	racelab(&o, 50,
+		ARGS("bench", "--mode", "thread", "--pin", "compact",
+		     "--strategies", "atomic,flock", "--procs", "2", "--repeat",
+		     "1", "--target-ms", "5", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	for (int row = 0; row < 2; row++) {
+		csv_field(o.out, row, "mode", v, sizeof(v));
+		cr_expect_str_eq(v, "thread");
+		csv_field(o.out, row, "pin", v, sizeof(v));
+		cr_expect_str_eq(v, "compact");
+		csv_field(o.out, row, "verdict", v, sizeof(v));
+		cr_expect_str_eq(v, "exact", "%s", o.out);
+	}
+	racelab(&o, 50,
+		ARGS("bench", "--mode", "thread", "--pin", "compact",
+		     "--strategies", "atomic", "--procs", "2", "--repeat", "1",
+		     "--target-ms", "5"));
+	cr_expect(strstr(o.out, "worker threads") &&
+		      strstr(o.out, "CPU placement: compact: worker i on CPU"),
+		  "%s", o.out);
+}
+
+Test(bench, json_is_well_formed_with_samples_and_fairness, .timeout = 60)
+{
+	static const char *const keys[] = {
+		"\"machine\": {\"cpu\": ",
+		"\"kernel\": ",
+		"\"date\": ",
+		"\"mode\": \"process\"",
+		"\"pin\": \"spread\"",
+		"\"repeat\": 2",
+		"\"warmup_rounds\": 1",
+		"\"target_ms\": null",
+		"\"duration_s\": 0.050",
+		"\"strategy\": \"sysv-sem\"",
+		"\"procs\": 2",
+		"\"runs\": 2",
+		"\"iters\": null",
+		"\"ns_median\": ",
+		"\"mops_median\": ",
+		"\"share_min_pct\": ",
+		"\"share_max_pct\": ",
+		"\"lost\": 0",
+		"\"verdict\": \"exact\"",
+		"\"samples\": [",
+		"\"done_min\": ",
+		"\"done_max\": ",
+	};
+	struct outcome o;
+
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "atomic,sysv-sem", "--procs",
+		     "1,2", "--repeat", "2", "--duration", "0.05", "--pin",
+		     "spread", "--format", "json"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	cr_expect(json_valid(o.out), "not JSON: %s", o.out);
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		cr_expect(strstr(o.out, keys[i]), "lacks %s: %s", keys[i],
+			  o.out);
+	cr_expect(strstr(o.out, "\"cpus\": [0"), "pinned CPUs listed: %s",
+		  o.out);
+}
+
+/* ---- every run verified: strategies broken on purpose ------------------ */
+
+/*
+ * Three bugs a real lock can have, each as a strategy that the sweep is
+ * handed directly (they are not in the table, so `racelab run` never sees
+ * them). A bench that only timed them would rank them among the fastest.
+ */
+
+/* 1. Every 1000th increment is counted as done but never stored. */
+static __thread uint64_t skipped_so_far;
+
+static inline void skipping_increment(struct worker *w, bool slow)
+{
+	(void)slow;
+	if (++skipped_so_far % 1000 == 0)
+		return;
+	atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
+				  memory_order_relaxed);
+}
+
+static int skipping_work(struct worker *w)
+{
+	return worker_loop(w, NULL, skipping_increment, NULL);
+}
+
+static const struct strategy broken_skip = {
+	.name = "broken-skip",
+	.summary = "drops every 1000th store",
+	.kind = KIND_LOCKFREE,
+	.work = skipping_work,
+};
+
+/* 2. A lock that excludes nothing, and a window that makes it show. */
+static int lock_nothing(struct worker *w)
+{
+	(void)w;
+	return 0;
+}
+
+static inline void yielding_rmw(struct worker *w, bool slow)
+{
+	uint64_t v = w->region->counter.plain;
+
+	(void)slow;
+	sched_yield(); /* certain loss even on one CPU (PITFALLS.md) */
+	w->region->counter.plain = v + 1;
+}
+
+static int nolock_work(struct worker *w)
+{
+	return worker_loop(w, lock_nothing, yielding_rmw, lock_nothing);
+}
+
+static const struct strategy broken_nolock = {
+	.name = "broken-nolock",
+	.summary = "a lock that excludes nothing",
+	.kind = KIND_USER,
+	.work = nolock_work,
+};
+
+/* 3. Exact, but each worker does half the work it was given. */
+static inline void atomic_increment(struct worker *w, bool slow)
+{
+	(void)slow;
+	atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
+				  memory_order_relaxed);
+}
+
+static int half_work(struct worker *w)
+{
+	w->iters /= 2;
+	return worker_loop(w, NULL, atomic_increment, NULL);
+}
+
+static const struct strategy broken_half = {
+	.name = "broken-half",
+	.summary = "does half its increments",
+	.kind = KIND_LOCKFREE,
+	.work = half_work,
+};
+
+/* Run a sweep in this process with stderr captured into err. */
+static int sweep(const struct strategy *const *list, unsigned n,
+		 struct bench_opts *o, struct bench_point **points, char *err,
+		 size_t errlen)
+{
+	char path[] = "/tmp/racelab-bench-err-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), rc;
+	ssize_t r;
+
+	cr_assert(fd >= 0 && saved >= 0);
+	(void)unlink(path);
+	harness_signals_init();
+	*points = bench_points_alloc(list, n, o);
+	cr_assert_not_null(*points);
+	fflush(stderr);
+	dup2(fd, 2);
+	rc = bench_sweep(list, n, o, *points);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	r = pread(fd, err, errlen - 1, 0);
+	err[r > 0 ? r : 0] = '\0';
+	close(fd);
+	return rc;
+}
+
+/*
+ * Parameters cross into the test's own process by copy (which may be a new
+ * exec of this binary, at other addresses): an index, not a pointer.
+ */
+static const struct strategy *const broken[] = { &broken_skip, &broken_nolock,
+						 &broken_half };
+
+struct broken_case {
+	unsigned which;	      /* index in broken[] */
+	unsigned procs;	      /* where it shows */
+	enum verdict verdict; /* what the sweep must say */
+	char says[32];	      /* and in which words */
+};
+
+ParameterizedTestParameters(bench, broken_strategy_stops_the_sweep)
+{
+	static struct broken_case cases[] = {
+		{ 0, 1, VERDICT_LOST, "LOST" },
+		{ 1, 2, VERDICT_LOST, "LOST" },
+		{ 2, 1, VERDICT_FAILED, "increments done of the" },
+	};
+
+	return cr_make_param_array(struct broken_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct broken_case *c, bench, broken_strategy_stops_the_sweep,
+		  .timeout = 60)
+{
+	const struct strategy *bad = broken[c->which];
+	const struct strategy *list[] = { strategy_find("atomic"), bad };
+	unsigned procs[] = { c->procs };
+	struct bench_opts o = {
+		.procs = procs,
+		.nprocs = 1,
+		.repeat = 2,
+		.target_s = 0.005,
+		.timeout_s = 10,
+	};
+	struct bench_point *pts;
+	struct snapshot before;
+	char err[4096];
+
+	cr_assert_not_null(list[0]);
+	snap(&before);
+	cr_assert_eq(sweep(list, 2, &o, &pts, err, sizeof(err)), 0, "%s", err);
+	/* The good one ran its warm-up; the broken one stopped everything
+	 * in its own warm-up, before a single figure was kept. */
+	cr_expect(pts[0].warmed);
+	cr_expect_eq(pts[0].verdict, VERDICT_EXACT);
+	cr_expect_eq(pts[1].verdict, c->verdict, "%s: verdict %d", bad->name,
+		     pts[1].verdict);
+	cr_expect_eq(pts[1].runs, 0, "no figure kept for a broken strategy");
+	cr_expect_eq(pts[0].runs, 0, "the sweep stopped at once");
+	cr_expect(strstr(pts[1].detail, c->says), "detail: %s", pts[1].detail);
+	cr_expect_eq(bench_verdict(pts, 2, MODE_PROCESS), c->verdict);
+	cr_expect(strstr(err, bad->name) && strstr(err, "The bench stops here"),
+		  "no loud message on stderr: '%s'", err);
+	bench_points_free(pts, 2);
+	expect_same_tables(&before, bad->name);
+}
+
+/* One worker at most: refused at two. */
+static const char *refuse_crowds(const struct run *run)
+{
+	return run->procs > 1 ? "takes one worker only" : NULL;
+}
+
+static int loner_work(struct worker *w)
+{
+	return worker_loop(w, NULL, atomic_increment, NULL);
+}
+
+static const struct strategy loner = {
+	.name = "loner",
+	.summary = "refuses more than one worker",
+	.kind = KIND_LOCKFREE,
+	.refuse = refuse_crowds,
+	.work = loner_work,
+};
+
+Test(bench, refused_point_is_skipped_with_its_reason, .timeout = 60)
+{
+	const struct strategy *list[] = { &loner };
+	unsigned procs[] = { 1, 2 };
+	struct bench_opts o = {
+		.procs = procs,
+		.nprocs = 2,
+		.repeat = 1,
+		.target_s = 0.005,
+		.timeout_s = 10,
+	};
+	struct bench_point *pts;
+	char err[4096];
+
+	cr_assert_eq(sweep(list, 1, &o, &pts, err, sizeof(err)), 0, "%s", err);
+	cr_expect_null(pts[0].skipped);
+	cr_expect_eq(pts[0].runs, 1);
+	cr_expect_eq(pts[0].verdict, VERDICT_EXACT);
+	cr_expect_str_eq(pts[1].skipped ? pts[1].skipped : "",
+			 "takes one worker only");
+	cr_expect_eq(pts[1].runs, 0);
+	cr_expect_eq(bench_verdict(pts, 2, MODE_PROCESS), VERDICT_EXACT);
+	bench_points_free(pts, 2);
+}
+
+/* ---- fixed-time mode -------------------------------------------------- */
+
+Test(bench, fixed_time_expected_is_the_sum_of_the_tallies, .timeout = 60)
+{
+	const struct strategy *list[] = { strategy_find("atomic"),
+					  strategy_find("robust-mutex") };
+	unsigned procs[] = { 2 };
+	struct bench_opts o = {
+		.procs = procs,
+		.nprocs = 1,
+		.repeat = 2,
+		.duration_s = 0.05,
+		.timeout_s = 10,
+	};
+	struct bench_point *pts;
+	char err[4096];
+
+	cr_assert(list[0] && list[1]);
+	cr_assert_eq(sweep(list, 2, &o, &pts, err, sizeof(err)), 0, "%s", err);
+	for (unsigned i = 0; i < 2; i++) {
+		cr_expect_eq(pts[i].runs, 2);
+		cr_expect_eq(pts[i].iters, 0, "fixed time: no iterations");
+		for (unsigned r = 0; r < pts[i].runs; r++) {
+			const struct bench_sample *s = &pts[i].samples[r];
+
+			/* Two workers: the fewest and the most are all. */
+			cr_expect_eq(s->expected, s->done_min + s->done_max,
+				     "%s: expected %llu, tallies %llu + %llu",
+				     list[i]->name,
+				     (unsigned long long)s->expected,
+				     (unsigned long long)s->done_min,
+				     (unsigned long long)s->done_max);
+			cr_expect_eq(s->final, s->expected,
+				     "%s: the counter is the tallies' sum",
+				     list[i]->name);
+			cr_expect_gt(s->done_min, 0, "both workers ran");
+			cr_expect_eq(s->iters, ITERS_MAX,
+				     "stopped by the clock, not by iters");
+			cr_expect(s->elapsed_s >= 0.05 && s->elapsed_s < 5,
+				  "elapsed %f", s->elapsed_s);
+		}
+		cr_expect(pts[i].share_min > 0 && pts[i].share_min <= 0.5 &&
+			      pts[i].share_max >= 0.5 && pts[i].share_max < 1,
+			  "%s: shares %f-%f", list[i]->name, pts[i].share_min,
+			  pts[i].share_max);
+	}
+	bench_points_free(pts, 2);
+}
+
+Test(bench, fixed_time_table_shows_fairness, .timeout = 60)
+{
+	struct outcome o;
+
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "flock", "--procs", "2",
+		     "--repeat", "1", "--duration", "0.05"));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	cr_expect(strstr(o.out, "Fixed time") && strstr(o.out, "share") &&
+		      strstr(o.out, "min-max"),
+		  "%s", o.out);
+	cr_expect_null(strstr(o.out, "iters per"), "%s", o.out);
+}
+
+/* ---- the chart -------------------------------------------------------- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static unsigned count(const char *text, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+Test(bench, svg_is_well_formed_self_contained_with_one_series_each,
+     .timeout = 60)
+{
+	static const char *const names[] = { "atomic", "robust-mutex",
+					     "sysv-sem" };
+	char dir[] = "/tmp/racelab-svg-XXXXXX", path[64], series[64];
+	struct outcome o;
+	char *svg;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/chart.svg", dir);
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "atomic,robust-mutex,sysv-sem",
+		     "--procs", "1,2", "--repeat", "1", "--target-ms", "5",
+		     "--format", "csv", "--svg", path));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	svg = slurp(path);
+	cr_assert_not_null(svg, "no chart at %s", path);
+	cr_expect(xml_well_formed(svg), "not well-formed XML:\n%s", svg);
+	cr_expect(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	cr_expect_eq(count(svg, "class=\"series\""), 3, "one per strategy");
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(series, sizeof(series),
+			 "class=\"series\" data-strategy=\"%s\"", names[i]);
+		cr_expect_eq(count(svg, series), 1, "lacks %s", series);
+	}
+	cr_expect_eq(count(svg, "class=\"bars\""), 3, "a bar pair each");
+	/* Self-contained: the namespace is the only address in it. */
+	cr_expect_eq(count(svg, "http"), 1, "an address besides xmlns");
+	cr_expect_null(strstr(svg, "<script"));
+	cr_expect_null(strstr(svg, "href"));
+	cr_expect_null(strstr(svg, "@import"));
+	cr_expect_null(strstr(svg, "url("));
+	/* Axis labels, units, the machine line, the command. */
+	cr_expect(strstr(svg, "ns per increment"));
+	cr_expect(strstr(svg, "workers (processes)"));
+	cr_expect(strstr(svg, " ns</text>"), "a tick labelled in ns");
+	cr_expect(strstr(svg, "Measured on ") && strstr(svg, "online CPU") &&
+		      strstr(svg, " UTC"),
+		  "no machine line");
+	cr_expect(strstr(svg, "racelab bench --strategies"));
+	free(svg);
+	cr_expect_eq(unlink(path), 0);
+	cr_expect_eq(rmdir(dir), 0, "a temporary file was left beside it");
+}
+
+Test(bench, svg_writer_survives_a_point_that_was_never_measured)
+{
+	/* One series with a hole (skipped at 2): the line breaks, the XML
+	 * stays well-formed, and the series is still there. */
+	static const unsigned procs[] = { 1, 2, 3 };
+	const struct strategy *atomic = strategy_find("atomic");
+	struct bench_sample samples[3] = { { .ns_per_op = 5 } };
+	struct bench_point pts[3] = {
+		{ .strategy = atomic,
+		  .procs = 1,
+		  .runs = 1,
+		  .ns_med = 5,
+		  .ns_min = 4,
+		  .ns_max = 6 },
+		{ .strategy = atomic, .procs = 2, .skipped = "no" },
+		{ .strategy = atomic,
+		  .procs = 3,
+		  .runs = 1,
+		  .ns_med = 50,
+		  .ns_min = 40,
+		  .ns_max = 600 },
+	};
+	const struct strategy *list[] = { atomic };
+	struct bench_opts o = { .procs = procs, .nprocs = 3, .repeat = 1 };
+	struct bench_machine m = { .cpu = "Test & <CPU>",
+				   .cpus = 2,
+				   .kernel = "Linux x",
+				   .date = "today" };
+	struct svg_chart c = { .opts = &o,
+			       .list = list,
+			       .n = 1,
+			       .points = pts,
+			       .machine = &m,
+			       .command = "racelab bench \"quoted\"" };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	pts[0].samples = pts[1].samples = pts[2].samples = samples;
+	cr_assert_not_null(atomic);
+	cr_assert_not_null(f);
+	svg_chart_write(f, &c);
+	fclose(f);
+	cr_expect(xml_well_formed(text), "%s", text);
+	cr_expect_eq(count(text, "<polyline"), 2, "the line breaks at 2");
+	cr_expect(strstr(text, "Test &amp; &lt;CPU&gt;"), "escaped");
+	free(text);
+}
+
+/* ---- the terminal, and Ctrl-C ----------------------------------------- */
+
+Test(bench, progress_line_on_a_terminal, .timeout = 60)
+{
+	const char *bin = getenv("RACELAB") ? getenv("RACELAB") : "./racelab";
+	char buf[16384];
+	size_t n = 0;
+	int pty = posix_openpt(O_RDWR | O_NOCTTY), status;
+	pid_t pid;
+
+	cr_assert(pty >= 0 && grantpt(pty) == 0 && unlockpt(pty) == 0);
+	fflush(NULL);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int tty = open(ptsname(pty), O_RDWR | O_NOCTTY);
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(tty, 2);
+		execl(bin, bin, "bench", "--strategies", "atomic", "--procs",
+		      "1,2", "--repeat", "1", "--target-ms", "5", (char *)NULL);
+		_exit(127);
+	}
+	for (;;) {
+		struct pollfd p = { pty, POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&p, 1, 20000) <= 0)
+			break;
+		r = read(pty, buf + n, sizeof(buf) - 1 - n);
+		if (r <= 0) /* EIO once the child has closed the tty */
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	close(pty);
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_expect(strstr(buf, "racelab: bench: calibrating, step 1 of 6"), "%s",
+		  buf);
+	cr_expect(strstr(buf, "warm-up round") && strstr(buf, "round 1 of 1"),
+		  "%s", buf);
+	cr_expect(strstr(buf, "atomic at 2 procs"), "%s", buf);
+	cr_expect(strstr(buf, "s left"), "%s", buf);
+	/* It ends by wiping its own line. */
+	cr_expect(n >= 4 && strcmp(buf + n - 4, "\r\033[K") == 0, "%s", buf);
+}
+
+Test(bench, ctrl_c_stops_it_and_leaves_nothing, .timeout = 60)
+{
+	struct snapshot before;
+	struct outcome o;
+	char err[8192] = "";
+	pid_t pid;
+	int fd;
+
+	become_subreaper();
+	snap(&before);
+	pid = racelab_start(ARGS("bench", "--strategies", "sysv-sem,flock",
+				 "--procs", "2", "--duration", "10"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	usleep(500000);
+	kill(pid, SIGINT);
+	racelab_wait(pid, 20, &o);
+	read_until(fd, "stopped by", 2, err, sizeof(err));
+	close(fd);
+	cr_expect_eq(o.signal, SIGINT, "exit %d signal %d: %s", o.exit_code,
+		     o.signal, err);
+	cr_expect(strstr(err, "stopped by SIGINT"), "%s", err);
+	expect_same_tables(&before, "bench after SIGINT");
+	cr_expect_eq(live_descendants(), 0, "a worker outlived racelab");
+}
+
+Test(bench, tsan_build_refuses_to_time_itself, .timeout = 30)
+{
+	const char *bin = getenv("RACELAB_TSAN");
+	struct outcome o;
+
+	cr_assert(bin && *bin, "RACELAB_TSAN is not set (make test sets it)");
+	setenv("RACELAB", bin, 1);
+	racelab(&o, 20, ARGS("bench", "--strategies", "atomic"));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "ThreadSanitizer build"), "%s", o.err);
+	cr_expect_str_empty(o.out);
+}
