@@ -252,8 +252,10 @@ static void point_summarise(struct bench_point *pt)
 	pt->share_max = 0;
 	for (unsigned i = 0; i < pt->runs; i++) {
 		const struct bench_sample *s = &pt->samples[i];
-		double lo = s->expected ? (double)s->done_min / s->expected : 0;
-		double hi = s->expected ? (double)s->done_max / s->expected : 0;
+		double lo =
+		    s->expected ? (double)s->done_min / (double)s->expected : 0;
+		double hi =
+		    s->expected ? (double)s->done_max / (double)s->expected : 0;
 
 		ns[i] = s->ns_per_op;
 		mops[i] = s->mops;
@@ -423,8 +425,17 @@ static int sysfs_int(int cpu, const char *file, int fallback)
 	f = fopen(path, "r");
 	if (!f)
 		return fallback;
-	if (fscanf(f, "%d", &v) != 1)
+	{
+		char line[32], *end;
+		long n;
+
 		v = fallback;
+		if (fgets(line, sizeof(line), f)) {
+			n = strtol(line, &end, 10);
+			if (end != line && n >= 0 && n <= 1 << 20)
+				v = (int)n;
+		}
+	}
 	fclose(f);
 	return v;
 }
@@ -494,7 +505,7 @@ int bench_pin_order(enum pin pin, int *cpus, unsigned max)
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 		return report_errno("bench", "sched_getaffinity", errno);
 	for (int c = 0; c < CPU_SETSIZE && n < max; c++) {
-		if (!CPU_ISSET(c, &allowed))
+		if (!CPU_ISSET((size_t)c, &allowed))
 			continue;
 		place[n] = (struct cpu_place){
 			.cpu = c,
@@ -571,8 +582,13 @@ void bench_machine_read(struct bench_machine *m)
 	m->load_avg = -1;
 	f = fopen("/proc/loadavg", "r");
 	if (f) {
-		if (fscanf(f, "%lf", &m->load_avg) != 1)
-			m->load_avg = -1;
+		char line[64], *end;
+
+		if (fgets(line, sizeof(line), f)) {
+			m->load_avg = strtod(line, &end);
+			if (end == line)
+				m->load_avg = -1;
+		}
 		fclose(f);
 	}
 }

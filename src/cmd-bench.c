@@ -560,7 +560,7 @@ static void table_row(const struct sweep *w, const struct bench_point *pt)
 	}
 	if (bo->duration_s <= 0) {
 		group_digits(pt->iters, it, sizeof(it));
-		strcat(it, "*");
+		snprintf(it + strlen(it), sizeof(it) - strlen(it), "*");
 	}
 	if (bo->duration_s > 0)
 		snprintf(share, sizeof(share), "  %5.1f-%4.1f%%",

@@ -143,8 +143,9 @@ static void y_axis(FILE *f, const struct scale *s, int left, int right)
 {
 	char label[32];
 
-	for (double d = s->lo; d <= s->hi + 1e-9; d++) {
-		double v = pow(10, d), y = y_of(s, v);
+	/* s->lo and s->hi are whole decades: count them with an int. */
+	for (int k = 0; s->lo + k <= s->hi + 1e-9; k++) {
+		double v = pow(10, s->lo + k), y = y_of(s, v);
 
 		fmt_time(label, sizeof(label), v);
 		fprintf(f,
@@ -155,7 +156,7 @@ static void y_axis(FILE *f, const struct scale *s, int left, int right)
 			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
 			"font-size=\"12\">%s</text>\n",
 			left - 6, y + 4, label);
-		if (d >= s->hi)
+		if (s->lo + k >= s->hi)
 			break;
 		for (int m = 2; m <= 9; m++) {
 			y = y_of(s, v * m);
@@ -353,7 +354,7 @@ static void panel_bars(FILE *f, const struct svg_chart *c,
 {
 	unsigned np = c->opts->nprocs, last = np - 1;
 	unsigned lo = c->opts->procs[0], hi = c->opts->procs[last];
-	unsigned *order = calloc(c->n, sizeof(*order));
+	unsigned *order = calloc(c->n ? c->n : 1, sizeof(*order));
 	double gw = (double)(P2_RIGHT - P2_LEFT) / c->n;
 	double bw = fmin(22.0, gw * (np > 1 ? 0.36 : 0.6));
 
