@@ -42,7 +42,7 @@ static const char bench_usage[] =
     "  -s, --strategies LIST  comma-separated names from `racelab list`;\n"
     "                         all: every strategy that can run here, those\n"
     "                         that lose updates on purpose included (their\n"
-    "                         lost %% is shown). Default: every strategy\n"
+    "                         lost % is shown). Default: every strategy\n"
     "                         that must be exact\n"
     "  -p, --procs LIST       worker counts, e.g. 1,2,4 or 1-8 (default:\n"
     "                         1 to 2 x online CPUs; every count up to 8,\n"

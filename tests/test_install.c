@@ -63,6 +63,7 @@ static void expect_options_documented(const char *cmd)
 Test(man, documents_every_option_of_help, .timeout = 30)
 {
 	expect_options_documented("run");
+	expect_options_documented("bench");
 	expect_options_documented("segment create");
 	expect_options_documented("segment incr");
 	expect_options_documented("segment show");
