@@ -104,6 +104,26 @@ docs/tsan.md: ./racelab-tsan run --mode thread --strategy sysv-sem --procs 2 --i
 	why: the page runs it in a modified copy of the tree (the TSAN_ACQUIRE/RELEASE lines deleted) to show a false report; this tree's build is checked by docs/strategies/sysv-sem.md's line
 docs/shared-memory.md: racelab segment incr --key 0xF00 --times 10000000000 &
 	why: started in the background to stay attached while the next lines destroy the segment; the page stops it with kill -INT $!, which a line of its own cannot
+README.md: racelab bench                                       # every strategy that must be exact, 1..2 x CPUs workers
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+README.md: racelab bench --svg overhead.svg                    # the same sweep, plus a self-contained SVG chart
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+README.md: racelab bench --duration 1 --strategies atomic,robust-mutex   # fixed time: each worker's share shows fairness
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+README.md: racelab bench --pin spread                          # CPU placement: none (default), spread, compact
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench                                    # every strategy that must be exact, 1..2 x CPUs workers
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench --strategies all --svg overhead.svg    # the racy ones too, and a chart
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench --duration 1 --strategies flock,sysv-sem   # fixed time: per-worker shares show fairness
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench --pin spread                       # pin workers to CPUs (spread, compact or none)
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench --strategies all --svg docs/img/overhead.svg
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
+docs/benchmarking.md: racelab bench --duration 1 --strategies atomic,robust-mutex,sysv-sem,flock --procs 2,4 --repeat 3
+	why: a whole sweep, 30-60 s on 2 cores; tests/test_bench.c runs the same options on small sweeps, and each page's --procs 1,2,4 line runs here
 EOF
 )
 
