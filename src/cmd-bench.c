@@ -21,11 +21,11 @@
 #include "svg.h"
 #include "util.h"
 
-#define TARGET_MS_DEFAULT 200  /* one run's length, fixed-iteration mode */
-#define TARGET_MS_FLOOR	  20   /* the budget never cuts a run below this */
-#define BUDGET_S	  12   /* the measured runs of a default sweep, roughly */
-#define REPEAT_DEFAULT	  5    /* measured runs per point */
-#define WATCHDOG_S	  30   /* no increment for this long: DEADLOCK */
+#define TARGET_MS_DEFAULT 200 /* one run's length, fixed-iteration mode */
+#define TARGET_MS_FLOOR	  20  /* the budget never cuts a run below this */
+#define BUDGET_S	  12 /* the measured runs of a default sweep, roughly */
+#define REPEAT_DEFAULT	  5  /* measured runs per point */
+#define WATCHDOG_S	  30 /* no increment for this long: DEADLOCK */
 #define DURATION_MAX_S	  3600 /* --duration cap */
 
 static const char bench_usage[] =
@@ -50,7 +50,8 @@ static const char bench_usage[] =
     "  -r, --repeat N         measured runs per point, 1..100 (default 5)\n"
     "  -t, --target-ms MS     calibrate iterations so that one run takes\n"
     "                         about MS ms, 1..60000 (default 200, or less\n"
-    "                         so that a large sweep still takes under a minute)\n"
+    "                         so that a large sweep still takes under a "
+    "minute)\n"
     "  -d, --duration S       fixed-time mode instead: every worker adds\n"
     "                         until S seconds (0.01..3600, decimals allowed)\n"
     "                         have passed; expected = the sum of the\n"

@@ -90,22 +90,7 @@ static inline int futex_unlock(struct worker *w)
 
 static int futex_work(struct worker *w)
 {
-	struct worker mine;
-
-	if (w->slow) /* --crash-at, --window, --trace */
-		return worker_loop(w, futex_lock, counter_rmw, futex_unlock);
-	/*
-	 * The fast loop runs on a private copy of the worker, whose address
-	 * never leaves this function (slow is false, so no hook is ever
-	 * called with it). Through w, the compiler must reload w->shared and
-	 * w->region after every acquire and release, since another thread
-	 * might have changed them: three loads in the chain of every
-	 * increment, which made this loop 1.06x to 1.12x bench/minimal.c's.
-	 * The copy lives in registers, as the hand-written loop's pointers do.
-	 */
-	mine = *w;
-	mine.slow = false;
-	return worker_loop(&mine, futex_lock, counter_rmw, futex_unlock);
+	return worker_loop(w, futex_lock, counter_rmw, futex_unlock);
 }
 
 const struct strategy strategy_futex = {
