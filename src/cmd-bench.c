@@ -625,21 +625,6 @@ static void table_notes(const struct sweep *w)
 	fprintf(f, "The bench took %.0f s.\n", w->elapsed_s);
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void csv_report(const struct sweep *w)
 {
 	const struct bench_opts *bo = w->bo;
@@ -675,30 +660,16 @@ static void csv_report(const struct sweep *w)
 			fprintf(f, ",,,,,,,,,,,,");
 		fprintf(f, "%d,%s,", strategy_racy(pt->strategy, bo->mode),
 			verdict_name(pt));
-		csv_text(f, point_detail(pt));
+		report_csv_string(f, point_detail(pt));
 		fputc('\n', f);
 	}
-}
-
-static void json_text(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static void json_point(FILE *f, const struct bench_opts *bo,
 		       const struct bench_point *pt)
 {
 	fprintf(f, "    {\"strategy\": ");
-	json_text(f, pt->strategy->name);
+	report_json_string(f, pt->strategy->name);
 	fprintf(f,
 		", \"mode\": \"%s\", \"procs\": %u, \"pin\": \"%s\", "
 		"\"runs\": %u, ",
@@ -732,7 +703,7 @@ static void json_point(FILE *f, const struct bench_opts *bo,
 		"\"detail\": ",
 		strategy_racy(pt->strategy, bo->mode) ? "true" : "false",
 		verdict_name(pt));
-	json_text(f, point_detail(pt));
+	report_json_string(f, point_detail(pt));
 	fprintf(f, ",\n     \"samples\": [");
 	for (unsigned r = 0; r < pt->runs; r++) {
 		const struct bench_sample *s = &pt->samples[r];
@@ -759,11 +730,11 @@ static void json_report(const struct sweep *w)
 
 	fprintf(f, "{\"version\": \"%s\",\n \"machine\": {\"cpu\": ",
 		RACELAB_VERSION);
-	json_text(f, m->cpu);
+	report_json_string(f, m->cpu);
 	fprintf(f, ", \"cpus\": %u, \"kernel\": ", m->cpus);
-	json_text(f, m->kernel);
+	report_json_string(f, m->kernel);
 	fprintf(f, ", \"date\": ");
-	json_text(f, m->date);
+	report_json_string(f, m->date);
 	if (m->load_avg >= 0)
 		fprintf(f, ", \"load_avg\": %.2f},\n", m->load_avg);
 	else

@@ -1204,20 +1204,6 @@ static void seg_view_read(const struct seg *g, struct seg_view *v)
 	v->lost = v->counter < v->completed ? v->completed - v->counter : 0;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void show_table(const struct seg *g, const struct seg_view *v,
 		       const char *ks)
 {
@@ -1321,7 +1307,7 @@ static int do_show(const struct seg_options *o)
 	case FORMAT_JSON:
 		printf("{\"key\": \"%s\", \"shmid\": %d, \"strategy\": ", ks,
 		       g.shmid);
-		json_str(g.strategy->name);
+		report_json_string(stdout, g.strategy->name);
 		printf(", \"mode\": \"%04o\", \"counter\": %llu, "
 		       "\"requested\": %llu, \"completed\": %llu, "
 		       "\"unfinished\": %llu, \"lost\": %s, \"recoveries\": "
@@ -1337,7 +1323,7 @@ static int do_show(const struct seg_options *o)
 		       (unsigned long long)v.incrs,
 		       (unsigned long)g.ds.shm_nattch);
 		if (is_flock(g.strategy))
-			json_str(g.meta->lock_path);
+			report_json_string(stdout, g.meta->lock_path);
 		else
 			printf("null");
 		printf("}\n");

@@ -68,7 +68,7 @@ static const char *recovery(const struct result *r, char *buf, size_t len)
 }
 
 /* Print s as a JSON string (quotes included). */
-static void json_string(FILE *f, const char *s)
+void report_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -83,7 +83,7 @@ static void json_string(FILE *f, const char *s)
 }
 
 /* Print s as a CSV field: quoted only when it must be. */
-static void csv_string(FILE *f, const char *s)
+void report_csv_string(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\n")) {
 		fputs(s, f);
@@ -245,9 +245,9 @@ void report_row(struct report *rp, const struct result *r)
 			lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
 			(unsigned long long)r->recoveries,
 			verdict_name(r->verdict));
-		csv_string(f, r->detail);
+		report_csv_string(f, r->detail);
 		fputc(',', f);
-		csv_string(f, recovery(r, rec, sizeof(rec)));
+		report_csv_string(f, recovery(r, rec, sizeof(rec)));
 		fprintf(f, ",%llu,%s\n", (unsigned long long)rp->seed,
 			rp->window);
 		break;
@@ -270,9 +270,9 @@ void report_row(struct report *rp, const struct result *r)
 		    (unsigned long long)r->recoveries,
 		    strategy_racy(r->strategy, r->mode) ? "true" : "false",
 		    r->crashed ? "true" : "false", verdict_name(r->verdict));
-		json_string(f, r->detail);
+		report_json_string(f, r->detail);
 		fprintf(f, ", \"recovery\": ");
-		json_string(f, recovery(r, rec, sizeof(rec)));
+		report_json_string(f, recovery(r, rec, sizeof(rec)));
 		fprintf(f, ", \"seed\": %llu, \"window\": \"%s\"}",
 			(unsigned long long)rp->seed, rp->window);
 		break;

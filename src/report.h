@@ -29,6 +29,11 @@ struct report {
 /* Parse "table", "csv" or "json"; -1 if it is none of them. */
 int report_format_parse(const char *s, enum format *out);
 
+/* s as a JSON string (quotes included), or as a CSV field (quoted only
+ * when it must be); for every command's csv and json output. */
+void report_json_string(FILE *f, const char *s);
+void report_csv_string(FILE *f, const char *s);
+
 void report_begin(struct report *rp, const struct run *run);
 void report_row(struct report *rp, const struct result *res);
 void report_end(struct report *rp, const struct result *res, unsigned n);
