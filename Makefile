@@ -23,7 +23,7 @@ DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 
-RL_CPPFLAGS = -D_GNU_SOURCE
+RL_CPPFLAGS = -D_GNU_SOURCE -Isrc
 RL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 RL_LDLIBS = -lpthread -lm
 # CI builds with -Werror; locally a new compiler's new warning should not
@@ -33,9 +33,16 @@ RL_CFLAGS += -Werror
 endif
 
 B = build
-# Every src/*.c but main.c (the tests link these), and every strategy.
-SRC = $(sort $(filter-out src/main.c,$(wildcard src/*.c)) \
-      $(wildcard src/strategies/*.c))
+# The source tree (docs/design-notes.md says what lives where):
+#   src/cli         main and one file per command
+#   src/core        the strategy contract, the harness, calibration, traces
+#   src/store       where the counter lives
+#   src/strategies  one file per strategy; common/ what several share
+#   src/out         the table, CSV and JSON writer; SVG charts
+# Every .c but main.c (the tests link these), and every strategy.
+SRC_DIRS = src/cli src/core src/store src/out src/strategies \
+	   src/strategies/common
+SRC = $(sort $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
 OBJ = $(SRC:%.c=$(B)/%.o)
 TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
@@ -47,7 +54,7 @@ BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 
 all: racelab
 
-racelab: $(B)/src/main.o $(OBJ)
+racelab: $(B)/src/cli/main.o $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
 
 $(B)/%.o: %.c
@@ -57,7 +64,7 @@ $(B)/%.o: %.c
 # ThreadSanitizer build: clang, its own objects, the binary racelab-tsan.
 TSAN_CC = clang
 TSAN_FLAGS = -fsanitize=thread -g -O1
-TSAN_OBJ = $(B)/tsan/src/main.o $(SRC:%.c=$(B)/tsan/%.o)
+TSAN_OBJ = $(B)/tsan/src/cli/main.o $(SRC:%.c=$(B)/tsan/%.o)
 
 tsan: racelab-tsan
 
@@ -75,7 +82,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	     -fno-omit-frame-pointer -g -O1
 ASAN_OBJ = $(SRC:%.c=$(B)/asan/%.o)
 
-racelab-asan: $(B)/asan/src/main.o $(ASAN_OBJ)
+racelab-asan: $(B)/asan/src/cli/main.o $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
 
 $(B)/asan/racelab-tests: $(TEST_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
@@ -139,7 +146,7 @@ labs-check: racelab
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy says which checks
 # and why some are left out); part of make test, so CI runs it.
-LINT_SRC = src/main.c $(SRC)
+LINT_SRC = src/cli/main.c $(SRC)
 
 lint:
 	cppcheck --enable=warning,portability,performance --std=c11 \
@@ -147,8 +154,8 @@ lint:
 	clang-tidy --quiet $(LINT_SRC) -- $(RL_CPPFLAGS) -std=c11
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
-FORMAT_FILES = $(wildcard src/*.[ch] src/strategies/*.c tests/*.[ch] bench/*.c \
-	labs/*/*.c)
+FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \
+	$(wildcard tests/*.[ch] bench/*.c labs/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

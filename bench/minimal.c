@@ -22,7 +22,7 @@
  * process through a pipe, which sends its total back at the end. peterson
  * and peterson-relaxed take exactly 2 workers and, like racelab's, spend a
  * random 0-511 empty loop turns outside the lock after each unlock (see
- * src/strategies/peterson.h: the comparison must do the same work).
+ * src/strategies/common/peterson.h: the comparison must do the same work).
  *
  * usage:  build/bench/minimal STRATEGY PROCS ITERS
  *	   STRATEGY: one of prim_name[] below

@@ -14,7 +14,7 @@
 #                          (the teacher's answer key; nothing is copied)
 #   make clean             remove build/
 #
-# build/racelab is the whole racelab (every src/*.c and every strategy in
+# build/racelab is the whole racelab (every src/*/*.c and every strategy in
 # src/strategies/, found by wildcard, so strategies added later come along)
 # except that each file of LAB_FILES is compiled from the lab directory
 # instead of from src/strategies/. It must export what the reference does
@@ -38,10 +38,9 @@ BUILD ?= build
 SOLUTION ?=
 LAB_TSAN ?=
 
-# The same project flags as the top-level Makefile. The include paths let
-# the student's file say "strategy.h" and "sysv-sem.h" (the reference files
-# say "../strategy.h", which resolves from their own directory).
-RL_CPPFLAGS = -D_GNU_SOURCE -I$(TOP)/src -I$(TOP)/src/strategies
+# The same project flags as the top-level Makefile: includes are named from
+# src/ ("core/strategy.h"), in the student's files as in the references.
+RL_CPPFLAGS = -D_GNU_SOURCE -I$(TOP)/src
 RL_CFLAGS = -std=c11 -Wall -Wextra -MMD -MP
 RL_LDLIBS = -lpthread -lm
 ifneq ($(CI),)
@@ -51,7 +50,8 @@ endif
 REF_DIR = $(TOP)/src/strategies
 # Everything but the replaced references: main.c included, every strategy
 # that exists now or later.
-COMMON_SRC = $(sort $(wildcard $(TOP)/src/*.c) \
+COMMON_SRC = $(sort $(filter-out $(REF_DIR)/%,$(wildcard $(TOP)/src/*/*.c)) \
+	$(wildcard $(REF_DIR)/common/*.c) \
 	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
 		$(wildcard $(REF_DIR)/*.c)))
 COMMON_OBJ = $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(COMMON_SRC))

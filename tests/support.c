@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/strategy.h"
+#include "core/strategy.h"
 
 #define PROCS_MAX_TESTED 64 /* more children than any test starts */
 

@@ -25,8 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../src/bench.h"
-#include "../src/svg.h"
+#include "core/bench.h"
+#include "out/svg.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })

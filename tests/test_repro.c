@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/strategy.h"
+#include "core/strategy.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })

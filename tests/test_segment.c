@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/segment.h"
+#include "store/segment.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })

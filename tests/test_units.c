@@ -3,8 +3,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../src/strategy.h"
-#include "../src/util.h"
+#include "core/strategy.h"
+#include "core/util.h"
 
 struct number_case {
 	const char *text; /* what the user typed */

@@ -18,9 +18,9 @@
  *
  * The counter: w->region->counter.plain, a volatile uint64_t in memory
  * that every worker shares (SysV shared memory between processes).
- * Headers: strategy.h is src/strategy.h.
+ * Headers: strategy.h is src/core/strategy.h.
  */
-#include "strategy.h"
+#include "core/strategy.h"
 
 static inline void none_increment(struct worker *w, bool slow)
 {

@@ -30,16 +30,16 @@
  *				report_errno("sysv-sem", "semop", errno);
  *
  * The semaphore set's id is s->semid, where s = w->shared.
- * Headers: strategy.h, harness.h and util.h are src/strategy.h,
- * src/harness.h and src/util.h; sysv-sem.h is src/strategies/sysv-sem.h.
+ * Headers: strategy.h, harness.h and util.h are src/core/strategy.h,
+ * src/core/harness.h and src/core/util.h; sysv-sem.h is src/strategies/common/sysv-sem.h.
  */
 #include <errno.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "harness.h"
-#include "sysv-sem.h"
-#include "util.h"
+#include "core/harness.h"
+#include "strategies/common/sysv-sem.h"
+#include "core/util.h"
 
 /* semctl(2): the caller must define this union. */
 union semun {

@@ -33,13 +33,13 @@
  *
  * Report an error with report_errno("robust-mutex", "the call", err) and
  * return what it returns. Headers: strategy.h, harness.h and util.h are
- * src/strategy.h, src/harness.h and src/util.h.
+ * src/core/strategy.h, src/core/harness.h and src/core/util.h.
  */
 #include <errno.h>
 #include <pthread.h>
 
-#include "harness.h"
-#include "util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 struct robust_mutex_shared {
 	pthread_mutex_t mutex; /* the lock itself, in shared memory */

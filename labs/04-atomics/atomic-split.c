@@ -13,9 +13,9 @@
  * ThreadSanitizer reports nothing at all. Part 2 of the handout asks why.
  *
  * The counter, as a C11 atomic object: &w->region->counter.atomic. Do not
- * use counter.plain. Headers: strategy.h is src/strategy.h.
+ * use counter.plain. Headers: strategy.h is src/core/strategy.h.
  */
-#include "strategy.h"
+#include "core/strategy.h"
 
 static inline void atomic_split_increment(struct worker *w, bool slow)
 {

@@ -21,9 +21,9 @@
  *
  * The counter has a second view, w->region->counter.plain (volatile, not
  * atomic), for the strategies with a lock. Do not use it here.
- * Headers: strategy.h is src/strategy.h.
+ * Headers: strategy.h is src/core/strategy.h.
  */
-#include "strategy.h"
+#include "core/strategy.h"
 
 static inline void atomic_increment(struct worker *w, bool slow)
 {

@@ -27,7 +27,7 @@
  * so that nothing is left on disk even if racelab is killed. The parent's
  * descriptor s->fd still reaches it, and so does the path
  * /proc/self/fd/N, where N is that descriptor's number (man 5 proc).
- * Headers: harness.h and util.h are src/harness.h and src/util.h.
+ * Headers: harness.h and util.h are src/core/harness.h and src/core/util.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,8 +38,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 struct flock_shared {
 	int fd;		/* the parent's descriptor of the lock file */

@@ -28,7 +28,7 @@
  *
  * Read next: the C11 standard 5.1.2.4 (data races), and docs/tsan.md.
  */
-#include "../strategy.h"
+#include "core/strategy.h"
 
 static inline void atomic_split_increment(struct worker *w, bool slow)
 {

@@ -26,7 +26,7 @@
  * Read next: atomic_fetch_add(3), the C11 standard's section 7.17, and
  * perfbook's chapter "Counting" (the counter you do not share is faster).
  */
-#include "../strategy.h"
+#include "core/strategy.h"
 
 static inline void atomic_increment(struct worker *w, bool slow)
 {

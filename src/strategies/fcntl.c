@@ -28,9 +28,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../lockfile.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "strategies/common/lockfile.h"
+#include "core/util.h"
 
 static int fcntl_setup(struct run *run)
 {

@@ -31,9 +31,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../lockfile.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "strategies/common/lockfile.h"
+#include "core/util.h"
 
 static int flock_setup(struct run *run)
 {

@@ -29,8 +29,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 enum { FUTEX_UNLOCKED = 0, FUTEX_LOCKED = 1, FUTEX_CONTENDED = 2 };
 

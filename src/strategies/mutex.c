@@ -25,8 +25,8 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "../harness.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 struct mutex_shared {
 	pthread_mutex_t mutex; /* the lock itself, in shared memory */

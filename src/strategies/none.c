@@ -27,7 +27,7 @@
  * none_work, the load (a mov from memory into a register, such as
  * mov (%rcx),%rax), the add, and the store (mov %rax,(%rcx)).
  */
-#include "../strategy.h"
+#include "core/strategy.h"
 
 static int none_work(struct worker *w)
 {

@@ -23,9 +23,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../lockfile.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "strategies/common/lockfile.h"
+#include "core/util.h"
 
 static int ofd_setup(struct run *run)
 {

@@ -27,9 +27,9 @@
  * Read next: peterson.c; Preshing, "Memory Reordering Caught in the Act";
  * Sewell et al., "x86-TSO" (CACM 2010).
  */
-#include "../strategy.h"
-#include "peterson.h"
-#include "spinwait.h"
+#include "core/strategy.h"
+#include "strategies/common/peterson.h"
+#include "strategies/common/spinwait.h"
 
 #define RELAXED memory_order_relaxed
 

@@ -29,9 +29,9 @@
  * the Intel SDM, vol. 3A, "Memory Ordering" ("Loads May Be Reordered with
  * Earlier Stores to Different Locations"); peterson-relaxed.c.
  */
-#include "../strategy.h"
-#include "peterson.h"
-#include "spinwait.h"
+#include "core/strategy.h"
+#include "strategies/common/peterson.h"
+#include "strategies/common/spinwait.h"
 
 /* Kept out of the loop: it runs only when the other worker is in. */
 static __attribute__((noinline, cold)) void

@@ -21,7 +21,7 @@
  *
  * Read next: pipe.c, pipe(7), write(2).
  */
-#include "pipe.h"
+#include "strategies/common/pipe.h"
 
 static inline void pipe_unbatched_increment(struct worker *w, bool slow)
 {

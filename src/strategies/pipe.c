@@ -25,7 +25,7 @@
  *
  * Read next: pipe(7) (PIPE_BUF), pipe(2), write(2), pipe-unbatched.c.
  */
-#include "pipe.h"
+#include "strategies/common/pipe.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -35,7 +35,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include "../harness.h"
+#include "core/harness.h"
 
 #define PIPE_BATCH	   CHUNK /* increments per message */
 #define PIPE_TOTAL_WAIT_MS 10000 /* for the owner's answer, at most */

@@ -24,8 +24,8 @@
 #include <errno.h>
 #include <semaphore.h>
 
-#include "../harness.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 struct posix_sem_shared {
 	sem_t sem;	  /* the semaphore itself, in shared memory */

@@ -32,8 +32,8 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "../harness.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 struct robust_mutex_shared {
 	pthread_mutex_t mutex; /* the lock itself, in shared memory */

@@ -27,8 +27,8 @@
 #include <errno.h>
 #include <sys/mman.h>
 
-#include "../harness.h"
-#include "../util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 /* One worker's counter, alone on its cache line. */
 struct shard {

@@ -24,8 +24,8 @@
  *
  * Read next: C11 7.17.8 (atomic_flag), spinwait.h, ttas.c, ticket.c.
  */
-#include "../strategy.h"
-#include "spinwait.h"
+#include "core/strategy.h"
+#include "strategies/common/spinwait.h"
 
 struct spin_shared {
 	alignas(CACHE_LINE) atomic_flag flag; /* set: somebody holds the lock */

@@ -24,9 +24,9 @@
 #include <errno.h>
 #include <sys/sem.h>
 
-#include "../harness.h"
-#include "../util.h"
-#include "sysv-sem.h"
+#include "core/harness.h"
+#include "core/util.h"
+#include "strategies/common/sysv-sem.h"
 
 static inline int noundo_op(struct worker *w, short delta)
 {

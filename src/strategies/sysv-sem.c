@@ -33,9 +33,9 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "../harness.h"
-#include "../util.h"
-#include "sysv-sem.h"
+#include "core/harness.h"
+#include "core/util.h"
+#include "strategies/common/sysv-sem.h"
 
 /* semctl(2): the caller must define this union. */
 union semun {

@@ -25,8 +25,8 @@
  * Read next: Mellor-Crummey & Scott, "Algorithms for Scalable
  * Synchronization on Shared-Memory Multiprocessors" (1991), spinwait.h.
  */
-#include "../strategy.h"
-#include "spinwait.h"
+#include "core/strategy.h"
+#include "strategies/common/spinwait.h"
 
 struct ticket_shared {
 	alignas(CACHE_LINE) _Atomic unsigned next; /* next ticket to hand out */

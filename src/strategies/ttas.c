@@ -23,8 +23,8 @@
  * Read next: spin.c, spinwait.h, Herlihy & Shavit, "The Art of
  * Multiprocessor Programming", chapter 7 (spin locks and contention).
  */
-#include "../strategy.h"
-#include "spinwait.h"
+#include "core/strategy.h"
+#include "strategies/common/spinwait.h"
 
 #define TTAS_BACKOFF_MAX 64 /* pauses, about 3 us here */
 

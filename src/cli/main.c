@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "strategy.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "core/strategy.h"
+#include "core/util.h"
 
 static const struct command {
 	const char *name;		  /* as typed after racelab */

@@ -4,11 +4,11 @@
  * The CSV columns and JSON keys are a contract with scripts and labs: later
  * versions add columns at the end, never rename or reorder these.
  */
-#include "report.h"
+#include "out/report.h"
 
 #include <string.h>
 
-#include "util.h"
+#include "core/util.h"
 
 static const char *const csv_columns =
     "strategy,mode,procs,iters,iters_auto,expected,final,lost,lost_pct,"

@@ -1,12 +1,12 @@
 /* trace.c - see trace.h. */
-#include "trace.h"
+#include "core/trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "util.h"
+#include "core/util.h"
 
 struct trace_event *trace_alloc(uint64_t n)
 {

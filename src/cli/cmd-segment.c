@@ -8,7 +8,7 @@
  * and child; they share nothing but the key. `run` shows the race between
  * workers it forks; this shows it between processes started by a shell.
  *
- * The segment (src/segment.h) begins with a struct region with one slot,
+ * The segment (src/store/segment.h) begins with a struct region with one slot,
  * so `incr` runs the strategies' own code unchanged: it builds a struct run
  * and a struct worker over the attached segment (the gate is always open)
  * and calls the strategy's work function, whose worker_loop does each
@@ -46,12 +46,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "harness.h"
-#include "report.h"
-#include "segment.h"
-#include "strategies/sysv-sem.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "core/harness.h"
+#include "out/report.h"
+#include "store/segment.h"
+#include "strategies/common/sysv-sem.h"
+#include "core/util.h"
 
 /*
  * Increments between two updates of the shared tally (and two looks at a

@@ -5,7 +5,7 @@
 #ifndef RACELAB_STRATEGIES_PETERSON_H
 #define RACELAB_STRATEGIES_PETERSON_H
 
-#include "../strategy.h"
+#include "core/strategy.h"
 
 /* All three in one cache line: both workers read and write each of them. */
 struct peterson_shared {

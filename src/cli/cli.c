@@ -1,5 +1,5 @@
 /* cli.c - see cli.h. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {

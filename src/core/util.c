@@ -1,5 +1,5 @@
 /* util.c - error reporting, strict number parsing, clocks, formatting. */
-#include "util.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <stdarg.h>

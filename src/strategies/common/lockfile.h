@@ -20,7 +20,7 @@
 
 #include <stdbool.h>
 
-#include "strategy.h"
+#include "core/strategy.h"
 
 /* Lives in region->shared, so every worker can read fd. */
 struct lockfile {

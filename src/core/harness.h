@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "strategy.h"
+#include "core/strategy.h"
 
 #define PROCS_MAX 1024		 /* a sane cap on workers */
 #define ITERS_MAX 10000000000ULL /* 1e10 increments per worker */

@@ -19,7 +19,7 @@
 
 #include <stdio.h>
 
-#include "bench.h"
+#include "core/bench.h"
 
 /* Everything the chart shows. */
 struct svg_chart {

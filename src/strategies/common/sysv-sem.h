@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "../strategy.h"
+#include "core/strategy.h"
 
 /* The state in the region: the id, visible to every worker. */
 struct sysv_sem_shared {

@@ -3,7 +3,7 @@
  * nothing in the file that a browser would fetch. Text uses generic font
  * families, which every browser resolves locally.
  */
-#include "svg.h"
+#include "out/svg.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "core/util.h"
 
 /* The canvas, in SVG user units (pixels at 100 %). */
 #define WIDTH	   1200

@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "harness.h"
-#include "report.h"
-#include "trace.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "core/harness.h"
+#include "out/report.h"
+#include "core/trace.h"
+#include "core/util.h"
 
 #define TARGET_S	     0.15	    /* calibrated run length */
 #define CAP_S		     (4 * TARGET_S) /* stop a calibrated run that overruns */

@@ -3,7 +3,7 @@
  * (or not protecting) the shared counter.
  *
  * A strategy is one file in src/strategies/ that exports exactly one
- * `const struct strategy`, listed once in src/strategies.c. It supplies:
+ * `const struct strategy`, listed once in src/core/strategies.c. It supplies:
  *
  *   setup     in the parent, once, before any worker exists: create the lock
  *             (a semaphore set, a mutex in the region, a lock file).
@@ -340,7 +340,7 @@ worker_loop(struct worker *w, int (*lock)(struct worker *),
 	return err;
 }
 
-/* The registry, in src/strategies.c. */
+/* The registry, in src/core/strategies.c. */
 extern const struct strategy *const strategies[];
 extern const unsigned strategy_count;
 const struct strategy *strategy_find(const char *name);

@@ -9,7 +9,7 @@
  * then all of B, and the drift shows up as a difference between A and B.
  * Round by round, it widens every strategy's min-max alike instead.
  */
-#include "bench.h"
+#include "core/bench.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "core/util.h"
 
 /* The warm-up re-calibrates when it ran outside [1/2, 2] x the target. */
 #define RESCALE_FACTOR 2.0

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "harness.h"
+#include "core/harness.h"
 
 /* The cap on traced increments (procs x iters): 10 million, 480 MB. */
 #define TRACE_MAX_EVENTS 10000000ULL

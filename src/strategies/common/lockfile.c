@@ -1,5 +1,5 @@
 /* lockfile.c - see lockfile.h. */
-#include "lockfile.h"
+#include "strategies/common/lockfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "util.h"
+#include "core/harness.h"
+#include "core/util.h"
 
 static int open_named(struct lockfile *lf, const char *who, const char *path)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "harness.h"
+#include "core/harness.h"
 
 enum format {
 	FORMAT_TABLE, /* aligned columns, notes, colour on a terminal */

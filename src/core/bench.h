@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "harness.h"
+#include "core/harness.h"
 
 #define BENCH_REPEAT_MAX 100 /* --repeat cap */
 #define BENCH_PROCS_MAX	 64  /* entries in a --procs list */

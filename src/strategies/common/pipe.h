@@ -12,8 +12,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "../strategy.h"
-#include "../util.h"
+#include "core/strategy.h"
+#include "core/util.h"
 
 /* The state in the region; the parent's view of the owner. */
 struct pipe_shared {

@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bench.h"
-#include "cli.h"
-#include "report.h"
-#include "svg.h"
-#include "util.h"
+#include "core/bench.h"
+#include "cli/cli.h"
+#include "out/report.h"
+#include "out/svg.h"
+#include "core/util.h"
 
 #define TARGET_MS_DEFAULT 200 /* one run's length, fixed-iteration mode */
 #define TARGET_MS_FLOOR	  20  /* the budget never cuts a run below this */

@@ -15,7 +15,7 @@
  * every error path, and the strategy's teardown runs on every path that ran
  * its setup.
  */
-#include "harness.h"
+#include "core/harness.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -37,7 +37,7 @@
 #include <x86intrin.h>
 #endif
 
-#include "util.h"
+#include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
 static sigset_t original; /* the mask before harness_signals_init */

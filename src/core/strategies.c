@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "strategy.h"
+#include "core/strategy.h"
 
 extern const struct strategy strategy_none;
 extern const struct strategy strategy_atomic_split;

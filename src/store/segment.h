@@ -21,7 +21,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "strategy.h"
+#include "core/strategy.h"
 
 /* "RACELAB!" in a little-endian hexdump: the bytes 52 41 43 45 4c 41 42 21. */
 #define SEGMENT_MAGIC	 0x2142414C45434152ULL
