@@ -117,16 +117,16 @@ solved() { # LAB WHAT FILE SED ...
 L=01-lost-update
 # The student's answer: the load and the store.
 LOAD='s|/\* TODO 1: the load. Read the counter into v. \*/|v = *counter;|'
-STORE='s|(void)counter;|*counter = v + 1;|'
+STORE='s|/\* TODO 2: the store. Write v into the counter. \*/|*counter = v;|'
 solved $L "load and store filled in" none.c "$LOAD; $STORE"
 mistake $L "no store" starter 'nothing is stored' none.c "$LOAD"
 mistake $L "no load" starter 'Load it into v first' none.c "$STORE"
 mistake $L "adds 2" starter 'each increment added 2' \
-	none.c "$LOAD; s|(void)counter;|*counter = v + 2;|"
+	none.c "$LOAD; s|/\* TODO 2: the store. Write v into the counter. \*/|*counter = v + 1;|"
 mistake $L "atomic increment" starter 'your increment is indivisible' \
-	none.c "$LOAD; s|(void)counter;|__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);|"
+	none.c "$LOAD; s|/\* TODO 2: the store. Write v into the counter. \*/|__atomic_fetch_add((uint64_t *)counter, 1, __ATOMIC_RELAXED);|"
 mistake $L "not volatile" starter 'Access the counter through the volatile pointer' \
-	none.c "$LOAD; $STORE; s|volatile uint64_t \*counter = &w->region->counter.plain;|uint64_t *counter = (uint64_t *)\&w->region->counter.plain;|"
+	none.c "$LOAD; $STORE; s|volatile uint64_t \*counter = &c->plain;|uint64_t *counter = (uint64_t *)\&c->plain;|"
 
 # ---- lab 02: sysv-sem.c --------------------------------------------------
 L=02-sysv-semaphore F=sysv-sem.c
@@ -183,11 +183,11 @@ mistake $L "recovery not counted" ref 'no worker reported recovering the mutex' 
 # ---- lab 04: atomic.c and atomic-split.c ---------------------------------
 L=04-atomics
 FETCH_ADD='/the value it had just before in old\./{n;a\
-	old = atomic_fetch_add_explicit(\&w->region->counter.atomic, 1,\
+	old = atomic_fetch_add_explicit(\&w->link.counter->atomic, 1,\
 					memory_order_relaxed);
 }'
 SPLIT_LOAD='s|/\* TODO 1: the load: read the counter into v, atomically. \*/|v = atomic_load_explicit(c, memory_order_relaxed);|'
-SPLIT_STORE='s|/\* TODO 2: the store: write v + 1 into the counter, atomically. \*/|atomic_store_explicit(c, v + 1, memory_order_relaxed);|'
+SPLIT_STORE='s|/\* TODO 2: the store: write v into the counter, atomically. \*/|atomic_store_explicit(c, v, memory_order_relaxed);|'
 solved $L "fetch_add, then load and store, filled in" \
 	atomic.c "$FETCH_ADD" atomic-split.c "$SPLIT_LOAD; $SPLIT_STORE"
 mistake $L "part 2 left undone" starter 'the store is missing' \
@@ -197,20 +197,20 @@ SPLIT='static inline uint64_t split_add(_Atomic uint64_t *c, uint64_t n, int o) 
 mistake $L "plain read-modify-write" ref \
 	'ThreadSanitizer reports a data race on the counter' atomic.c \
 	"/^#include/a $PLAIN
-s/old = atomic_fetch_add_explicit(/old = plain_add(/"
+s/return atomic_fetch_add_explicit(/return plain_add(/"
 mistake $L "atomic load, then atomic store" ref \
 	'an atomic read followed by an atomic write' atomic.c \
 	"/^#include/a $SPLIT
-s/old = atomic_fetch_add_explicit(/old = split_add(/"
+s/return atomic_fetch_add_explicit(/return split_add(/"
 mistake $L "adds 2" ref 'each increment added 2' \
-	atomic.c 's/counter.atomic, 1,/counter.atomic, 2,/'
+	atomic.c 's/counter->atomic, 1,/counter->atomic, 2,/'
 mistake $L "split done with fetch_add" ref 'your split increment is indivisible' \
-	atomic-split.c 's/atomic_store_explicit(c, v + 1, memory_order_relaxed)/atomic_fetch_add_explicit(c, 1, memory_order_relaxed)/'
+	atomic-split.c 's/atomic_store_explicit(&c->atomic, v, memory_order_relaxed)/(void)v; (void)atomic_fetch_add_explicit(\&c->atomic, 1, memory_order_relaxed)/'
 mistake $L "split load not atomic" ref \
 	'one of your accesses to the counter is a plain one' atomic-split.c \
-	's/uint64_t v = atomic_load_explicit(c, memory_order_relaxed);/uint64_t v = w->region->counter.plain;/'
+	's/return atomic_load_explicit(&c->atomic, memory_order_relaxed);/return c->plain;/'
 mistake $L "split without its load" ref 'The load is missing' atomic-split.c \
-	's/uint64_t v = atomic_load_explicit(c, memory_order_relaxed);/uint64_t v = 0;/'
+	's/return atomic_load_explicit(&c->atomic, memory_order_relaxed);/(void)c; return 0;/'
 
 # ---- lab 05: flock.c -----------------------------------------------------
 L=05-flock F=flock.c

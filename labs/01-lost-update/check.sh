@@ -4,7 +4,7 @@
 # Run by `make check` (see ../lab.mk).
 #
 # Cases, in order: one worker alone through the fast path (your load and
-# your store) and through the slow path (your load, then the harness's
+# your store) and through the probed path (your load, then the probe's
 # store); two processes, then two threads, sharing ONE CPU with a yield
 # between load and store, which makes the loss certain on any machine; two
 # processes pinned to two CPUs with no window at all (skipped on a one-CPU

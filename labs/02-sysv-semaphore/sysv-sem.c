@@ -30,14 +30,16 @@
  *				report_errno("sysv-sem", "semop", errno);
  *
  * The semaphore set's id is s->semid, where s = w->shared.
- * Headers: strategy.h, harness.h and util.h are src/core/strategy.h,
- * src/core/harness.h and src/core/util.h; sysv-sem.h is src/strategies/common/sysv-sem.h.
+ * Headers: loop.h, tsan.h and util.h are src/core/loop.h (the timed
+ * loop; it includes the contract, src/core/strategy.h), src/core/tsan.h
+ * and src/core/util.h; sysv-sem.h is src/strategies/common/sysv-sem.h.
  */
 #include <errno.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "strategies/common/sysv-sem.h"
 #include "core/util.h"
 
@@ -96,7 +98,7 @@ static inline int sysv_sem_p(struct worker *w)
 	/* TODO 2: one semop() on s->semid that takes 1 (see the top). */
 	(void)s;
 
-	TSAN_ACQUIRE(w->shared); /* tells ThreadSanitizer; see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* tells ThreadSanitizer; see core/tsan.h */
 	return 0;
 }
 
@@ -112,16 +114,19 @@ static inline int sysv_sem_v(struct worker *w)
 	return 0;
 }
 
-/* The timed loop: P, increment, V, iters times (see strategy.h). */
+/* The timed loop: P, increment, V, iters times (see core/loop.h). */
 static int sysv_sem_work(struct worker *w)
 {
-	return worker_loop(w, sysv_sem_p, counter_rmw, sysv_sem_v);
+	return worker_loop(w, sysv_sem_p, sysv_sem_v);
 }
 
 const struct strategy strategy_sysv_sem = {
 	.name = "sysv-sem",
 	.summary = "System V semaphore, semop P/V (lab 02: yours)",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.on_crash = "SEM_UNDO, if P and V use it",
 	.setup = sysv_sem_setup,
 	.work = sysv_sem_work,

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/registry.h"
+#include "core/tsan.h"
 #include "core/bench.h"
 #include "cli/cli.h"
 #include "out/report.h"

@@ -15,6 +15,8 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/registry.h"
+#include "core/tsan.h"
 #include "out/report.h"
 #include "core/trace.h"
 #include "core/util.h"
@@ -41,6 +43,12 @@ static const char run_usage[] =
     "                        (default: chosen per strategy by a short "
     "trial\n"
     "                        so that each run takes about 0.15 s)\n"
+    "      --store S         where the counter lives: shm (default, the\n"
+    "                        run's private SysV region), file (a private\n"
+    "                        temporary file of decimal text) or file:PATH\n"
+    "                        (that file, kept with the final count); "
+    "`racelab\n"
+    "                        list` says which strategies each admits\n"
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
@@ -84,6 +92,8 @@ static const char run_usage[] =
 
 struct options {
 	const struct strategy *strategy; /* NULL: all */
+	const struct store *store;	 /* --store, NULL: the default */
+	const char *store_name;		 /* --store file:PATH's PATH */
 	enum mode mode;			 /* processes or threads */
 	unsigned procs;			 /* workers */
 	uint64_t iters;			 /* 0: calibrate */
@@ -229,6 +239,7 @@ static int check_combination(struct options *o)
 {
 	bool *seen = o->seen;
 	char num[32], names[128];
+	const char *why;
 
 #ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
 	/* Shadow memory is per process: TSan cannot see another's accesses. */
@@ -255,12 +266,21 @@ static int check_combination(struct options *o)
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
-	if (o->strategy && o->strategy->refuse) {
+	if (o->strategy && o->store &&
+	    (why = store_refuses(o->store, o->strategy)))
+		return usage_error("run", "--store %s: %s", o->store->name,
+				   why);
+	if (o->trace && o->store && !o->store->memory)
+		return usage_error("run",
+				   "--trace records what each store overwrote, "
+				   "which needs an exchange on a memory word; "
+				   "the %s store has none",
+				   o->store->name);
+	if (o->strategy && o->strategy->cannot_run) {
 		struct run probe;
-		const char *why;
 
 		run_init(o, o->strategy, &probe);
-		why = o->strategy->refuse(&probe);
+		why = o->strategy->cannot_run(&probe);
 		if (why)
 			return usage_error("run", "%s: %s", o->strategy->name,
 					   why);
@@ -319,6 +339,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "strategy", required_argument, NULL, 's' },
+		{ "store", required_argument, NULL, 'X' },
 		{ "procs", required_argument, NULL, 'p' },
 		{ "iters", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
@@ -335,6 +356,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	uint64_t v;
 	int c, err;
 
@@ -356,6 +378,21 @@ static int parse_run(int argc, char **argv, struct options *o)
 				    "unknown strategy '%s' "
 				    "(`racelab list` shows them)",
 				    optarg);
+			break;
+		case 'X':
+			o->store = store_find(optarg, &o->store_name);
+			if (!o->store)
+				return usage_error("run",
+						   "--store '%s' is not one of "
+						   "shm, file, file:PATH",
+						   optarg);
+			if (o->store_name && !*o->store_name)
+				return usage_error(
+				    "run", "--store %s: empty name", optarg);
+			if (o->store_name && o->store->check_name &&
+			    (why = o->store->check_name(o->store_name)))
+				return usage_error("run", "--store %s: %s",
+						   optarg, why);
 			break;
 		case 'p':
 			if ((err = cli_number("run", "--procs", optarg, 1,
@@ -458,6 +495,8 @@ static void run_init(const struct options *o, const struct strategy *s,
 {
 	*run = (struct run){
 		.strategy = s,
+		.store = o->store,
+		.store_name = o->store_name,
 		.mode = o->mode,
 		.procs = o->procs,
 		.iters = o->iters,
@@ -599,12 +638,19 @@ int cmd_run(int argc, char **argv)
 			break;
 		if (s->unsupported)
 			continue;
-		if (s->refuse) {
+		if (o.store && store_refuses(o.store, s)) {
+			/* With all, skip it and say why; never hide it. */
+			fprintf(o.format == FORMAT_TABLE ? stdout : stderr,
+				"%-16s skipped: %s\n", s->name,
+				store_refuses(o.store, s));
+			continue;
+		}
+		if (s->cannot_run) {
 			struct run probe;
 			const char *why;
 
 			run_init(&o, s, &probe);
-			why = s->refuse(&probe);
+			why = s->cannot_run(&probe);
 			if (why) {
 				/* With all, skip it and say why; never hide it. */
 				fprintf(o.format == FORMAT_TABLE ? stdout

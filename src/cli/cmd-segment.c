@@ -48,6 +48,9 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
+#include "core/registry.h"
 #include "out/report.h"
 #include "store/segment.h"
 #include "strategies/common/sysv-sem.h"
@@ -963,8 +966,7 @@ static inline int segment_flock_unlock(struct worker *w)
 
 static int segment_flock_work(struct worker *w)
 {
-	return worker_loop(w, segment_flock_lock, counter_rmw,
-			   segment_flock_unlock);
+	return worker_loop(w, segment_flock_lock, segment_flock_unlock);
 }
 
 /* flock: open FILE.lock and check it is the one create made. */
@@ -1067,6 +1069,9 @@ static int do_incr(const struct seg_options *o)
 		.id = 0,
 		.run = &run,
 		.region = g.region,
+		.link = { .store = stores[0],
+			  .counter = &g.region->counter,
+			  .fd = -1 },
 		.shared = g.region->shared,
 		.slot = &slot, /* ours alone: the tally is in the metadata */
 		.fd = fd,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/strategy.h"
+#include "core/registry.h"
 #include "core/util.h"
 
 static const struct command {
@@ -60,7 +60,51 @@ static const char list_usage[] =
     "usage: racelab list\n"
     "\n"
     "List the strategies by group: name, one line on what it teaches, and\n"
-    "a mark on those that lose updates on purpose.\n";
+    "a mark on those that lose updates on purpose. Then the stores\n"
+    "(--store), each with the strategies it admits and why it refuses the\n"
+    "others.\n";
+
+/* The strategies of s's refusal `why`, as "a, b, c"; how many. */
+static unsigned store_list(const struct store *st, enum store_refusal why)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++) {
+		if (store_refusal(st, strategies[i]) != why)
+			continue;
+		printf("%s%s", n ? ", " : "", strategies[i]->name);
+		n++;
+	}
+	return n;
+}
+
+/* Each store, and which strategies it admits (--store). */
+static void list_stores(void)
+{
+	printf("\nstores (--store), and the strategies each admits:\n");
+	for (unsigned i = 0; i < store_count; i++) {
+		const struct store *st = stores[i];
+
+		printf("  %-16s %s\n", st->name, st->summary);
+		printf("  %-16s admits: ", "");
+		store_list(st, STORE_ADMITS);
+		printf("\n");
+		for (int why = STORE_NO_SHARING; why <= STORE_NO_MEMORY;
+		     why++) {
+			bool any = false;
+
+			for (unsigned k = 0; k < strategy_count && !any; k++)
+				any = store_refusal(st, strategies[k]) ==
+				      (enum store_refusal)why;
+			if (!any)
+				continue;
+			printf("  %-16s refuses (%s): ", "",
+			       store_refusal_name((enum store_refusal)why));
+			store_list(st, (enum store_refusal)why);
+			printf("\n");
+		}
+	}
+}
 
 int cmd_list(int argc, char **argv)
 {
@@ -93,6 +137,7 @@ int cmd_list(int argc, char **argv)
 				       s->unsupported);
 		}
 	}
+	list_stores();
 	return EXIT_VERIFIED;
 }
 

@@ -304,9 +304,9 @@ int bench_sweep(const struct strategy *const *list, unsigned n,
 		pt->procs = o->procs[k % o->nprocs];
 		pt->verdict = VERDICT_EXACT;
 		pt->skipped = pt->strategy->unsupported;
-		if (!pt->skipped && pt->strategy->refuse) {
+		if (!pt->skipped && pt->strategy->cannot_run) {
 			run_init(&run, o, pt);
-			pt->skipped = pt->strategy->refuse(&run);
+			pt->skipped = pt->strategy->cannot_run(&run);
 		}
 		active += !pt->skipped;
 	}

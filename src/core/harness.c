@@ -23,20 +23,15 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/prctl.h>
-#include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
 
+#include "core/probe.h"
 #include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
@@ -70,165 +65,7 @@ static int wait_signal(long ns)
 	return sig > 0 ? sig : 0;
 }
 
-void run_note(const struct run *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!run->verbose)
-		return;
-	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, run->strategy->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* ---- the shared region ------------------------------------------------ */
-
-static struct region *region_create(const struct run *run)
-{
-	size_t size = sizeof(struct region) + run->procs * sizeof(struct slot);
-	void *p;
-	int id;
-
-	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
-	if (id == -1) {
-		if (errno == ENOSPC)
-			report("harness: shmget: the system's limit on shared "
-			       "memory segments (SHMMNI, or SHMALL pages) is "
-			       "reached; `ipcs -m -l` shows the limits, `ipcs "
-			       "-m` the segments");
-		else
-			(void)report_errno("harness", "shmget", errno);
-		return NULL;
-	}
-	p = shmat(id, NULL, 0);
-	if (p == (void *)-1) {
-		(void)report_errno("harness", "shmat", errno);
-		(void)shmctl(id, IPC_RMID, NULL);
-		return NULL;
-	}
-	/* From now on the segment lives exactly as long as its mappings. */
-	if (shmctl(id, IPC_RMID, NULL) == -1) {
-		(void)report_errno("harness", "shmctl IPC_RMID", errno);
-		(void)shmdt(p);
-		return NULL;
-	}
-	run_note(run,
-		 "created SysV shared memory id %d (%zu bytes, IPC_PRIVATE, "
-		 "0600), already marked for removal",
-		 id, size);
-	return p; /* shmget gives zeroed memory */
-}
-
 /* ---- one worker ------------------------------------------------------- */
-
-/*
- * A time stamp that adds no synchronisation between workers: the CPU's
- * time-stamp counter, read after an lfence so that it is taken only once the
- * load (or the exchange) before it has completed.
- */
-static inline uint64_t stamp(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	_mm_lfence();
-	return __rdtsc();
-#else
-	return (uint64_t)now_ns();
-#endif
-}
-
-/* xorshift64*: a small, fast, seedable generator for --window random. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-static void spin(uint64_t n)
-{
-	for (uint64_t i = 0; i < n; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		_mm_pause(); /* tell the CPU this is a spin-wait */
-#else
-		__asm__ volatile("" ::: "memory");
-#endif
-	}
-}
-
-void worker_gap(struct worker *w)
-{
-	const struct run *run = w->run;
-
-	if (run->crash_at && w->id == run->crash_worker &&
-	    w->current == run->crash_at) {
-		/* Mark it first, so the parent knows this death was ours. */
-		atomic_store(&w->slot->dying, 1);
-		raise(SIGKILL);
-	}
-	switch (run->window.kind) {
-	case WINDOW_NONE:
-		break;
-	case WINDOW_YIELD:
-		sched_yield();
-		break;
-	case WINDOW_SPIN:
-		spin(run->window.n);
-		break;
-	case WINDOW_SLEEP: {
-		struct timespec ts = {
-			.tv_sec = (time_t)(run->window.n / 1000000),
-			.tv_nsec = (long)(run->window.n % 1000000) * 1000,
-		};
-
-		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-			;
-		break;
-	}
-	case WINDOW_RANDOM:
-		spin(next_random(&w->rng) % run->window.n);
-		break;
-	}
-}
-
-static void trace_record(struct worker *w, uint64_t t_read, uint64_t read,
-			 uint64_t overwritten)
-{
-	struct trace_event *e =
-	    &w->run->trace[(uint64_t)w->id * w->run->iters + w->current - 1];
-
-	e->t_read = t_read;
-	e->t_write = stamp();
-	e->read = read;
-	e->overwritten = overwritten;
-	e->index = w->current;
-	e->worker = w->id;
-}
-
-void worker_store(struct worker *w, uint64_t read)
-{
-	uint64_t *counter = (uint64_t *)&w->region->counter.plain;
-	uint64_t t_read = stamp();
-
-	worker_gap(w);
-	if (!w->run->trace) {
-		__atomic_store_n(counter, read + 1, __ATOMIC_RELAXED);
-		return;
-	}
-	trace_record(w, t_read, read,
-		     __atomic_exchange_n(counter, read + 1, __ATOMIC_RELAXED));
-}
-
-void worker_traced(struct worker *w, uint64_t old)
-{
-	if (w->run->trace)
-		trace_record(w, stamp(), old, old);
-}
 
 /* Pin the calling process or thread to the CPU --cpus gives it. */
 static int worker_pin(const struct worker *w)
@@ -246,22 +83,26 @@ static int worker_pin(const struct worker *w)
 static int worker_main(const struct run *run, unsigned id)
 {
 	const struct strategy *s = run->strategy;
+	const struct store *st = run->home.store;
 	struct region *r = run->region;
 	struct worker w = {
 		.id = id,
 		.iters = run->iters,
 		.run = run,
 		.region = r,
+		.link = { .store = st, .fd = -1 },
 		.shared = r->shared,
 		.slot = &r->slot[id],
 		.fd = -1,
-		.slow = run_is_slow(run),
-		/* Distinct, never-zero streams per worker from one seed. */
-		.rng = (run->seed ^ ((id + 1) * 0x9E3779B97F4A7C15ULL)) | 1,
+		/* The harness's choice: the fast loop or the probed one. */
+		.probed = run_is_probed(run),
+		.rng = probe_seed(run->seed, id),
 	};
 	int err = 0;
 
 	if (run->ncpus && (err = worker_pin(&w)))
+		return err;
+	if ((err = st->attach(&run->home, &w.link)))
 		return err;
 	if (s->attach) {
 		err = s->attach(&w);
@@ -277,6 +118,8 @@ static int worker_main(const struct run *run, unsigned id)
 	atomic_store_explicit(&w.slot->end_ns, now_ns(), memory_order_release);
 	if (s->detach)
 		s->detach(&w);
+	if (st->detach)
+		st->detach(&w.link);
 	return err;
 }
 
@@ -571,8 +414,16 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
 	res->expected = total;
-	res->final =
-	    run->strategy->total ? run->strategy->total(run) : r->counter.plain;
+	if (run->strategy->total)
+		res->final = run->strategy->total(run);
+	else if (run->home.store->total(&run->home, &res->final)) {
+		snprintf(res->detail, sizeof(res->detail),
+			 "the %s store could not say the final count (see the "
+			 "message above)",
+			 run->home.store->name);
+		res->verdict = VERDICT_FAILED;
+		return;
+	}
 	res->lost = (int64_t)(res->expected - res->final);
 	res->verdict = res->lost == 0 ? VERDICT_EXACT : VERDICT_LOST;
 	res->elapsed_s = (double)(end - t0) / 1e9;
@@ -611,6 +462,7 @@ int harness_run(struct run *run, struct result *res)
 	const struct strategy *s = run->strategy;
 	struct crew crew = { .run = run };
 	int64_t t0 = 0;
+	bool set_up = false; /* the strategy's setup ran: teardown must */
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -626,12 +478,19 @@ int harness_run(struct run *run, struct result *res)
 	crew.m = calloc(run->procs, sizeof(*crew.m));
 	if (!crew.m)
 		return report_errno("harness", "calloc", ENOMEM);
-	run->region = region_create(run);
+	run->region = region_create(run->procs, s->name, run->verbose);
 	if (!run->region) {
 		free(crew.m);
 		return -EIO;
 	}
-	if (s->setup)
+	run->home = (struct store_handle){
+		.store = run->store ? run->store : stores[0],
+		.fd = -1,
+	};
+	err = run->home.store->create(&run->home, run->store_name, run->region,
+				      run->verbose);
+	set_up = !err;
+	if (set_up && s->setup)
 		err = s->setup(run);
 	if (!err && stop_signal)
 		err = -EINTR;
@@ -656,9 +515,11 @@ int harness_run(struct run *run, struct result *res)
 			deadlock_detail(run, &crew, res);
 		}
 	}
-	if (s->teardown)
+	if (set_up && s->teardown)
 		s->teardown(run);
-	(void)shmdt(run->region);
+	if (run->home.store->close)
+		run->home.store->close(&run->home, run->verbose);
+	region_destroy(run->region);
 	run->region = NULL;
 	/* A thread that never came back still points into crew.m. */
 	if (crew.alive == 0)

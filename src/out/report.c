@@ -118,11 +118,12 @@ static void table_preamble(struct report *rp, const struct run *run)
 
 	fprintf(f,
 		"%u worker %s%s, each adding 1 to one shared counter "
-		"(SysV shared memory), released together.\n",
+		"(%s), released together.\n",
 		run->procs, mode_name(run->mode),
 		run->procs == 1		   ? ""
 		: run->mode == MODE_THREAD ? "s"
-					   : "es");
+					   : "es",
+		(run->store ? run->store : stores[0])->where);
 	if (run->window.kind != WINDOW_NONE)
 		fprintf(f, "Race window between load and store: %s%s.\n",
 			rp->window,

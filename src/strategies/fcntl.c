@@ -28,8 +28,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "strategies/common/lockfile.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 static int fcntl_setup(struct run *run)
@@ -80,7 +81,7 @@ static inline int fcntl_unlock(struct worker *w)
 
 static int fcntl_work(struct worker *w)
 {
-	return worker_loop(w, fcntl_lock, counter_rmw, fcntl_unlock);
+	return worker_loop(w, fcntl_lock, fcntl_unlock);
 }
 
 const struct strategy strategy_fcntl = {
@@ -88,6 +89,9 @@ const struct strategy strategy_fcntl = {
 	.summary = "POSIX record lock F_SETLKW, owned by the process: "
 		   "excludes processes, not threads",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.racy_in_threads = true,
 	.lock_file = true,
 	.on_crash = "kernel: owner process exited",

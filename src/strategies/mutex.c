@@ -25,7 +25,7 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct mutex_shared {
@@ -84,7 +84,7 @@ static inline int mutex_unlock(struct worker *w)
 
 static int mutex_work(struct worker *w)
 {
-	return worker_loop(w, mutex_lock, counter_rmw, mutex_unlock);
+	return worker_loop(w, mutex_lock, mutex_unlock);
 }
 
 const struct strategy strategy_mutex = {
@@ -93,6 +93,9 @@ const struct strategy strategy_mutex = {
 	    "pthread mutex in shared memory, PROCESS_SHARED, not robust: "
 	    "a dead holder deadlocks the rest",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: stays locked",
 	.setup = mutex_setup,
 	.work = mutex_work,

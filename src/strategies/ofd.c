@@ -23,8 +23,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "strategies/common/lockfile.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 static int ofd_setup(struct run *run)
@@ -66,7 +67,7 @@ static inline int ofd_lock(struct worker *w)
 {
 	int err = ofd_op(w, F_WRLCK);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -78,7 +79,7 @@ static inline int ofd_unlock(struct worker *w)
 
 static int ofd_work(struct worker *w)
 {
-	return worker_loop(w, ofd_lock, counter_rmw, ofd_unlock);
+	return worker_loop(w, ofd_lock, ofd_unlock);
 }
 
 const struct strategy strategy_ofd = {
@@ -86,6 +87,9 @@ const struct strategy strategy_ofd = {
 	.summary = "open file description lock F_OFD_SETLKW, one open() per "
 		   "worker: excludes threads too",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
 	.setup = ofd_setup,

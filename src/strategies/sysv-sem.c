@@ -33,7 +33,8 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/sysv-sem.h"
 
@@ -102,7 +103,7 @@ static inline int sysv_sem_p(struct worker *w)
 {
 	int err = sysv_sem_op(w, -1);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -114,7 +115,7 @@ static inline int sysv_sem_v(struct worker *w)
 
 static int sysv_sem_work(struct worker *w)
 {
-	return worker_loop(w, sysv_sem_p, counter_rmw, sysv_sem_v);
+	return worker_loop(w, sysv_sem_p, sysv_sem_v);
 }
 
 const struct strategy strategy_sysv_sem = {
@@ -122,6 +123,9 @@ const struct strategy strategy_sysv_sem = {
 	.summary =
 	    "System V semaphore, semop P/V with SEM_UNDO: the kernel decides",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.on_crash = "SEM_UNDO gave it back",
 	.setup = sysv_sem_setup,
 	.work = sysv_sem_work,

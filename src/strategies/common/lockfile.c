@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/harness.h"
 #include "core/util.h"
 
 static int open_named(struct lockfile *lf, const char *who, const char *path)
