@@ -89,8 +89,7 @@ static void list_stores(void)
 		printf("  %-16s admits: ", "");
 		store_list(st, STORE_ADMITS);
 		printf("\n");
-		for (int why = STORE_NO_SHARING; why <= STORE_NO_MEMORY;
-		     why++) {
+		for (int why = STORE_NO_SHARING; why <= STORE_NO_NAME; why++) {
 			bool any = false;
 
 			for (unsigned k = 0; k < strategy_count && !any; k++)

@@ -91,7 +91,7 @@ static int worker_main(const struct run *run, unsigned id)
 		.run = run,
 		.region = r,
 		.link = { .store = st, .fd = -1 },
-		.shared = r->shared,
+		.shared = run->lock_area,
 		.slot = &r->slot[id],
 		.fd = -1,
 		/* The harness's choice: the fast loop or the probed one. */
@@ -463,6 +463,8 @@ int harness_run(struct run *run, struct result *res)
 	struct crew crew = { .run = run };
 	int64_t t0 = 0;
 	bool set_up = false; /* the strategy's setup ran: teardown must */
+	bool own_store;	     /* we opened the store: we close it */
+	bool own_area;	     /* the lock lives in our region */
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -483,14 +485,23 @@ int harness_run(struct run *run, struct result *res)
 		free(crew.m);
 		return -EIO;
 	}
-	run->home = (struct store_handle){
-		.store = run->store ? run->store : stores[0],
-		.fd = -1,
-	};
-	err = run->home.store->create(&run->home, run->store_name, run->region,
-				      run->verbose);
+	/* A named store (racelab segment) comes opened by its command. */
+	own_store = !run->home.open;
+	if (own_store) {
+		run->home = (struct store_handle){
+			.store = run->store ? run->store : stores[0],
+			.fd = -1,
+		};
+		err = run->home.store->create(&run->home, run->store_name,
+					      run->region, run->verbose);
+	}
+	own_area = !run->lock_area;
+	if (own_area)
+		run->lock_area = run->region->shared;
 	set_up = !err;
-	if (set_up && s->setup)
+	if (set_up && run->join)
+		err = s->join ? s->join(run, false) : 0;
+	else if (set_up && s->setup)
 		err = s->setup(run);
 	if (!err && stop_signal)
 		err = -EINTR;
@@ -506,6 +517,15 @@ int harness_run(struct run *run, struct result *res)
 	}
 	if (err || crew.failed || crew.deadlock)
 		crew_stop(&crew);
+	/* Stopped by a signal: still say what the workers finished. */
+	if (err == -EINTR && crew.started) {
+		for (unsigned i = 0; i < run->procs; i++) {
+			res->expected +=
+			    atomic_load(&run->region->slot[i].done);
+			res->recoveries +=
+			    atomic_load(&run->region->slot[i].recoveries);
+		}
+	}
 	if (!err && crew.failed) {
 		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
 	} else if (!err) {
@@ -515,10 +535,13 @@ int harness_run(struct run *run, struct result *res)
 			deadlock_detail(run, &crew, res);
 		}
 	}
-	if (set_up && s->teardown)
+	/* A joined lock in memory is the store's: nothing of ours to undo. */
+	if (set_up && s->teardown && (!run->join || s->join))
 		s->teardown(run);
-	if (run->home.store->close)
+	if (own_store && run->home.store->close)
 		run->home.store->close(&run->home, run->verbose);
+	if (own_area)
+		run->lock_area = NULL;
 	region_destroy(run->region);
 	run->region = NULL;
 	/* A thread that never came back still points into crew.m. */

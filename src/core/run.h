@@ -43,10 +43,19 @@ struct run {
 	unsigned procs;			 /* number of workers */
 	uint64_t iters;			 /* increments per worker */
 	struct region *region;		 /* the shared bookkeeping and lock */
-	const char *lock_file;		 /* --lock-file, or NULL */
-	bool verbose;			 /* say which objects are made */
-	uint64_t crash_at;		 /* --crash-at K, or 0 */
-	unsigned crash_worker;		 /* --crash-worker W */
+	void *lock_area;	   /* where the lock lives: region->shared,
+					    or a named store's */
+	const void *lock_record;   /* join: what setup recorded at the
+					    name (untrusted: compare only) */
+	bool join;		   /* the lock is at a name, set up by
+					    another process: join, not setup */
+	int lock_key;		   /* a SysV key for the lock, 0: private */
+	unsigned lock_mode;	   /* its permission bits at a name */
+	unsigned lock_uid;	   /* join: the uid that must own it */
+	const char *lock_file;	   /* --lock-file, or NULL */
+	bool verbose;		   /* say which objects are made */
+	uint64_t crash_at;	   /* --crash-at K, or 0 */
+	unsigned crash_worker;	   /* --crash-worker W */
 	double timeout_s;	   /* watchdog: no progress for this long */
 	double duration_s;	   /* fixed-time mode: stop after this */
 	const int *cpus;	   /* --cpus: worker i on cpus[i % ncpus] */

@@ -72,7 +72,7 @@ struct worker {
 	const struct run *run;	/* the run it belongs to */
 	struct region *region;	/* the gate and the slots */
 	struct store_link link; /* the counter: where and how */
-	void *shared;		/* region->shared: the strategy's lock */
+	void *shared;		/* run->lock_area: the strategy's lock */
 	struct slot *slot;	/* this worker's slot in the region */
 	int fd;			/* the lock's descriptor of its own, or -1 */
 	bool probed;		/* set by the harness: use the probed loop */
@@ -101,6 +101,17 @@ struct strategy {
 	 */
 	const char *(*cannot_run)(const struct run *run);
 	int (*setup)(struct run *run);
+	/*
+	 * Optional; the strategies whose lock is a kernel object found by a
+	 * name (a key, a path) have it, and only they can live at a name
+	 * (`racelab segment`). Open the lock that another process's setup
+	 * made at run->lock_key or run->lock_file, after checking it against
+	 * the kernel's own record (its key, its owner run->lock_uid, the
+	 * device and inode in run->lock_record), into run->lock_area. With
+	 * take, teardown then removes it; without, teardown only lets go.
+	 * A lock that lives in memory needs no join: it is in the store.
+	 */
+	int (*join)(struct run *run, bool take);
 	int (*attach)(struct worker *w);
 	int (*work)(struct worker *w);
 	void (*detach)(struct worker *w);

@@ -16,10 +16,12 @@
 
 extern const struct store store_shm;
 extern const struct store store_file;
+extern const struct store store_segment;
 
 const struct store *const stores[] = {
-	&store_shm,  /* the run's private SysV region: the default */
-	&store_file, /* a regular file, pread and pwrite */
+	&store_shm,	/* the run's private SysV region: the default */
+	&store_file,	/* a regular file, pread and pwrite */
+	&store_segment, /* a named SysV segment: racelab segment */
 };
 
 const unsigned store_count = sizeof(stores) / sizeof(stores[0]);
@@ -33,7 +35,8 @@ const struct store *store_find(const char *arg, const char **name)
 	for (unsigned i = 0; i < store_count; i++) {
 		const struct store *st = stores[i];
 
-		if (strlen(st->name) != len || strncmp(arg, st->name, len) != 0)
+		if (strlen(st->name) != len ||
+		    strncmp(arg, st->name, len) != 0 || !st->create)
 			continue;
 		if (colon && !st->naming)
 			return NULL; /* this store takes no name */
@@ -52,6 +55,15 @@ enum store_refusal store_refusal(const struct store *st,
 		return STORE_NO_WORD;
 	if (s->lock == LOCK_MEMORY && !st->shares_memory)
 		return STORE_NO_MEMORY;
+	if (st->named && s->lock == LOCK_KERNEL && !s->join)
+		return STORE_NO_NAME;
+	if (st->named && s->cannot_run) {
+		/* Each independent process is one worker of its own. */
+		struct run one = { .strategy = s, .procs = 1 };
+
+		if (s->cannot_run(&one))
+			return STORE_NO_NAME;
+	}
 	return STORE_ADMITS;
 }
 
@@ -66,6 +78,8 @@ const char *store_refusal_name(enum store_refusal why)
 		return "their atomics need a word in memory";
 	case STORE_NO_MEMORY:
 		return "their lock lives in shared memory";
+	case STORE_NO_NAME:
+		return "no independent process can find their lock by a name";
 	}
 	return "?";
 }
@@ -88,6 +102,19 @@ const char *store_refuses(const struct store *st, const struct strategy *s)
 			 "which need a word in memory; the %s store is read "
 			 "and written with system calls",
 			 s->name, st->name);
+		return why;
+	}
+	if (r == STORE_NO_NAME) {
+		struct run one = { .strategy = s, .procs = 1 };
+		const char *why_not =
+		    s->cannot_run ? s->cannot_run(&one) : NULL;
+
+		snprintf(why, sizeof(why), "%s cannot live at a name: %s",
+			 s->name,
+			 why_not ? why_not
+				 : "independent processes could not find its "
+				   "lock (it is reached through the creator's "
+				   "descriptors)");
 		return why;
 	}
 	if (r == STORE_NO_MEMORY) {

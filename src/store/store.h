@@ -71,6 +71,7 @@ struct store {
 	bool memory;	     /* the counter is a word in shared memory */
 	bool atomic_add;     /* it offers an indivisible add */
 	bool shares_memory;  /* a lock may live in memory beside it */
+	bool named;	     /* found by a name by independent processes */
 	/*
 	 * Optional. Why the NAME of --store KIND:NAME cannot be used (a
 	 * symbolic link, not a regular file), in words, or NULL. Called while
@@ -87,7 +88,11 @@ struct store {
 	void (*close)(struct store_handle *h, bool verbose);
 };
 
-/* The stores, in src/store/store.c; the first is the default. */
+/*
+ * The stores, in src/store/store.c; the first is the default. A store
+ * without create (the named segment) is used by its own command, not by
+ * --store.
+ */
 extern const struct store *const stores[];
 extern const unsigned store_count;
 
@@ -103,6 +108,7 @@ enum store_refusal {
 	STORE_NO_SHARING, /* the strategy keeps the count itself */
 	STORE_NO_WORD,	  /* it needs atomics on a memory word */
 	STORE_NO_MEMORY,  /* its lock lives in shared memory */
+	STORE_NO_NAME,	  /* its lock cannot be found at a name */
 };
 
 enum store_refusal store_refusal(const struct store *st,

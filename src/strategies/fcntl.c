@@ -35,12 +35,17 @@
 
 static int fcntl_setup(struct run *run)
 {
-	return lockfile_open((struct lockfile *)run->region->shared, run);
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+static int fcntl_join(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
 }
 
 static void fcntl_teardown(struct run *run)
 {
-	lockfile_close((struct lockfile *)run->region->shared, run);
+	lockfile_close((struct lockfile *)run->lock_area, run);
 }
 
 static int fcntl_attach(struct worker *w)
@@ -96,6 +101,7 @@ const struct strategy strategy_fcntl = {
 	.lock_file = true,
 	.on_crash = "kernel: owner process exited",
 	.setup = fcntl_setup,
+	.join = fcntl_join,
 	.attach = fcntl_attach,
 	.work = fcntl_work,
 	.detach = fcntl_detach,

@@ -38,12 +38,17 @@
 
 static int flock_setup(struct run *run)
 {
-	return lockfile_open((struct lockfile *)run->region->shared, run);
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+static int flock_join(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
 }
 
 static void flock_teardown(struct run *run)
 {
-	lockfile_close((struct lockfile *)run->region->shared, run);
+	lockfile_close((struct lockfile *)run->lock_area, run);
 }
 
 static int flock_attach(struct worker *w)
@@ -97,6 +102,7 @@ const struct strategy strategy_flock = {
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
 	.setup = flock_setup,
+	.join = flock_join,
 	.attach = flock_attach,
 	.work = flock_work,
 	.detach = flock_detach,

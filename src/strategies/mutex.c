@@ -35,7 +35,7 @@ struct mutex_shared {
 
 static int mutex_setup(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->region->shared;
+	struct mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -54,7 +54,7 @@ static int mutex_setup(struct run *run)
 
 static void mutex_teardown(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->region->shared;
+	struct mutex_shared *s = (void *)run->lock_area;
 
 	/* After a crash it is still locked (EBUSY); the segment goes anyway. */
 	if (s->initialised)

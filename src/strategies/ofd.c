@@ -30,12 +30,17 @@
 
 static int ofd_setup(struct run *run)
 {
-	return lockfile_open((struct lockfile *)run->region->shared, run);
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+static int ofd_join(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
 }
 
 static void ofd_teardown(struct run *run)
 {
-	lockfile_close((struct lockfile *)run->region->shared, run);
+	lockfile_close((struct lockfile *)run->lock_area, run);
 }
 
 static int ofd_attach(struct worker *w)
@@ -93,6 +98,7 @@ const struct strategy strategy_ofd = {
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
 	.setup = ofd_setup,
+	.join = ofd_join,
 	.attach = ofd_attach,
 	.work = ofd_work,
 	.detach = ofd_detach,

@@ -145,7 +145,7 @@ static void close_fd(int *fd)
 
 int pipe_setup(struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 	int err;
 
 	s->in[0] = s->in[1] = s->out[0] = s->out[1] = -1;
@@ -218,7 +218,7 @@ static void owner_stop(const struct run *run, struct pipe_shared *s,
 
 uint64_t pipe_total(const struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 	struct pollfd p = { .fd = s->out[0], .events = POLLIN };
 	ssize_t r = -1;
 
@@ -239,7 +239,7 @@ uint64_t pipe_total(const struct run *run)
 
 void pipe_teardown(struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 
 	/* On an error path or after Ctrl-C the owner is still counting. */
 	owner_stop(run, s, true);

@@ -34,7 +34,7 @@ struct posix_sem_shared {
 
 static int posix_sem_setup(struct run *run)
 {
-	struct posix_sem_shared *s = (void *)run->region->shared;
+	struct posix_sem_shared *s = (void *)run->lock_area;
 
 	if (sem_init(&s->sem, 1, 1) == -1)
 		return report_errno("posix-sem", "sem_init", errno);
@@ -44,7 +44,7 @@ static int posix_sem_setup(struct run *run)
 
 static void posix_sem_teardown(struct run *run)
 {
-	struct posix_sem_shared *s = (void *)run->region->shared;
+	struct posix_sem_shared *s = (void *)run->lock_area;
 
 	/* Every worker is gone, so nobody waits on it any more. */
 	if (s->initialised)

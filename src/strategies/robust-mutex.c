@@ -42,7 +42,7 @@ struct robust_mutex_shared {
 
 static int robust_mutex_setup(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -64,7 +64,7 @@ static int robust_mutex_setup(struct run *run)
 
 static void robust_mutex_teardown(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 
 	/* Every worker is gone; EBUSY here would only mean one died holding
 	 * it, and the segment is about to vanish anyway. */

@@ -42,7 +42,7 @@ struct sharded_shared {
 
 static int sharded_setup(struct run *run)
 {
-	struct sharded_shared *s = (void *)run->region->shared;
+	struct sharded_shared *s = (void *)run->lock_area;
 	size_t bytes = run->procs * sizeof(struct shard);
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -56,7 +56,7 @@ static int sharded_setup(struct run *run)
 
 static void sharded_teardown(struct run *run)
 {
-	struct sharded_shared *s = (void *)run->region->shared;
+	struct sharded_shared *s = (void *)run->lock_area;
 
 	if (s->bytes)
 		(void)munmap(s->shards, s->bytes);
@@ -83,7 +83,7 @@ static int sharded_work(struct worker *w)
 /* After every worker is gone (waitpid or pthread_join ordered it all). */
 static uint64_t sharded_total(const struct run *run)
 {
-	const struct sharded_shared *s = (void *)run->region->shared;
+	const struct sharded_shared *s = (void *)run->lock_area;
 	uint64_t sum = 0;
 
 	for (unsigned i = 0; i < run->procs; i++)

@@ -33,7 +33,7 @@ struct spin_shared {
 
 static int spin_setup(struct run *run)
 {
-	struct spin_shared *s = (void *)run->region->shared;
+	struct spin_shared *s = (void *)run->lock_area;
 
 	atomic_flag_clear(&s->flag);
 	return 0;

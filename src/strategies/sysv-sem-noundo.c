@@ -70,6 +70,7 @@ const struct strategy strategy_sysv_sem_noundo = {
 	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: value stays 0",
 	.setup = sysv_sem_setup,
+	.join = sysv_sem_join,
 	.work = noundo_work,
 	.teardown = sysv_sem_teardown,
 };

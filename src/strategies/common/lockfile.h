@@ -19,15 +19,18 @@
 #define RACELAB_LOCKFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/strategy.h"
 
-/* Lives in region->shared, so every worker can read fd. */
+/* Lives in the run's lock area, so every worker can read fd. */
 struct lockfile {
 	int fd;		/* the parent's descriptor of the lock file */
 	bool open;	/* fd is open */
 	bool created;	/* racelab created path and must remove it */
 	char path[512]; /* the file's name; "" for an unlinked temporary */
+	uint64_t dev;	/* at a name: the file's st_dev, as created */
+	uint64_t ino;	/* ... and st_ino: join checks both */
 };
 
 /*
@@ -36,6 +39,14 @@ struct lockfile {
  * negative errno; on failure lockfile_close() still undoes what was done.
  */
 int lockfile_open(struct lockfile *lf, const struct run *run);
+
+/*
+ * At a name (racelab segment): open the lock file run->lock_file that
+ * another process's lockfile_open made, refusing a symbolic link, another
+ * file (device and inode not those recorded in run->lock_record) or one
+ * another user owns. take: lockfile_close removes it.
+ */
+int lockfile_join(struct lockfile *lf, const struct run *run, bool take);
 
 /* Close the parent's descriptor; remove the file if racelab made it. */
 void lockfile_close(struct lockfile *lf, const struct run *run);
