@@ -213,7 +213,8 @@ static void crew_stop(struct crew *c)
 {
 	if (c->run->mode == MODE_THREAD) {
 		atomic_store(&c->run->region->gate, GATE_STOP);
-		for (int tick = 0; tick < 200 && c->alive > 0; tick++) {
+		/* Half a second: a Ctrl-C must end a run within one. */
+		for (int tick = 0; tick < 50 && c->alive > 0; tick++) {
 			crew_reap(c);
 			if (c->alive > 0)
 				(void)wait_signal(10000000);
