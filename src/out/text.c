@@ -33,7 +33,7 @@ static void wrap_paragraph(FILE *f, unsigned width, unsigned indent,
 			   const char *p, size_t len)
 {
 	const char *end = p + len;
-	unsigned col = 0;
+	unsigned col = 0, start = 0; /* start: where this line's text begins */
 
 	while (p < end) {
 		const char *sp = p, *w;
@@ -48,9 +48,9 @@ static void wrap_paragraph(FILE *f, unsigned width, unsigned indent,
 		n = (size_t)(p - w);
 		if (!n)
 			break; /* trailing spaces */
-		if (col > indent && col + nsp + n > width) {
+		if (col > start && col + nsp + n > width) {
 			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
+			col = start = indent;
 		} else {
 			fprintf(f, "%*s", (int)nsp, "");
 			col += (unsigned)nsp;
