@@ -128,7 +128,8 @@ line() {
 	printf '%-16s %5s %-26s %-26s %6s  %s\n' "$@"
 }
 
-list=$("$RACELAB" list)
+# COLUMNS emptied: the lines whole, never wrapped to a width.
+list=$(COLUMNS= "$RACELAB" list)
 strategies=${STRATEGIES:-$(printf '%s\n' "$list" | awk '/^  [a-z]/ { print $1 }')}
 if [ -z "$strategies" ]; then
 	echo "compare.sh: \`$RACELAB list\` gave no strategies" >&2

@@ -532,10 +532,12 @@ static void closing_line(struct report *rp, const struct result *res,
 	    names_with(res, n, VERDICT_DEADLOCK, false, names, sizeof(names));
 	if (dead)
 		text_printf(rp->out, w, 0,
-			    "DEADLOCK: %s made no progress for %.0f s (the "
-			    "crashed worker never released the lock), so the "
-			    "watchdog stopped %s; the run exits 4.",
+			    "DEADLOCK: %s made no progress for %.0f s (%s), so "
+			    "the watchdog stopped %s; the run exits 4.",
 			    names, rp->timeout_s,
+			    rp->crash ? "the crashed worker never released "
+					"the lock"
+				      : "see above",
 			    dead == 1 ? "its workers" : "their workers");
 	failed =
 	    names_with(res, n, VERDICT_FAILED, false, names, sizeof(names));
