@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "core/trace.h"
 #include "core/util.h"
 
 static const char *const csv_columns =
@@ -273,8 +274,13 @@ void report_row(struct report *rp, const struct result *r)
 		report_json_string(f, r->detail);
 		fprintf(f, ", \"recovery\": ");
 		report_json_string(f, recovery(r, rec, sizeof(rec)));
-		fprintf(f, ", \"seed\": %llu, \"window\": \"%s\"}",
+		fprintf(f, ", \"seed\": %llu, \"window\": \"%s\"",
 			(unsigned long long)rp->seed, rp->window);
+		if (rp->trace) { /* --trace: what it says (trace.h) */
+			fprintf(f, ", \"trace\": ");
+			trace_json(f, rp->trace, r->lost);
+		}
+		fputc('}', f);
 		break;
 	}
 	rp->rows++;

@@ -8,6 +8,8 @@
 
 #include "core/harness.h"
 
+struct trace_summary;
+
 enum format {
 	FORMAT_TABLE, /* aligned columns, notes, colour on a terminal */
 	FORMAT_CSV,   /* a header line, one row per run */
@@ -24,6 +26,7 @@ struct report {
 	bool traced;	    /* --trace: iters were not calibrated */
 	uint64_t seed;	    /* --seed, as used */
 	char window[48];    /* --window, as typed back */
+	const struct trace_summary *trace; /* --trace: for the JSON row */
 };
 
 /* Parse "table", "csv" or "json"; -1 if it is none of them. */
