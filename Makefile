@@ -3,7 +3,8 @@
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
-#   make labs-check every lab's starter fails its checker, the reference passes
+#   make labs-check every lab's starter fails its checker, the reference passes,
+#                   starters match references, each mistake gets its words
 #   make doc-commands  run every racelab command README.md and docs/ show
 #   make bench      racelab's hot loops against minimal hand-written loops
 #   make docs-img   remake docs/img/ (the race picture, the cost charts)
@@ -158,6 +159,7 @@ uninstall:
 # The labs (labs/README.md): each builds its own racelab under labs/*/build.
 labs-check: racelab
 	sh labs/check-all.sh
+	sh labs/mistakes.sh
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy says which checks
 # and why some are left out); part of make test, so CI runs it.

@@ -96,6 +96,22 @@ attempt() { # LAB WHAT BASE FILE SED [FILE SED ...]
 	return 0
 }
 
+# Run the checker of the last attempt again (no rebuild): for a case whose
+# outcome depends on two workers overlapping, which a busy machine can
+# deny once (see labs/README.md). Says so, so that no retry goes unseen.
+again() {
+	echo "      (once more: the first check came out otherwise, which a busy machine can cause)"
+	make -s -C "labs/$lab" check STUDENT_DIR="$dir" \
+		BUILD="$work/$lab/build" >"$dir/check.log" 2>&1
+	rc=$?
+}
+
+# Did the checker fail, saying words?
+failed_with() { # WORDS
+	[ "$rc" -ne 0 ] && tr '\n' ' ' <"$dir/check.log" | sed 's/   */ /g' |
+		grep -q "$1"
+}
+
 selected() { # LAB
 	case $only in
 	"  " | *" $1 "*) return 0 ;;
@@ -108,6 +124,7 @@ mistake() { # LAB WHAT BASE WORDS FILE SED ...
 	lab=$1 what=$2 base=$3 words=$4
 	shift 4
 	attempt "$lab" "$what" "$base" "$@" || return 0
+	failed_with "$words" || again
 	if [ "$rc" -eq 0 ]; then
 		echo "FAIL  $lab: $what: the checker PASSED it"
 		failed=$((failed + 1))
@@ -130,6 +147,7 @@ solved() { # LAB WHAT
 	selected "$1" || return 0
 	lab=$1 what=$2
 	attempt "$lab" "$what" solved || return 0
+	[ "$rc" -eq 0 ] || again
 	if [ "$rc" -ne 0 ]; then
 		echo "FAIL  $lab: $what: the checker failed a correct solution:"
 		sed 's/^/        /' "$dir/check.log"
@@ -196,12 +214,12 @@ $(pv -1 SEM_UNDO -1 SEM_UNDO)"
 mistake $L "SEM_UNDO on P only" starter 'SEM_UNDO on P but not on V' \
 	$F "$START1
 $(pv -1 SEM_UNDO +1 0)"
-mistake $L "SEM_UNDO on V only" starter 'SEM_UNDO on V but not on P\|on V alone too little' \
+mistake $L "SEM_UNDO on V only" starter 'SEM_UNDO on V but not on P' \
 	$F "$START1
 $(pv -1 0 +1 SEM_UNDO)"
 mistake $L "IPC_NOWAIT" starter 'drop IPC_NOWAIT' \
 	$F "$START1
-$(pv -1 'SEM_UNDO | IPC_NOWAIT' +1 SEM_UNDO)"
+$(pv -1 'SEM_UNDO \| IPC_NOWAIT' +1 SEM_UNDO)"
 
 # ---- lab 03: robust-mutex.c ----------------------------------------------
 L=03-robust-mutex F=robust-mutex.c

@@ -43,9 +43,11 @@ expect_alone() { # TITLE ARGS...
 	fail "$title" "One worker alone cannot lose an update, yet the final count is $(num "$R_final") of $(num "$R_expected"). Load the counter into v (TODO 1), store v + 1 (TODO 2), nothing else."
 }
 
-# Does none_increment assign to *counter (comments aside)?
+# Does none_increment assign to *counter (comments aside; a statement, not
+# the declaration of the pointer)?
 stores_something() {
-	function_code none_increment | grep -q '\*[[:space:]]*counter[[:space:]]*=[^=]'
+	function_code none_increment |
+		grep -q '[;{})][[:space:]]*\*[[:space:]]*counter[[:space:]]*=[^=]'
 }
 
 # Does none_increment add to *counter in one statement: (*counter)++,
