@@ -13,16 +13,16 @@
 #include "out/svg.h"
 
 #define WIDTH	    1280
-#define LEFT	    150	 /* the lanes' time axis, from here ... */
-#define RIGHT	    1250 /* ... to here */
-#define LANE_TOP    112	 /* the first lane's top */
-#define LANE_H	    104	 /* one lane */
-#define BAR_H	    36	 /* one increment's bar */
-#define MAX_LANES   8	 /* workers drawn at most */
-#define MAX_VICTIMS 64	 /* lines drawn from one store at most */
-#define MAX_BADGES  40	 /* numbered badges; beyond, colour only */
-#define LIST_LINES  3	 /* collisions told in words below the lanes */
-#define CHAR_W	    8.6	 /* width of a character at 15 px, about */
+#define LEFT	    150	    /* the lanes' time axis, from here ... */
+#define RIGHT	    1250    /* ... to here */
+#define LANE_TOP    112	    /* the first lane's top */
+#define LANE_H	    104	    /* one lane */
+#define BAR_H	    36	    /* one increment's bar */
+#define MAX_LANES   8	    /* workers drawn at most */
+#define MAX_VICTIMS 1000000 /* victims looked up for one store, at most */
+#define MAX_BADGES  40	    /* numbered badges; beyond, colour only */
+#define LIST_LINES  3	    /* collisions told in words below the lanes */
+#define CHAR_W	    8.6	    /* width of a character at 15 px, about */
 #define FONT	    "DejaVu Sans, Helvetica, Arial, sans-serif"
 #define RED	    "#d62728"
 #define GREEN	    "#2ca02c"
@@ -241,34 +241,56 @@ static const char *signed_num(int64_t n, char *buf, unsigned len)
 }
 
 /* One collision in words: what x read, who stored over it, what it cost. */
-static void sentence(FILE *f, const struct trace_set *t,
+static void sentence(char *buf, size_t len, const struct trace_set *t,
 		     const struct trace_event *x)
 {
 	const struct trace_event *y = trace_writer_of(t, x->overwritten, x);
 	uint64_t wiped = x->overwritten - x->read;
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32], e[32];
 
-	if (y && wiped == 1 && y->read == x->read) {
-		fprintf(f,
-			"w%u and w%u both read %s; w%u stored %s, then w%u "
-			"stored %s over it: 1 increment lost.",
-			x->worker, y->worker,
-			num(x->read, a, (unsigned)sizeof(a)), y->worker,
-			num(x->read + 1, b, (unsigned)sizeof(b)), x->worker,
-			num(x->read + 1, c, (unsigned)sizeof(c)));
-		return;
-	}
-	fprintf(f, "w%u read %s; before it stored, others stored ", x->worker,
-		num(x->read, a, (unsigned)sizeof(a)));
-	if (wiped == 1)
-		fprintf(f, "%s", num(x->read + 1, a, (unsigned)sizeof(a)));
+	if (y && wiped == 1 && y->read == x->read)
+		snprintf(buf, len,
+			 "w%u and w%u both read %s; w%u stored %s, then w%u "
+			 "stored %s over it: 1 increment lost.",
+			 x->worker, y->worker, num(x->read, a, sizeof(a)),
+			 y->worker, num(x->read + 1, b, sizeof(b)), x->worker,
+			 num(x->read + 1, c, sizeof(c)));
+	else if (wiped == 1)
+		snprintf(buf, len,
+			 "w%u read %s; another worker stored %s; w%u stored "
+			 "%s over it: 1 increment lost.",
+			 x->worker, num(x->read, a, sizeof(a)),
+			 num(x->read + 1, b, sizeof(b)), x->worker,
+			 num(x->read + 1, c, sizeof(c)));
 	else
-		fprintf(f, "%s to %s", num(x->read + 1, a, (unsigned)sizeof(a)),
-			num(x->overwritten, b, (unsigned)sizeof(b)));
-	fprintf(f, "; w%u stored %s over %s: %s increment%s lost.", x->worker,
-		num(x->read + 1, a, (unsigned)sizeof(a)),
-		num(x->overwritten, b, (unsigned)sizeof(b)),
-		num(wiped, c, (unsigned)sizeof(c)), wiped == 1 ? "" : "s");
+		snprintf(buf, len,
+			 "w%u read %s; others stored %s to %s; w%u stored %s "
+			 "over them: %s increments lost.",
+			 x->worker, num(x->read, a, sizeof(a)),
+			 num(x->read + 1, b, sizeof(b)),
+			 num(x->overwritten, c, sizeof(c)), x->worker,
+			 num(x->read + 1, d, sizeof(d)),
+			 num(wiped, e, sizeof(e)));
+}
+
+/*
+ * A line of text at (x, y) that must fit in width: squeezed (textLength)
+ * when its estimated width is more.
+ */
+static void text_line(FILE *f, int x, int y, int size, int width,
+		      const char *attrs, const char *words)
+{
+	double est = 0.56 * size * (double)strlen(words);
+
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"%d\"%s", x, y, size,
+		attrs);
+	if (est > width)
+		fprintf(f,
+			" textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\"",
+			width);
+	fputc('>', f);
+	svg_escape(f, words);
+	fprintf(f, "</text>\n");
 }
 
 static void header(FILE *f, const struct race_svg *r, const struct view *v)
@@ -290,18 +312,22 @@ static void header(FILE *f, const struct race_svg *r, const struct view *v)
 			num(t->n, a, (unsigned)sizeof(a)));
 	fprintf(f, " (%u worker%s)</text>\n", t->procs,
 		t->procs == 1 ? "" : "s");
-	fprintf(f, "<text x=\"24\" y=\"82\" font-size=\"21\" fill=\"#222\">");
 	for (uint64_t i = 0; i < v->m; i++) {
 		if (destructive(v->ev[i]) &&
 		    lane_of(v, v->ev[i]->worker) >= 0) {
-			fprintf(f, "First collision: ");
-			sentence(f, t, v->ev[i]);
-			fprintf(f, "</text>\n");
+			char words[256];
+
+			snprintf(words, sizeof(words), "First collision: ");
+			sentence(words + strlen(words),
+				 sizeof(words) - strlen(words), t, v->ev[i]);
+			text_line(f, 24, 82, 21, WIDTH - 48, " fill=\"#222\"",
+				  words);
 			return;
 		}
 	}
-	fprintf(f, "No store overwrote another worker's increment here: "
-		   "every update counted.</text>\n");
+	text_line(f, 24, 82, 21, WIDTH - 48, " fill=\"#222\"",
+		  "No store overwrote another worker's increment here: every "
+		  "update counted.");
 }
 
 /* Grey lanes, a label each, and the time axis under them. */
@@ -486,7 +512,7 @@ static void bar(FILE *f, const struct view *v, uint64_t i, uint64_t *badge)
 static int story(FILE *f, const struct race_svg *r, const struct view *v, int y)
 {
 	uint64_t k = 0;
-	char a[32];
+	char a[32], words[256];
 
 	for (uint64_t i = 0; i < v->m && k < LIST_LINES; i++) {
 		if (!destructive(v->ev[i]) || lane_of(v, v->ev[i]->worker) < 0)
@@ -498,9 +524,8 @@ static int story(FILE *f, const struct race_svg *r, const struct view *v, int y)
 			"font-weight=\"bold\" text-anchor=\"middle\" "
 			"fill=\"#fff\">%llu</text>\n",
 			y - 6, y - 1, (unsigned long long)k);
-		fprintf(f, "<text x=\"60\" y=\"%d\" font-size=\"19\">", y);
-		sentence(f, r->trace, v->ev[i]);
-		fprintf(f, "</text>\n");
+		sentence(words, sizeof(words), r->trace, v->ev[i]);
+		text_line(f, 60, y, 19, WIDTH - 84, "", words);
 		y += 28;
 	}
 	if (v->collisions > k) {
