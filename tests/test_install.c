@@ -90,7 +90,8 @@ Test(completion, completes_commands_options_and_strategies, .timeout = 30)
 	    "bash -c '. completion/racelab.bash; "
 	    "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _racelab; "
 	    "echo \"${COMPREPLY[*]}\"; }; "
-	    "t ${RACELAB:-./racelab} \"\"; t ${RACELAB:-./racelab} run --trace-s; "
+	    "t ${RACELAB:-./racelab} \"\"; t ${RACELAB:-./racelab} run "
+	    "--trace-s; "
 	    "t ${RACELAB:-./racelab} run --strategy robust'",
 	    &status);
 
