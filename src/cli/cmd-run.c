@@ -109,11 +109,11 @@ struct options {
 	int cpus[PROCS_MAX];		 /* --cpus, expanded */
 	unsigned ncpus;			 /* 0: not pinned */
 	uint64_t seed;			 /* --seed or from the clock */
-	bool trace;			 /* --trace */
-	bool wide;			 /* --wide */
 	const char *trace_file;		 /* --trace FILE */
 	const char *trace_svg;		 /* --trace-svg FILE */
-	bool svg_drawn;			 /* ... has been written */
+	bool trace;			 /* --trace */
+	bool wide;			 /* --wide */
+	bool svg_drawn;			 /* --trace-svg has been written */
 	char command[512];		 /* the command line, for the picture */
 	bool seen[256];			 /* options given */
 };
