@@ -11,7 +11,7 @@
  *	counter = v + 1;	the store: write it back, plus one
  *
  * The loop that runs them (see src/core/loop.h) calls your none_load(),
- * adds 1 to what it returned, and hands that to your none_store().
+ * then hands what it returned, v, to your none_store().
  *
  * Nothing stops another worker from loading the same value between your
  * load and your store; then both store the same v + 1, and one increment
@@ -33,21 +33,21 @@ static inline uint64_t none_load(union counter *c)
 
 	/* TODO 1: the load. Read the counter into v. */
 
-	(void)counter; /* (keeps the compiler quiet until you use it) */
+	(void)(counter); /* (keeps the compiler quiet until you use it) */
 	return v;
 }
 
-/* The store: write v (what your load returned, plus one) into it. */
+/* The store: v is what your load returned. */
 static inline void none_store(union counter *c, uint64_t v)
 {
 	volatile uint64_t *counter = &c->plain;
 
-	/* TODO 2: the store. Write v into the counter. */
+	/* TODO 2: the store. Write v + 1 into the counter. */
 	(void)counter;
 	(void)v;
 }
 
-/* The timed loop: iters x { v = none_load; none_store(v + 1) }. */
+/* The timed loop: iters x { v = none_load(); none_store(v) }. */
 static int none_work(struct worker *w)
 {
 	return worker_loop_rmw(w, NULL, none_load, none_store, NULL);

@@ -49,7 +49,7 @@ struct robust_mutex_shared {
 
 static int robust_mutex_setup(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -75,7 +75,7 @@ static int robust_mutex_setup(struct run *run)
 
 static void robust_mutex_teardown(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 
 	/* EBUSY here would only mean a worker died holding it; the segment
 	 * goes away anyway. */
@@ -131,6 +131,7 @@ const struct strategy strategy_robust_mutex = {
 	.lock = LOCK_MEMORY,
 	.crash = CRASH_EXACT,
 	.on_crash = "EOWNERDEAD, if robust and handled",
+	.counts_recoveries = true, /* the recovery column (handout step 4) */
 	.setup = robust_mutex_setup,
 	.work = robust_mutex_work,
 	.teardown = robust_mutex_teardown,

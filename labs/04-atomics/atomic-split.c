@@ -12,8 +12,8 @@
  * expects this version to LOSE updates (it is racy on purpose) while
  * ThreadSanitizer reports nothing at all. Part 2 of the handout asks why.
  *
- * The loop (src/core/loop.h) calls your atomic_split_load(), adds 1 to
- * what it returned, and hands that to your atomic_split_store().
+ * The loop (src/core/loop.h) calls your atomic_split_load(), then hands
+ * what it returned, v, to your atomic_split_store().
  *
  * The counter, as a C11 atomic object: &u->atomic. Do not use u->plain.
  * Headers: loop.h is src/core/loop.h.
@@ -32,17 +32,17 @@ static inline uint64_t atomic_split_load(union counter *u)
 	return v;
 }
 
-/* The store: write v (the load's value plus one), atomically. */
+/* The store: v is what your load returned. */
 static inline void atomic_split_store(union counter *u, uint64_t v)
 {
 	_Atomic uint64_t *c = &u->atomic;
 
-	/* TODO 2: the store: write v into the counter, atomically. */
+	/* TODO 2: the store: write v + 1 into the counter, atomically. */
 	(void)c;
 	(void)v;
 }
 
-/* The timed loop: iters x { v = load; store(v + 1) }, no lock. */
+/* The timed loop: iters x { v = load(); store(v) }, no lock. */
 static int atomic_split_work(struct worker *w)
 {
 	return worker_loop_rmw(w, NULL, atomic_split_load, atomic_split_store,

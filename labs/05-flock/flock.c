@@ -121,7 +121,7 @@ static int flock_open_temp(struct flock_shared *s)
 
 static int flock_setup(struct run *run)
 {
-	struct flock_shared *s = (void *)run->region->shared;
+	struct flock_shared *s = (void *)run->lock_area;
 	int err;
 
 	err = run->lock_file ? flock_open_named(s, run->lock_file)
@@ -135,7 +135,7 @@ static int flock_setup(struct run *run)
 
 static void flock_teardown(struct run *run)
 {
-	struct flock_shared *s = (void *)run->region->shared;
+	struct flock_shared *s = (void *)run->lock_area;
 
 	if (s->created && unlink(s->path) == -1)
 		(void)report_errno("flock", "unlink", errno);
@@ -203,6 +203,7 @@ const struct strategy strategy_flock = {
 	.counter = COUNTER_RMW,
 	.lock = LOCK_KERNEL,
 	.crash = CRASH_EXACT,
+	.lock_file = true, /* takes --lock-file (handout steps 2 and 4) */
 	.on_crash = "kernel closed its fd",
 	.setup = flock_setup,
 	.attach = flock_attach,

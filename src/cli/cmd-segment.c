@@ -47,6 +47,7 @@
 #include "core/harness.h"
 #include "core/registry.h"
 #include "out/report.h"
+#include "out/segment-report.h"
 #include "store/segment.h"
 #include "core/util.h"
 
@@ -968,7 +969,7 @@ static int do_show(const struct seg_options *o)
 	const char *cmd = o->sub->cmd;
 	struct segment g;
 	struct seg_view v;
-	char ks[16], lost[32] = "", lock[SEGMENT_LOCK_MAX];
+	char ks[16], lock[SEGMENT_LOCK_MAX];
 	int err;
 
 	err = segment_open(cmd, o->key, &g, true);
@@ -978,51 +979,33 @@ static int do_show(const struct seg_options *o)
 	seg_view_read(&g, &v);
 	segment_clean(lock, sizeof(lock), g.meta->lock_path,
 		      sizeof(g.meta->lock_path));
-	if (v.lost_known)
-		snprintf(lost, sizeof(lost), "%llu",
-			 (unsigned long long)v.lost);
 	switch (o->format) {
 	case FORMAT_TABLE:
 		show_table(&g, &v, ks, lock);
 		break;
 	case FORMAT_CSV:
-		printf("key,shmid,strategy,mode,counter,requested,completed,"
-		       "unfinished,lost,recoveries,incr_processes,attached\n");
-		printf("%s,%d,%s,%04o,%llu,%llu,%llu,%llu,%s,%llu,%llu,%lu\n",
-		       ks, g.shmid, g.strategy->name,
-		       (unsigned)g.ds.shm_perm.mode & 0777,
-		       (unsigned long long)v.counter,
-		       (unsigned long long)v.requested,
-		       (unsigned long long)v.completed,
-		       (unsigned long long)v.unfinished, lost,
-		       (unsigned long long)v.recoveries,
-		       (unsigned long long)v.incrs,
-		       (unsigned long)g.ds.shm_nattch);
+	case FORMAT_JSON: {
+		/* One schema for csv and json (out/segment-report.c). */
+		const struct segment_row row = {
+			.key = ks,
+			.shmid = g.shmid,
+			.strategy = g.strategy->name,
+			.mode = (unsigned)g.ds.shm_perm.mode & 0777,
+			.counter = v.counter,
+			.requested = v.requested,
+			.completed = v.completed,
+			.unfinished = v.unfinished,
+			.lost_known = v.lost_known,
+			.lost = v.lost,
+			.recoveries = v.recoveries,
+			.incrs = v.incrs,
+			.attached = (unsigned long)g.ds.shm_nattch,
+			.lock_file = g.strategy->lock_file ? lock : NULL,
+		};
+
+		segment_report_print(stdout, o->format, &row);
 		break;
-	case FORMAT_JSON:
-		printf("{\"key\": \"%s\", \"shmid\": %d, \"strategy\": ", ks,
-		       g.shmid);
-		report_json_string(stdout, g.strategy->name);
-		printf(", \"mode\": \"%04o\", \"counter\": %llu, "
-		       "\"requested\": %llu, \"completed\": %llu, "
-		       "\"unfinished\": %llu, \"lost\": %s, \"recoveries\": "
-		       "%llu, \"incr_processes\": %llu, \"attached\": %lu, "
-		       "\"lock_file\": ",
-		       (unsigned)g.ds.shm_perm.mode & 0777,
-		       (unsigned long long)v.counter,
-		       (unsigned long long)v.requested,
-		       (unsigned long long)v.completed,
-		       (unsigned long long)v.unfinished,
-		       lost[0] ? lost : "null",
-		       (unsigned long long)v.recoveries,
-		       (unsigned long long)v.incrs,
-		       (unsigned long)g.ds.shm_nattch);
-		if (g.strategy->lock_file)
-			report_json_string(stdout, lock);
-		else
-			printf("null");
-		printf("}\n");
-		break;
+	}
 	}
 	err = v.lost_known && v.lost > 0 && !g.strategy->racy ? EXIT_LOST
 							      : EXIT_VERIFIED;

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/registry.h"
 #include "core/util.h"
+#include "out/text.h"
 
 static const struct command {
 	const char *name;		  /* as typed after racelab */
@@ -21,7 +22,10 @@ static const struct command {
 	  "teaches" },
 	{ "bench", cmd_bench, "compare what each strategy costs, verified" },
 	{ "segment", cmd_segment, "a counter unrelated processes open by key" },
+	{ "trace", cmd_trace, "explain and draw a saved --trace FILE" },
+	{ "help", cmd_help, "help on a command: racelab help run" },
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void main_usage(FILE *f)
 {
@@ -33,13 +37,14 @@ static void main_usage(FILE *f)
 		   "final count.\n"
 		   "\n"
 		   "commands:\n");
-	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (unsigned i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s%s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
 		"options:\n"
-		"  -h, --help     this help; `racelab COMMAND --help` for a "
-		"command\n"
+		"  -h, --help     this help; `racelab help COMMAND` (or "
+		"`racelab COMMAND\n"
+		"                 --help`) for a command\n"
 		"  -V, --version  print the version\n"
 		"\n"
 		"exit status:\n"
@@ -62,45 +67,45 @@ static const char list_usage[] =
     "List the strategies by group: name, one line on what it teaches, and\n"
     "a mark on those that lose updates on purpose. Then the stores\n"
     "(--store), each with the strategies it admits and why it refuses the\n"
-    "others.\n";
+    "others. Lines wrap at word boundaries to $COLUMNS, else to the\n"
+    "terminal's width (a pipe or file gets them whole).\n";
 
-/* The strategies of s's refusal `why`, as "a, b, c"; how many. */
-static unsigned store_list(const struct store *st, enum store_refusal why)
+/* The strategies of st's refusal `why`, as "a, b, c", into buf. */
+static const char *store_list(const struct store *st, enum store_refusal why,
+			      char *buf, size_t len)
 {
-	unsigned n = 0;
+	size_t n = 0;
 
-	for (unsigned i = 0; i < strategy_count; i++) {
-		if (store_refusal(st, strategies[i]) != why)
-			continue;
-		printf("%s%s", n ? ", " : "", strategies[i]->name);
-		n++;
-	}
-	return n;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < strategy_count && n < len; i++)
+		if (store_refusal(st, strategies[i]) == why)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "",
+					      strategies[i]->name);
+	return buf;
 }
 
 /* Each store, and which strategies it admits (--store). */
-static void list_stores(void)
+static void list_stores(unsigned width)
 {
+	char names[1024];
+
 	printf("\nstores (--store), and the strategies each admits:\n");
 	for (unsigned i = 0; i < store_count; i++) {
 		const struct store *st = stores[i];
 
-		printf("  %-16s %s\n", st->name, st->summary);
-		printf("  %-16s admits: ", "");
-		store_list(st, STORE_ADMITS);
-		printf("\n");
+		text_printf(stdout, width, 19, "  %-16s %s", st->name,
+			    st->summary);
+		text_printf(stdout, width, 19, "  %-16s admits: %s", "",
+			    store_list(st, STORE_ADMITS, names, sizeof(names)));
 		for (int why = STORE_NO_SHARING; why <= STORE_NO_NAME; why++) {
-			bool any = false;
-
-			for (unsigned k = 0; k < strategy_count && !any; k++)
-				any = store_refusal(st, strategies[k]) ==
-				      (enum store_refusal)why;
-			if (!any)
+			store_list(st, (enum store_refusal)why, names,
+				   sizeof(names));
+			if (!names[0])
 				continue;
-			printf("  %-16s refuses (%s): ", "",
-			       store_refusal_name((enum store_refusal)why));
-			store_list(st, (enum store_refusal)why);
-			printf("\n");
+			text_printf(
+			    stdout, width, 19, "  %-16s refuses (%s): %s", "",
+			    store_refusal_name((enum store_refusal)why), names);
 		}
 	}
 }
@@ -112,8 +117,11 @@ int cmd_list(int argc, char **argv)
 		fputs(list_usage, stdout);
 		return EXIT_VERIFIED;
 	}
+	unsigned width;
+
 	if (argc > 1)
 		return usage_error("list", "unexpected argument '%s'", argv[1]);
+	width = text_width(stdout);
 	for (int k = KIND_NONE; k <= KIND_NOSHARE; k++) {
 		bool header = false;
 
@@ -126,18 +134,55 @@ int cmd_list(int argc, char **argv)
 				printf("%s:\n", strategy_kind_name(
 						    (enum strategy_kind)k));
 			header = true;
-			printf("  %-16s %s%s\n", s->name, s->summary,
-			       s->racy		    ? "  [wrong on purpose]"
-			       : s->racy_in_threads ? "  [wrong on purpose in "
-						      "thread mode]"
-						    : "");
+			/* Continuation lines under the summary. */
+			text_printf(stdout, width, 19, "  %-16s %s%s", s->name,
+				    s->summary,
+				    s->racy ? "  [wrong on purpose]"
+				    : s->racy_in_threads
+					? "  [wrong on purpose in thread mode]"
+					: "");
 			if (s->unsupported)
-				printf("  %-16s (cannot run here: %s)\n", "",
-				       s->unsupported);
+				text_printf(stdout, width, 19,
+					    "  %-16s (cannot run here: %s)", "",
+					    s->unsupported);
 		}
 	}
-	list_stores();
+	list_stores(width);
 	return EXIT_VERIFIED;
+}
+
+static const char help_usage[] =
+    "usage: racelab help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, what racelab does and its commands; with one, that\n"
+    "command's options (the same as `racelab COMMAND --help`).\n";
+
+int cmd_help(int argc, char **argv)
+{
+	static char help_opt[] = "--help";
+
+	if (argc < 2) {
+		main_usage(stdout);
+		return EXIT_VERIFIED;
+	}
+	if (argc > 2)
+		return usage_error("help", "one command at a time, not '%s'",
+				   argv[2]);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(help_usage, stdout);
+		return EXIT_VERIFIED;
+	}
+	for (unsigned i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			char *args[] = { argv[1], help_opt, NULL };
+
+			return commands[i].fn(2, args);
+		}
+	return usage_error("help",
+			   "unknown command '%s' (the commands: run, list, "
+			   "bench, segment, trace, help)",
+			   argv[1]);
 }
 
 int main(int argc, char **argv)
@@ -154,7 +199,7 @@ int main(int argc, char **argv)
 		printf("racelab %s\n", RACELAB_VERSION);
 		return EXIT_VERIFIED;
 	}
-	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (unsigned i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (see `racelab --help`)\n",

@@ -9,7 +9,7 @@
  *   worker_loop_rmw(w, lock, load, store, unlock)
  *	the same with the strategy's own way of reading and writing the
  *	memory word (none's volatile load and store, atomic-split's atomic
- *	ones).
+ *	ones): v = load(counter); store(counter, v), which writes v + 1.
  *   worker_loop_op(w, op, flush)
  *	the strategy's own indivisible operation instead (atomic_fetch_add,
  *	a message to an owner); flush, if not NULL, publishes what op has
@@ -45,7 +45,7 @@
 
 typedef int (*loop_lock_fn)(struct worker *);
 typedef uint64_t (*loop_load_fn)(union counter *);
-typedef void (*loop_store_fn)(union counter *, uint64_t);
+typedef void (*loop_store_fn)(union counter *, uint64_t); /* writes v + 1 */
 typedef uint64_t (*loop_op_fn)(struct worker *);
 typedef void (*loop_flush_fn)(struct worker *);
 
@@ -55,9 +55,10 @@ static inline uint64_t counter_load(union counter *c)
 	return c->plain;
 }
 
+/* The store of the increment: v is what the load read; it writes v + 1. */
 static inline void counter_store(union counter *c, uint64_t v)
 {
-	c->plain = v;
+	c->plain = v + 1;
 }
 
 /*
@@ -77,7 +78,7 @@ counter_rmw(struct worker *w, loop_load_fn load, loop_store_fn store)
 	uint64_t v = load(c); /* the load */
 
 	__asm__ volatile("" : "+r"(v));
-	store(c, v + 1); /* the store */
+	store(c, v); /* the store: v + 1 */
 }
 
 /* The same through a store whose counter is not in memory (a file). */

@@ -30,17 +30,23 @@
  */
 #include "core/loop.h"
 
-static inline uint64_t atomic_split_load(union counter *c)
+static inline uint64_t atomic_split_load(union counter *u)
 {
-	return atomic_load_explicit(&c->atomic, memory_order_relaxed);
+	_Atomic uint64_t *c = &u->atomic;
+	uint64_t v = atomic_load_explicit(c, memory_order_relaxed);
+
+	return v;
 }
 
-static inline void atomic_split_store(union counter *c, uint64_t v)
+/* v is what the load read: store v + 1. */
+static inline void atomic_split_store(union counter *u, uint64_t v)
 {
-	atomic_store_explicit(&c->atomic, v, memory_order_relaxed);
+	_Atomic uint64_t *c = &u->atomic;
+
+	atomic_store_explicit(c, v + 1, memory_order_relaxed);
 }
 
-/* The loop does load, then store of the value plus one: two steps. */
+/* The loop does the load, then the store: two steps. */
 static int atomic_split_work(struct worker *w)
 {
 	return worker_loop_rmw(w, NULL, atomic_split_load, atomic_split_store,

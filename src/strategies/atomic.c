@@ -31,8 +31,10 @@
 /* Returns what it replaced (the probe's --trace records it). */
 static inline uint64_t atomic_increment(struct worker *w)
 {
-	return atomic_fetch_add_explicit(&w->link.counter->atomic, 1,
-					 memory_order_relaxed);
+	uint64_t old = atomic_fetch_add_explicit(&w->link.counter->atomic, 1,
+						 memory_order_relaxed);
+
+	return old;
 }
 
 static int atomic_work(struct worker *w)

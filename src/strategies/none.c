@@ -35,14 +35,14 @@ static inline uint64_t none_load(union counter *c)
 	return c->plain;
 }
 
-/* The store: one mov back. */
+/* The store: one mov back, of what the load read plus one. */
 static inline void none_store(union counter *c, uint64_t v)
 {
-	c->plain = v;
+	c->plain = v + 1;
 }
 
 /*
- * The loop does v = none_load(); none_store(v + 1), with nothing between
+ * The loop does v = none_load(); none_store(v), with nothing between
  * them (unless the run is probed: then the probe waits there). On a store
  * whose counter is not in memory (a file) the store's own read and write
  * take their place.
