@@ -175,61 +175,32 @@ static int parse_window(const char *arg, struct window *w)
 /* --cpus: a list like 0, 0,1, 0-3 or 0-1,3, each CPU one we may use. */
 static int parse_cpus(const char *arg, struct options *o)
 {
+	static const struct cli_list_rules rules = {
+		.min = 0,
+		.max = UINT32_MAX,
+		.cap = PROCS_MAX,
+		.what = "CPU number",
+		.example = "0-3",
+		.items = "entries",
+	};
+	static unsigned list[PROCS_MAX];
 	cpu_set_t allowed;
-	const char *p = arg;
+	int err;
 
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 		return report_errno("run", "sched_getaffinity", errno),
 		       EXIT_SYSTEM;
-	o->ncpus = 0;
-	while (*p) {
-		char *end;
-		unsigned long lo, hi;
-
-		if (*p < '0' || *p > '9')
+	if ((err = cli_list("run", "--cpus", arg, &rules, list, &o->ncpus)))
+		return err;
+	for (unsigned i = 0; i < o->ncpus; i++) {
+		if (list[i] >= CPU_SETSIZE || !CPU_ISSET(list[i], &allowed))
 			return usage_error("run",
-					   "--cpus '%s': expected a CPU number "
-					   "at '%s'",
-					   arg, p);
-		lo = hi = strtoul(p, &end, 10);
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return usage_error("run",
-						   "--cpus '%s': a range needs "
-						   "an end, as in 0-3",
-						   arg);
-			hi = strtoul(p, &end, 10);
-		}
-		if (hi < lo)
-			return usage_error("run",
-					   "--cpus '%s': range %lu-%lu runs "
-					   "backwards",
-					   arg, lo, hi);
-		for (unsigned long c = lo; c <= hi; c++) {
-			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
-				return usage_error(
-				    "run",
-				    "--cpus: CPU %lu is not "
-				    "available here (this machine "
-				    "has %ld online)",
-				    c, sysconf(_SC_NPROCESSORS_ONLN));
-			if (o->ncpus == PROCS_MAX)
-				return usage_error("run",
-						   "--cpus '%s': more than %d "
-						   "entries",
-						   arg, PROCS_MAX);
-			o->cpus[o->ncpus++] = (int)c;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return usage_error(
-			    "run", "--cpus '%s': unexpected '%s'", arg, end);
-		p = end;
+					   "--cpus: CPU %u is not available "
+					   "here (this machine has %ld online)",
+					   list[i],
+					   sysconf(_SC_NPROCESSORS_ONLN));
+		o->cpus[i] = (int)list[i];
 	}
-	if (!o->ncpus)
-		return usage_error("run", "--cpus needs at least one CPU");
 	return 0;
 }
 

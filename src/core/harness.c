@@ -123,23 +123,23 @@ static int worker_main(const struct run *run, unsigned id)
 	return err;
 }
 
-/* ---- the crew: all workers of a run, as the parent sees them ---------- */
+/* ---- the workers of a run, as the parent sees them -------------------- */
 
-struct crew;
+struct workers;
 
 /* One worker, as the parent sees it. */
-struct member {
-	struct crew *crew; /* the crew it belongs to */
-	unsigned id;	   /* its worker number */
-	pid_t pid;	   /* process mode: its pid */
-	pthread_t thread;  /* thread mode: its thread */
-	int err;	   /* thread mode: what worker_main returned */
-	bool gone;	   /* reaped or joined */
+struct worker_handle {
+	struct workers *team; /* the workers it is one of */
+	unsigned id;	      /* its worker number */
+	pid_t pid;	      /* process mode: its pid */
+	pthread_t thread;     /* thread mode: its thread */
+	int err;	      /* thread mode: what worker_main returned */
+	bool gone;	      /* reaped or joined */
 };
 
-struct crew {
+struct workers {
 	const struct run *run;	   /* the run it works for */
-	struct member *m;	   /* procs of them */
+	struct worker_handle *m;   /* procs of them */
 	unsigned started;	   /* workers started */
 	unsigned alive;		   /* started and not yet reaped or joined */
 	_Atomic unsigned finished; /* thread mode: threads that returned */
@@ -150,7 +150,8 @@ struct crew {
 	char why[160];		   /* what happened to it, in words */
 };
 
-static void crew_note_death(struct crew *c, struct member *m, int status)
+static void workers_note_death(struct workers *c, struct worker_handle *m,
+			       int status)
 {
 	struct slot *slot = &c->run->region->slot[m->id];
 
@@ -175,10 +176,10 @@ static void crew_note_death(struct crew *c, struct member *m, int status)
 }
 
 /* Reap (join) what has finished, without blocking. */
-static void crew_reap(struct crew *c)
+static void workers_reap(struct workers *c)
 {
 	for (unsigned i = 0; i < c->started; i++) {
-		struct member *m = &c->m[i];
+		struct worker_handle *m = &c->m[i];
 		int status;
 
 		if (m->gone)
@@ -196,7 +197,7 @@ static void crew_reap(struct crew *c)
 		} else {
 			if (waitpid(m->pid, &status, WNOHANG) != m->pid)
 				continue;
-			crew_note_death(c, m, status);
+			workers_note_death(c, m, status);
 		}
 		m->gone = true;
 		c->alive--;
@@ -209,13 +210,13 @@ static void crew_reap(struct crew *c)
  * and joined; one that stays blocked (waiting for a lock nobody will give
  * back) is left to die with the process, which exits right after.
  */
-static void crew_stop(struct crew *c)
+static void workers_stop(struct workers *c)
 {
 	if (c->run->mode == MODE_THREAD) {
 		atomic_store(&c->run->region->gate, GATE_STOP);
 		/* Half a second: a Ctrl-C must end a run within one. */
 		for (int tick = 0; tick < 50 && c->alive > 0; tick++) {
-			crew_reap(c);
+			workers_reap(c);
 			if (c->alive > 0)
 				(void)wait_signal(10000000);
 		}
@@ -240,20 +241,20 @@ static void crew_stop(struct crew *c)
 
 static void *thread_main(void *arg)
 {
-	struct member *m = arg;
+	struct worker_handle *m = arg;
 
-	m->err = worker_main(m->crew->run, m->id);
-	atomic_fetch_add_explicit(&m->crew->finished, 1, memory_order_release);
+	m->err = worker_main(m->team->run, m->id);
+	atomic_fetch_add_explicit(&m->team->finished, 1, memory_order_release);
 	return NULL;
 }
 
-static int crew_start_threads(const struct run *run, struct crew *c)
+static int workers_start_threads(const struct run *run, struct workers *c)
 {
 	for (unsigned i = 0; i < run->procs; i++) {
-		struct member *m = &c->m[i];
+		struct worker_handle *m = &c->m[i];
 		int err;
 
-		m->crew = c;
+		m->team = c;
 		m->id = i;
 		/* Threads inherit the blocked mask: signals stay ours. */
 		err = pthread_create(&m->thread, NULL, thread_main, m);
@@ -268,13 +269,13 @@ static int crew_start_threads(const struct run *run, struct crew *c)
 	return 0;
 }
 
-static int crew_start(const struct run *run, struct crew *c)
+static int workers_start(const struct run *run, struct workers *c)
 {
 	pid_t parent = getpid();
 	pid_t group = 0; /* the workers' process group: the first worker's */
 
 	if (run->mode == MODE_THREAD)
-		return crew_start_threads(run, c);
+		return workers_start_threads(run, c);
 	fflush(NULL); /* or children inherit and repeat buffered output */
 	for (unsigned i = 0; i < run->procs; i++) {
 		pid_t pid = fork();
@@ -312,12 +313,12 @@ static int crew_start(const struct run *run, struct crew *c)
 }
 
 /* Wait until every worker stands at the gate (or something goes wrong). */
-static int crew_gate(const struct run *run, struct crew *c)
+static int workers_gate(const struct run *run, struct workers *c)
 {
 	while (atomic_load_explicit(&run->region->ready, memory_order_acquire) <
 	       run->procs) {
 		(void)wait_signal(200000);
-		crew_reap(c);
+		workers_reap(c);
 		if (stop_signal)
 			return -EINTR;
 		if (c->alive < run->procs) {
@@ -331,7 +332,7 @@ static int crew_gate(const struct run *run, struct crew *c)
 	return 0;
 }
 
-static uint64_t crew_progress(const struct crew *c)
+static uint64_t workers_progress(const struct workers *c)
 {
 	uint64_t sum = 0;
 
@@ -346,7 +347,7 @@ static uint64_t crew_progress(const struct crew *c)
  * stop when the time is up. With a watchdog, give up when no worker has
  * finished an increment for run->timeout_s: they are stuck.
  */
-static int crew_wait(struct crew *c, int64_t t0)
+static int workers_wait(struct workers *c, int64_t t0)
 {
 	const struct run *run = c->run;
 	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
@@ -360,7 +361,7 @@ static int crew_wait(struct crew *c, int64_t t0)
 		uint64_t p;
 
 		(void)wait_signal(tick);
-		crew_reap(c);
+		workers_reap(c);
 		if (stop_signal)
 			return -EINTR;
 		if (c->failed)
@@ -371,7 +372,7 @@ static int crew_wait(struct crew *c, int64_t t0)
 			atomic_store(&run->region->gate, GATE_STOP);
 			c->timed_out = true;
 		}
-		p = crew_progress(c);
+		p = workers_progress(c);
 		if (p != progress) {
 			progress = p;
 			last_change = now;
@@ -387,8 +388,8 @@ static int crew_wait(struct crew *c, int64_t t0)
 
 /* ---- one run ---------------------------------------------------------- */
 
-static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
-			struct result *res)
+static void result_fill(const struct run *run, const struct workers *c,
+			int64_t t0, struct result *res)
 {
 	struct region *r = run->region;
 	int64_t end = t0;
@@ -435,7 +436,7 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 }
 
 /* The DEADLOCK verdict's detail: how far each worker got. */
-static void deadlock_detail(const struct run *run, const struct crew *c,
+static void deadlock_detail(const struct run *run, const struct workers *c,
 			    struct result *res)
 {
 	size_t n = 0, len = sizeof(res->detail);
@@ -461,7 +462,7 @@ static void deadlock_detail(const struct run *run, const struct crew *c,
 int harness_run(struct run *run, struct result *res)
 {
 	const struct strategy *s = run->strategy;
-	struct crew crew = { .run = run };
+	struct workers team = { .run = run };
 	int64_t t0 = 0;
 	bool set_up = false; /* the strategy's setup ran: teardown must */
 	bool own_store;	     /* we opened the store: we close it */
@@ -478,12 +479,12 @@ int harness_run(struct run *run, struct result *res)
 	if (stop_signal)
 		return -EINTR;
 
-	crew.m = calloc(run->procs, sizeof(*crew.m));
-	if (!crew.m)
+	team.m = calloc(run->procs, sizeof(*team.m));
+	if (!team.m)
 		return report_errno("harness", "calloc", ENOMEM);
 	run->region = region_create(run->procs, s->name, run->verbose);
 	if (!run->region) {
-		free(crew.m);
+		free(team.m);
 		return -EIO;
 	}
 	/* A named store (racelab segment) comes opened by its command. */
@@ -507,19 +508,19 @@ int harness_run(struct run *run, struct result *res)
 	if (!err && stop_signal)
 		err = -EINTR;
 	if (!err)
-		err = crew_start(run, &crew);
+		err = workers_start(run, &team);
 	if (!err)
-		err = crew_gate(run, &crew);
-	if (!err && !crew.failed) {
+		err = workers_gate(run, &team);
+	if (!err && !team.failed) {
 		t0 = now_ns();
 		atomic_store_explicit(&run->region->gate, GATE_OPEN,
 				      memory_order_release);
-		err = crew_wait(&crew, t0);
+		err = workers_wait(&team, t0);
 	}
-	if (err || crew.failed || crew.deadlock)
-		crew_stop(&crew);
+	if (err || team.failed || team.deadlock)
+		workers_stop(&team);
 	/* Stopped by a signal: still say what the workers finished. */
-	if (err == -EINTR && crew.started) {
+	if (err == -EINTR && team.started) {
 		for (unsigned i = 0; i < run->procs; i++) {
 			res->expected +=
 			    atomic_load(&run->region->slot[i].done);
@@ -527,13 +528,13 @@ int harness_run(struct run *run, struct result *res)
 			    atomic_load(&run->region->slot[i].recoveries);
 		}
 	}
-	if (!err && crew.failed) {
-		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
+	if (!err && team.failed) {
+		snprintf(res->detail, sizeof(res->detail), "%s", team.why);
 	} else if (!err) {
-		result_fill(run, &crew, t0, res);
-		if (crew.deadlock) {
+		result_fill(run, &team, t0, res);
+		if (team.deadlock) {
 			res->verdict = VERDICT_DEADLOCK;
-			deadlock_detail(run, &crew, res);
+			deadlock_detail(run, &team, res);
 		}
 	}
 	/* A joined lock in memory is the store's: nothing of ours to undo. */
@@ -545,9 +546,9 @@ int harness_run(struct run *run, struct result *res)
 		run->lock_area = NULL;
 	region_destroy(run->region);
 	run->region = NULL;
-	/* A thread that never came back still points into crew.m. */
-	if (crew.alive == 0)
-		free(crew.m);
+	/* A thread that never came back still points into team.m. */
+	if (team.alive == 0)
+		free(team.m);
 	return err;
 }
 
@@ -563,12 +564,21 @@ static uint64_t round2(double x)
 	return (uint64_t)(floor(x / p) * p);
 }
 
+uint64_t harness_iters_for(uint64_t iters, double elapsed_s, double target_s)
+{
+	double want = elapsed_s > 0 ? (double)iters * target_s / elapsed_s
+				    : (double)ITERS_MAX;
+
+	if (want > (double)ITERS_MAX)
+		want = (double)ITERS_MAX;
+	return want < HARNESS_ITERS_MIN ? HARNESS_ITERS_MIN : round2(want);
+}
+
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 {
 	struct run trial = *run;
 	struct result res;
-	uint64_t n = 1000;
-	double per_iter, want;
+	uint64_t n = HARNESS_ITERS_MIN;
 
 	trial.verbose = false;
 	/* Trials time the same loop (the slow one, with --crash-at or a
@@ -599,12 +609,6 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 			scale = 100;
 		n = (uint64_t)((double)n * scale);
 	}
-	per_iter = res.elapsed_s / (double)n;
-	want = per_iter > 0 ? target_s / per_iter : (double)ITERS_MAX;
-	if (want > (double)ITERS_MAX)
-		want = (double)ITERS_MAX;
-	*iters = round2(want);
-	if (*iters < 1000)
-		*iters = 1000;
+	*iters = harness_iters_for(n, res.elapsed_s, target_s);
 	return 0;
 }

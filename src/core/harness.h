@@ -69,4 +69,15 @@ int harness_run(struct run *run, struct result *res);
  */
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters);
 
+/* Below this many increments per worker a run's time is noise. */
+#define HARNESS_ITERS_MIN 1000
+
+/*
+ * The iterations per worker that would take target_s, from a run of iters
+ * that took elapsed_s: rounded to two significant digits, within
+ * [HARNESS_ITERS_MIN, ITERS_MAX]. The one rule for every calibration (run's
+ * and bench's).
+ */
+uint64_t harness_iters_for(uint64_t iters, double elapsed_s, double target_s);
+
 #endif

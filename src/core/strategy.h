@@ -60,9 +60,10 @@ enum lock_home {
 
 /* What a worker killed inside the critical section does to the others. */
 enum crash_outcome {
-	CRASH_EXACT,	/* the lock is freed (or none held): exact */
-	CRASH_DEADLOCK, /* the lock stays held: the rest wait for ever */
-	CRASH_RACY,	/* nothing held, but it loses updates anyway */
+	CRASH_UNDECLARED, /* (a strategy that forgot: test_registry fails) */
+	CRASH_EXACT,	  /* the lock is freed (or none held): exact */
+	CRASH_DEADLOCK,	  /* the lock stays held: the rest wait for ever */
+	CRASH_RACY,	  /* nothing held, but it loses updates anyway */
 };
 
 /* One worker's view. Lives in the worker (process) or its thread. */

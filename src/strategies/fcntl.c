@@ -33,35 +33,6 @@
 #include "core/tsan.h"
 #include "core/util.h"
 
-static int fcntl_setup(struct run *run)
-{
-	return lockfile_open((struct lockfile *)run->lock_area, run);
-}
-
-static int fcntl_join(struct run *run, bool take)
-{
-	return lockfile_join((struct lockfile *)run->lock_area, run, take);
-}
-
-static void fcntl_teardown(struct run *run)
-{
-	lockfile_close((struct lockfile *)run->lock_area, run);
-}
-
-static int fcntl_attach(struct worker *w)
-{
-	w->fd = lockfile_reopen(w->shared, "fcntl");
-	return w->fd < 0 ? w->fd : 0;
-}
-
-static void fcntl_detach(struct worker *w)
-{
-	/* Drops every record lock this process holds on the file: here none
-	 * (the loop is over), but in thread mode also those of the others. */
-	(void)close(w->fd);
-	w->fd = -1;
-}
-
 static inline int fcntl_op(struct worker *w, short type)
 {
 	/* l_len 0: from l_start to the end of the file, however long. */
@@ -100,10 +71,10 @@ const struct strategy strategy_fcntl = {
 	.racy_in_threads = true,
 	.lock_file = true,
 	.on_crash = "kernel: owner process exited",
-	.setup = fcntl_setup,
-	.join = fcntl_join,
-	.attach = fcntl_attach,
+	.setup = lockfile_setup,
+	.join = lockfile_join_lock,
+	.attach = lockfile_attach,
 	.work = fcntl_work,
-	.detach = fcntl_detach,
-	.teardown = fcntl_teardown,
+	.detach = lockfile_detach,
+	.teardown = lockfile_teardown,
 };

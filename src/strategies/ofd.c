@@ -28,34 +28,6 @@
 #include "core/tsan.h"
 #include "core/util.h"
 
-static int ofd_setup(struct run *run)
-{
-	return lockfile_open((struct lockfile *)run->lock_area, run);
-}
-
-static int ofd_join(struct run *run, bool take)
-{
-	return lockfile_join((struct lockfile *)run->lock_area, run, take);
-}
-
-static void ofd_teardown(struct run *run)
-{
-	lockfile_close((struct lockfile *)run->lock_area, run);
-}
-
-static int ofd_attach(struct worker *w)
-{
-	/* A new open(): a description, and so a lock owner, of its own. */
-	w->fd = lockfile_reopen(w->shared, "ofd");
-	return w->fd < 0 ? w->fd : 0;
-}
-
-static void ofd_detach(struct worker *w)
-{
-	(void)close(w->fd);
-	w->fd = -1;
-}
-
 static inline int ofd_op(struct worker *w, short type)
 {
 	/* l_len 0: the whole file; l_pid must be 0 for OFD locks. */
@@ -97,10 +69,10 @@ const struct strategy strategy_ofd = {
 	.crash = CRASH_EXACT,
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
-	.setup = ofd_setup,
-	.join = ofd_join,
-	.attach = ofd_attach,
+	.setup = lockfile_setup,
+	.join = lockfile_join_lock,
+	.attach = lockfile_attach,
 	.work = ofd_work,
-	.detach = ofd_detach,
-	.teardown = ofd_teardown,
+	.detach = lockfile_detach,
+	.teardown = lockfile_teardown,
 };

@@ -169,3 +169,30 @@ int lockfile_reopen(const struct lockfile *lf, const char *who)
 		return report_errno(who, self, errno);
 	return fd;
 }
+
+int lockfile_setup(struct run *run)
+{
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+int lockfile_join_lock(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
+}
+
+void lockfile_teardown(struct run *run)
+{
+	lockfile_close((struct lockfile *)run->lock_area, run);
+}
+
+int lockfile_attach(struct worker *w)
+{
+	w->fd = lockfile_reopen(w->shared, w->run->strategy->name);
+	return w->fd < 0 ? w->fd : 0;
+}
+
+void lockfile_detach(struct worker *w)
+{
+	(void)close(w->fd);
+	w->fd = -1;
+}

@@ -57,4 +57,19 @@ void lockfile_close(struct lockfile *lf, const struct run *run);
  */
 int lockfile_reopen(const struct lockfile *lf, const char *who);
 
+/*
+ * The whole lifecycle of a lock file, for the strategies that need nothing
+ * else (fcntl, ofd; flock.c spells its own out, as lab 05's lesson): the
+ * lockfile lives in run->lock_area; each worker opens the file again into
+ * w->fd, for an open file description (and so, for OFD locks and flock, a
+ * lock owner) of its own, and closes it after the loop. Closing it drops
+ * every fcntl record lock the process holds on the file: here none (the
+ * loop is over), but in thread mode also those of the other threads.
+ */
+int lockfile_setup(struct run *run);
+int lockfile_join_lock(struct run *run, bool take);
+void lockfile_teardown(struct run *run);
+int lockfile_attach(struct worker *w);
+void lockfile_detach(struct worker *w);
+
 #endif
