@@ -15,8 +15,9 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
-#include "out/report.h"
 #include "core/trace.h"
+#include "out/race-svg.h"
+#include "out/report.h"
 #include "core/util.h"
 
 #define TARGET_S	     0.15	    /* calibrated run length */
@@ -72,6 +73,12 @@ static const char run_usage[] =
     "                        update; FILE gets the events as CSV. At most\n"
     "                        10,000,000 increments (procs x iters); without\n"
     "                        --iters, 200,000 in all\n"
+    "      --trace-svg FILE  (implies --trace) draw the first lost updates\n"
+    "                        as a picture: one lane per worker, each\n"
+    "                        increment from its load to its store, each\n"
+    "                        store that overwrote others marked (with\n"
+    "                        --strategy all: the first strategy that lost\n"
+    "                        updates). `racelab trace` draws a saved FILE\n"
     "  -h, --help            this help\n"
     "\n"
     "output: one row per strategy: strategy, mode, procs, iters, expected,\n"
@@ -102,9 +109,12 @@ struct options {
 	int cpus[PROCS_MAX];		 /* --cpus, expanded */
 	unsigned ncpus;			 /* 0: not pinned */
 	uint64_t seed;			 /* --seed or from the clock */
+	const char *trace_file;		 /* --trace FILE */
+	const char *trace_svg;		 /* --trace-svg FILE */
 	bool trace;			 /* --trace */
 	bool wide;			 /* --wide */
-	const char *trace_file;		 /* --trace FILE */
+	bool svg_drawn;			 /* --trace-svg has been written */
+	char command[512];		 /* the command line, for the picture */
 	bool seen[256];			 /* options given */
 };
 
@@ -339,6 +349,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "trace", optional_argument, NULL, 'R' },
 		{ "wide", no_argument, NULL, 'X' },
+		{ "trace-svg", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -447,6 +458,13 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 'X':
 			o->wide = true;
 			break;
+		case 'G':
+			if (!*optarg)
+				return usage_error("run",
+						   "--trace-svg needs a path");
+			o->trace = true;
+			o->trace_svg = optarg;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			exit(EXIT_VERIFIED);
@@ -542,20 +560,47 @@ static int run_one(const struct options *o, const struct strategy *s,
 	return err;
 }
 
-/* After the row: what the trace says, and the events to --trace FILE. */
-static int explain_trace(const struct options *o, const struct run *run,
-			 const struct result *res, bool first)
+/*
+ * After the row: what the trace says, the events to --trace FILE and the
+ * picture to --trace-svg FILE.
+ */
+static int explain_trace(struct options *o, const struct trace_set *t,
+			 const struct trace_summary *sum,
+			 const struct result *res, bool first, bool last)
 {
 	/* In csv or json, stdout is for scripts: explain on stderr. */
 	FILE *out = o->format == FORMAT_TABLE ? stdout : stderr;
-	struct trace_summary sum;
-	int err;
+	char a[32];
+	int err = 0;
 
-	if (res->verdict == VERDICT_FAILED)
-		return 0;
-	err = trace_explain(out, run, res, TIMELINE, &sum);
-	if (!err && o->trace_file)
-		err = trace_write_csv(o->trace_file, run, !first);
+	trace_explain(out, t, sum, &res->lost, TIMELINE);
+	if (o->trace_file) {
+		err = trace_write_csv(o->trace_file, t, !first);
+		if (!err)
+			fprintf(out,
+				"  Wrote %s events to %s (`racelab trace %s "
+				"--svg race.svg` draws them).\n",
+				group_digits(t->n, a, sizeof(a)), o->trace_file,
+				o->trace_file);
+	}
+	/* With all: the first strategy that lost updates, else the last. */
+	if (!err && o->trace_svg && !o->svg_drawn &&
+	    (sum->destructive || last)) {
+		struct race_svg r = { .trace = t,
+				      .sum = sum,
+				      .show = RACE_SVG_SHOW,
+				      .lost_known = true,
+				      .lost = res->lost,
+				      .command = o->command };
+
+		err = race_svg_save(o->trace_svg, &r);
+		if (!err) {
+			o->svg_drawn = true;
+			fprintf(out,
+				"  Drew the first collisions of %s in %s.\n",
+				t->strategy, o->trace_svg);
+		}
+	}
 	return err;
 }
 
@@ -578,6 +623,26 @@ static int exit_status(const struct options *o, const struct result *res,
 	return deadlock ? EXIT_DEADLOCK : lost ? EXIT_LOST : EXIT_VERIFIED;
 }
 
+/* Is strategies[i] the last one this command runs? */
+static bool is_last(const struct options *o, unsigned i)
+{
+	if (o->strategy)
+		return true;
+	for (unsigned j = i + 1; j < strategy_count; j++)
+		if (!strategies[j]->unsupported)
+			return false;
+	return true;
+}
+
+/* The command line, as typed, for the picture's footer. */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "racelab");
+
+	for (int i = 0; i < argc && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct options o; /* large (the --cpus list): not on the stack */
@@ -592,6 +657,7 @@ int cmd_run(int argc, char **argv)
 	status = parse_run(argc, argv, &o);
 	if (status)
 		return status;
+	command_line(argc, argv, o.command, sizeof(o.command));
 	res = calloc(strategy_count, sizeof(*res));
 	if (!res)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
@@ -626,9 +692,22 @@ int cmd_run(int argc, char **argv)
 
 		err = run_one(&o, s, &run, &res[n]);
 		if (!err) {
-			report_row(&rp, &res[n]);
-			if (run.trace)
-				err = explain_trace(&o, &run, &res[n], n == 0);
+			struct trace_set t = { 0 };
+			struct trace_summary sum;
+			bool traced =
+			    run.trace && res[n].verdict != VERDICT_FAILED;
+
+			if (traced && !(err = trace_set_from_run(&t, &run))) {
+				trace_summarize(&t, &sum);
+				rp.trace = &sum; /* into the JSON row */
+			}
+			if (!err)
+				report_row(&rp, &res[n]);
+			rp.trace = NULL;
+			if (traced && !err)
+				err = explain_trace(&o, &t, &sum, &res[n],
+						    n == 0, is_last(&o, i));
+			trace_set_free(&t);
 			n++;
 		}
 		trace_free(run.trace, (uint64_t)run.procs * run.iters);

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "core/trace.h"
 #include "core/util.h"
 #include "out/text.h"
 
@@ -478,6 +479,10 @@ void report_row(struct report *rp, const struct result *r)
 	case FORMAT_JSON:
 		fprintf(f, "%s\n  {", rp->rows ? "," : "");
 		schema_json_members(f, &report_run_schema, r, rp);
+		if (rp->trace) { /* --trace: what it says (trace.h) */
+			fprintf(f, ", \"trace\": ");
+			trace_json(f, rp->trace, r->lost);
+		}
 		fputc('}', f);
 		break;
 	}

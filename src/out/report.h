@@ -10,6 +10,8 @@
 #include "core/harness.h"
 #include "out/schema.h"
 
+struct trace_summary;
+
 enum format {
 	FORMAT_TABLE, /* aligned columns, notes, colour on a terminal */
 	FORMAT_CSV,   /* a header line, one row per run */
@@ -30,6 +32,7 @@ struct report {
 	char window[48];    /* --window, as typed back */
 	unsigned width;	    /* the terminal's (text.h); 0: no limit */
 	struct table table; /* the fitted table */
+	const struct trace_summary *trace; /* --trace: for the JSON row */
 };
 
 /* The run row: every CSV column, JSON key and table column of a result. */
