@@ -105,9 +105,9 @@ struct options {
 	unsigned ncpus;			 /* 0: not pinned */
 	uint64_t seed;			 /* --seed or from the clock */
 	bool trace;			 /* --trace */
+	bool svg_drawn;			 /* --trace-svg FILE has been written */
 	const char *trace_file;		 /* --trace FILE */
 	const char *trace_svg;		 /* --trace-svg FILE */
-	bool svg_drawn;			 /* ... has been written */
 	char command[512];		 /* the command line, for the picture */
 	bool seen[256];			 /* options given */
 };
