@@ -51,8 +51,10 @@ SRC = $(sort $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)
 OBJ = $(SRC:%.c=$(B)/%.o)
 TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
-BENCH_SRC = $(sort $(wildcard bench/*.c))
-BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
+# bench/minimal/: one minimal loop per primitive (NAME.c, named as the
+# strategy) around a shared driver; each its own program build/bench/minimal/NAME.
+MINIMAL_SRC = $(sort $(filter-out bench/minimal/driver.c,$(wildcard bench/minimal/*.c)))
+MINIMAL_BIN = $(MINIMAL_SRC:bench/minimal/%.c=$(B)/bench/minimal/%)
 
 .PHONY: all demo test check deps doc-commands bench repro tsan sanitize docs-img \
 	install uninstall format format-check clean labs-check lint
@@ -126,11 +128,12 @@ doc-commands: racelab racelab-tsan
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
-$(B)/bench/%: bench/%.c
-	@mkdir -p $(@D)
-	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS) $(RL_LDLIBS)
+# (A build tree from before the split has a file build/bench/minimal.)
+$(B)/bench/minimal/%: bench/minimal/%.c bench/minimal/driver.c $(wildcard bench/minimal/*.h)
+	@[ -d $(@D) ] || { rm -f $(@D); mkdir -p $(@D); }
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
 
-bench: racelab $(BENCH_BIN)
+bench: racelab $(MINIMAL_BIN)
 	sh bench/compare.sh
 
 # The pictures in README.md and docs/, remade by the commands the docs show
@@ -171,7 +174,7 @@ lint:
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \
-	$(wildcard tests/*.[ch] bench/*.c labs/*/*.c)
+	$(wildcard tests/*.[ch] bench/minimal/*.[ch] labs/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

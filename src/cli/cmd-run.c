@@ -45,6 +45,8 @@ static const char run_usage[] =
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
+    "      --wide            the table with every column in full, however\n"
+    "                        narrow the terminal (see output below)\n"
     "      --lock-file PATH  flock, fcntl, ofd: lock PATH (a regular file,\n"
     "                        never a symlink) instead of a private\n"
     "                        temporary file\n"
@@ -84,7 +86,10 @@ static const char run_usage[] =
     "increments), mops_per_s, recoveries, verdict (exact, lost, failed or\n"
     "deadlock), then recovery, seed and window. Colour only on a "
     "terminal,\n"
-    "never with NO_COLOR set.\n"
+    "never with NO_COLOR set. The table fits $COLUMNS, else the terminal's\n"
+    "width (a pipe or file gets it whole): numbers become compact (340M),\n"
+    "then Mincr/s, time, iters and final are dropped, in that order, and\n"
+    "the notes wrap. CSV and JSON are never fitted.\n"
     "\n"
     "exit status: 0 verified, 1 system error, 2 usage, 3 lost updates,\n"
     "4 deadlock, 128+N stopped by signal N.\n";
@@ -104,10 +109,11 @@ struct options {
 	int cpus[PROCS_MAX];		 /* --cpus, expanded */
 	unsigned ncpus;			 /* 0: not pinned */
 	uint64_t seed;			 /* --seed or from the clock */
-	bool trace;			 /* --trace */
-	bool svg_drawn;			 /* --trace-svg FILE has been written */
 	const char *trace_file;		 /* --trace FILE */
 	const char *trace_svg;		 /* --trace-svg FILE */
+	bool trace;			 /* --trace */
+	bool wide;			 /* --wide */
+	bool svg_drawn;			 /* --trace-svg has been written */
 	char command[512];		 /* the command line, for the picture */
 	bool seen[256];			 /* options given */
 };
@@ -342,6 +348,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "trace", optional_argument, NULL, 'R' },
+		{ "wide", no_argument, NULL, 'X' },
 		{ "trace-svg", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -447,6 +454,9 @@ static int parse_run(int argc, char **argv, struct options *o)
 			if (o->trace_file && !*o->trace_file)
 				return usage_error("run",
 						   "--trace FILE: empty name");
+			break;
+		case 'X':
+			o->wide = true;
 			break;
 		case 'G':
 			if (!*optarg)
@@ -655,6 +665,7 @@ int cmd_run(int argc, char **argv)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
 	rp.traced = o.trace;
+	rp.wide = o.wide;
 	rp.colour = isatty(STDOUT_FILENO) && !(nc && *nc);
 	run_init(&o, NULL, &shape);
 	harness_signals_init();
@@ -675,9 +686,7 @@ int cmd_run(int argc, char **argv)
 			why = s->refuse(&probe);
 			if (why) {
 				/* With all, skip it and say why; never hide it. */
-				fprintf(o.format == FORMAT_TABLE ? stdout
-								 : stderr,
-					"%-16s skipped: %s\n", s->name, why);
+				report_skipped(&rp, s->name, why);
 				continue;
 			}
 		}

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/strategy.h"
 #include "core/util.h"
+#include "out/text.h"
 
 static const struct command {
 	const char *name;		  /* as typed after racelab */
@@ -64,7 +65,9 @@ static const char list_usage[] =
     "usage: racelab list\n"
     "\n"
     "List the strategies by group: name, one line on what it teaches, and\n"
-    "a mark on those that lose updates on purpose.\n";
+    "a mark on those that lose updates on purpose. Lines wrap at word\n"
+    "boundaries to $COLUMNS, else to the terminal's width (a pipe or file\n"
+    "gets them whole).\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -73,8 +76,11 @@ int cmd_list(int argc, char **argv)
 		fputs(list_usage, stdout);
 		return EXIT_VERIFIED;
 	}
+	unsigned width;
+
 	if (argc > 1)
 		return usage_error("list", "unexpected argument '%s'", argv[1]);
+	width = text_width(stdout);
 	for (int k = KIND_NONE; k <= KIND_NOSHARE; k++) {
 		bool header = false;
 
@@ -87,14 +93,17 @@ int cmd_list(int argc, char **argv)
 				printf("%s:\n", strategy_kind_name(
 						    (enum strategy_kind)k));
 			header = true;
-			printf("  %-16s %s%s\n", s->name, s->summary,
-			       s->racy		    ? "  [wrong on purpose]"
-			       : s->racy_in_threads ? "  [wrong on purpose in "
-						      "thread mode]"
-						    : "");
+			/* Continuation lines under the summary. */
+			text_printf(stdout, width, 19, "  %-16s %s%s", s->name,
+				    s->summary,
+				    s->racy ? "  [wrong on purpose]"
+				    : s->racy_in_threads
+					? "  [wrong on purpose in thread mode]"
+					: "");
 			if (s->unsupported)
-				printf("  %-16s (cannot run here: %s)\n", "",
-				       s->unsupported);
+				text_printf(stdout, width, 19,
+					    "  %-16s (cannot run here: %s)", "",
+					    s->unsupported);
 		}
 	}
 	return EXIT_VERIFIED;
