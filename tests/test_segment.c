@@ -1075,7 +1075,13 @@ ParameterizedTest(struct wedged_case *c, segment, dead_owner_never_hangs_incr,
 		close(fd);
 		cr_expect_eq(o.signal, SIGTERM, "%s: exit %d signal %d",
 			     c->strategy, o.exit_code, o.signal);
-		cr_expect_lt(seconds() - t1, 1.0, "%s: SIGTERM took %.2f s",
+		/*
+		 * By design it is gone within 0.6 s (one 100 ms signal tick,
+		 * then at most 0.5 s for a worker thread stuck on the dead
+		 * owner's lock); the bound leaves a loaded 2-CPU machine room
+		 * to schedule it, so that only a real hang fails.
+		 */
+		cr_expect_lt(seconds() - t1, 2.0, "%s: SIGTERM took %.2f s",
 			     c->strategy, seconds() - t1);
 	}
 	cr_expect_eq(seg(&o, "destroy", false, NULL), 0, "%s", o.err);
