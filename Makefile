@@ -26,6 +26,14 @@ MANDIR ?= $(PREFIX)/share/man/man1
 RL_CPPFLAGS = -D_GNU_SOURCE -Isrc
 RL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 RL_LDLIBS = -lpthread -lm
+# Concurrency Kit (Debian libck-dev): the ck-* strategies are built when its
+# header is there; without it they are listed with the reason they cannot
+# run. (Installing it later: make clean all.)
+HAVE_CK := $(shell printf '\043include <ck_spinlock.h>\n' | \
+	$(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
+ifeq ($(HAVE_CK),yes)
+RL_CPPFLAGS += -DRACELAB_HAVE_CK
+endif
 # CI builds with -Werror; locally a new compiler's new warning should not
 # stop a student's build.
 ifneq ($(CI),)
