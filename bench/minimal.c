@@ -23,6 +23,10 @@
  * and peterson-relaxed take exactly 2 workers and, like racelab's, spend a
  * random 0-511 empty loop turns outside the lock after each unlock (see
  * src/strategies/common/peterson.h: the comparison must do the same work).
+ * The queue locks (mcs, clh, hemlock, bakery, ck-mcs, ck-clh) keep their
+ * per-worker words on the worker's own slot line; fifo, eventfd, sysv-msg
+ * and posix-mq pass one token; unix-socket is pipe-unbatched's owner fed
+ * through a SOCK_SEQPACKET socket pair instead of a pipe.
  *
  * usage:  build/bench/minimal STRATEGY PROCS ITERS
  *	   STRATEGY: one of prim_name[] below
@@ -34,6 +38,7 @@
 #include <fcntl.h>
 #include <immintrin.h>
 #include <linux/futex.h>
+#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -44,15 +49,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef RACELAB_HAVE_CK
+#include <ck_spinlock.h>
+#endif
 
 #define CACHE_LINE 64
 
@@ -77,6 +89,23 @@ enum prim {
 	ATOMIC_SPLIT,
 	MUTEX,
 	SYSV_SEM_NOUNDO,
+	MCS,
+	CLH,
+	HEMLOCK,
+	BAKERY,
+	PTHREAD_SPIN,
+	RWLOCK,
+	PI_MUTEX,
+	ADAPTIVE_MUTEX,
+	CK_MCS,
+	CK_CLH,
+	CK_TICKET,
+	CK_FAS,
+	FIFO,
+	SYSV_MSG,
+	POSIX_MQ,
+	EVENTFD,
+	UNIX_SOCKET,
 };
 
 static const char *const prim_name[] = {
@@ -100,6 +129,23 @@ static const char *const prim_name[] = {
 	[ATOMIC_SPLIT] = "atomic-split",
 	[MUTEX] = "mutex",
 	[SYSV_SEM_NOUNDO] = "sysv-sem-noundo",
+	[MCS] = "mcs",
+	[CLH] = "clh",
+	[HEMLOCK] = "hemlock",
+	[BAKERY] = "bakery",
+	[PTHREAD_SPIN] = "pthread-spin",
+	[RWLOCK] = "rwlock",
+	[PI_MUTEX] = "pi-mutex",
+	[ADAPTIVE_MUTEX] = "adaptive-mutex",
+	[CK_MCS] = "ck-mcs",
+	[CK_CLH] = "ck-clh",
+	[CK_TICKET] = "ck-ticket",
+	[CK_FAS] = "ck-fas",
+	[FIFO] = "fifo",
+	[SYSV_MSG] = "sysv-msg",
+	[POSIX_MQ] = "posix-mq",
+	[EVENTFD] = "eventfd",
+	[UNIX_SOCKET] = "unix-socket",
 };
 
 #define PIPE_BATCH 1024 /* increments per message, as racelab's pipe */
@@ -128,11 +174,34 @@ struct region {
 		sem_t sem;		  /* posix-sem */
 		int in[2], out[2];	  /* pipe: increments, the total */
 		pid_t owner;		  /* pipe: the owner's pid, or 0 */
+		pthread_spinlock_t spin;  /* pthread-spin */
+		pthread_rwlock_t rw;	  /* rwlock */
+		int msqid;		  /* sysv-msg: the queue's id, or -1 */
+		mqd_t mq;		  /* posix-mq, or -1 */
+		_Atomic unsigned tail;	  /* mcs, clh, hemlock */
+		unsigned procs;		  /* clh, bakery: how many workers */
+		alignas(CACHE_LINE) _Atomic unsigned spare; /* clh's spare */
+#ifdef RACELAB_HAVE_CK
+		alignas(CACHE_LINE) ck_spinlock_mcs_t ck_mcs; /* ck-mcs */
+		struct ck_spinlock_clh *ck_clh;		      /* ck-clh */
+		ck_spinlock_ticket_t ck_ticket;		      /* ck-ticket */
+		ck_spinlock_fas_t ck_fas;		      /* ck-fas */
+		alignas(CACHE_LINE) struct ck_spinlock_clh ck_spare;
+#endif
 	} lock;
 	struct {
 		alignas(CACHE_LINE) _Atomic int64_t end_ns; /* loop done */
 		volatile uint64_t count; /* sharded: this worker's counter */
-	} slot[];			 /* one per worker */
+		/* The queue locks' per-worker word(s), on this line. */
+		_Atomic unsigned q_locked; /* mcs, clh: busy; hemlock: grant */
+		_Atomic unsigned q_next;   /* mcs: the next in line */
+		_Atomic unsigned choosing; /* bakery */
+		_Atomic uint64_t number;   /* bakery */
+#ifdef RACELAB_HAVE_CK
+		struct ck_spinlock_mcs ck_mcs; /* ck-mcs: this worker's node */
+		struct ck_spinlock_clh ck_clh; /* ck-clh: a node */
+#endif
+	} slot[]; /* one per worker */
 };
 
 /* semctl(2): the caller must define this union. */
@@ -430,7 +499,7 @@ LOOP loop_sharded(volatile uint64_t *mine, uint64_t iters)
 		rmw(mine);
 }
 
-static void send(int fd, uint64_t n)
+static void send_incr(int fd, uint64_t n)
 {
 	if (write(fd, &n, sizeof(n)) != sizeof(n))
 		worker_fail("write", errno);
@@ -442,17 +511,281 @@ LOOP loop_pipe(int fd, uint64_t iters)
 
 	for (uint64_t i = 0; i < iters; i++)
 		if (++pending == PIPE_BATCH) {
-			send(fd, pending);
+			send_incr(fd, pending);
 			pending = 0;
 		}
 	if (pending)
-		send(fd, pending);
+		send_incr(fd, pending);
 }
 
 LOOP loop_pipe_unbatched(int fd, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++)
-		send(fd, 1);
+		send_incr(fd, 1);
+}
+
+/* Queue locks: worker n's word, n = id + 1 (0: nobody). */
+LOOP loop_mcs(struct region *r, unsigned me, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	_Atomic unsigned *tail = &r->lock.tail;
+	unsigned self = me + 1;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		unsigned pred, next, expected = self;
+
+		atomic_store_explicit(&r->slot[me].q_locked, 1,
+				      memory_order_relaxed);
+		atomic_store_explicit(&r->slot[me].q_next, 0,
+				      memory_order_relaxed);
+		pred =
+		    atomic_exchange_explicit(tail, self, memory_order_acq_rel);
+		if (pred) {
+			atomic_store_explicit(&r->slot[pred - 1].q_next, self,
+					      memory_order_release);
+			while (atomic_load_explicit(&r->slot[me].q_locked,
+						    memory_order_acquire))
+				spin_wait();
+		}
+		rmw(c);
+		next = atomic_load_explicit(&r->slot[me].q_next,
+					    memory_order_acquire);
+		if (!next) {
+			if (atomic_compare_exchange_strong_explicit(
+				tail, &expected, 0, memory_order_release,
+				memory_order_relaxed))
+				continue;
+			while (
+			    !(next = atomic_load_explicit(
+				  &r->slot[me].q_next, memory_order_acquire)))
+				spin_wait();
+		}
+		atomic_store_explicit(&r->slot[next - 1].q_locked, 0,
+				      memory_order_release);
+	}
+}
+
+/* CLH: nodes 0..procs-1 are the slots' words, node procs the spare. */
+static inline _Atomic unsigned *clh_node(struct region *r, unsigned procs,
+					 unsigned n)
+{
+	return n == procs ? &r->lock.spare : &r->slot[n].q_locked;
+}
+
+LOOP loop_clh(struct region *r, unsigned me, unsigned procs, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	unsigned mine = me;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		unsigned pred;
+
+		atomic_store_explicit(clh_node(r, procs, mine), 1,
+				      memory_order_relaxed);
+		pred = atomic_exchange_explicit(&r->lock.tail, mine,
+						memory_order_acq_rel);
+		while (atomic_load_explicit(clh_node(r, procs, pred),
+					    memory_order_acquire))
+			spin_wait();
+		rmw(c);
+		atomic_store_explicit(clh_node(r, procs, mine), 0,
+				      memory_order_release);
+		mine = pred;
+	}
+}
+
+LOOP loop_hemlock(struct region *r, unsigned me, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	_Atomic unsigned *tail = &r->lock.tail;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		unsigned pred = atomic_exchange_explicit(tail, me + 1,
+							 memory_order_acq_rel);
+		unsigned expected = me + 1;
+
+		if (pred) {
+			_Atomic unsigned *g = &r->slot[pred - 1].q_locked;
+
+			while (!atomic_load_explicit(g, memory_order_acquire))
+				spin_wait();
+			atomic_store_explicit(g, 0, memory_order_relaxed);
+		}
+		rmw(c);
+		if (!atomic_compare_exchange_strong_explicit(
+			tail, &expected, 0, memory_order_release,
+			memory_order_relaxed)) {
+			_Atomic unsigned *g = &r->slot[me].q_locked;
+
+			atomic_store_explicit(g, 1, memory_order_release);
+			while (atomic_load_explicit(g, memory_order_relaxed))
+				spin_wait();
+		}
+	}
+}
+
+LOOP loop_bakery(struct region *r, unsigned me, unsigned procs, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		uint64_t max = 0, mine;
+
+		atomic_store(&r->slot[me].choosing, 1);
+		for (unsigned j = 0; j < procs; j++) {
+			uint64_t n = atomic_load(&r->slot[j].number);
+
+			if (n > max)
+				max = n;
+		}
+		mine = max + 1;
+		atomic_store(&r->slot[me].number, mine);
+		atomic_store(&r->slot[me].choosing, 0);
+		for (unsigned j = 0; j < procs; j++) {
+			uint64_t n;
+
+			if (j == me)
+				continue;
+			while (atomic_load(&r->slot[j].choosing))
+				spin_wait();
+			while ((n = atomic_load(&r->slot[j].number)) != 0 &&
+			       (n < mine || (n == mine && j < me)))
+				spin_wait();
+		}
+		rmw(c);
+		atomic_store_explicit(&r->slot[me].number, 0,
+				      memory_order_release);
+	}
+}
+
+LOOP loop_pthread_spin(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	pthread_spinlock_t *l = &r->lock.spin;
+	int err;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if ((err = pthread_spin_lock(l)) != 0)
+			worker_fail("pthread_spin_lock", err);
+		rmw(c);
+		if ((err = pthread_spin_unlock(l)) != 0)
+			worker_fail("pthread_spin_unlock", err);
+	}
+}
+
+LOOP loop_rwlock(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	pthread_rwlock_t *l = &r->lock.rw;
+	int err;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if ((err = pthread_rwlock_wrlock(l)) != 0)
+			worker_fail("pthread_rwlock_wrlock", err);
+		rmw(c);
+		if ((err = pthread_rwlock_unlock(l)) != 0)
+			worker_fail("pthread_rwlock_unlock", err);
+	}
+}
+
+#ifdef RACELAB_HAVE_CK
+LOOP loop_ck_mcs(struct region *r, unsigned me, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	struct ck_spinlock_mcs *node = &r->slot[me].ck_mcs;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		ck_spinlock_mcs_lock(&r->lock.ck_mcs, node);
+		rmw(c);
+		ck_spinlock_mcs_unlock(&r->lock.ck_mcs, node);
+	}
+}
+
+LOOP loop_ck_clh(struct region *r, unsigned me, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	struct ck_spinlock_clh *node = &r->slot[me].ck_clh;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		ck_spinlock_clh_lock(&r->lock.ck_clh, node);
+		rmw(c);
+		ck_spinlock_clh_unlock(&node);
+	}
+}
+
+LOOP loop_ck_ticket(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		ck_spinlock_ticket_lock(&r->lock.ck_ticket);
+		rmw(c);
+		ck_spinlock_ticket_unlock(&r->lock.ck_ticket);
+	}
+}
+
+LOOP loop_ck_fas(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		ck_spinlock_fas_lock(&r->lock.ck_fas);
+		rmw(c);
+		ck_spinlock_fas_unlock(&r->lock.ck_fas);
+	}
+}
+#endif
+
+/* fifo and eventfd: take a token with read(), give it back with write(). */
+LOOP loop_token_fd(int rd, int wr, size_t size, struct region *r,
+		   uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	uint64_t token = 1;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if (read(rd, &token, size) != (ssize_t)size)
+			worker_fail("read", errno);
+		rmw(c);
+		token = 1;
+		if (write(wr, &token, size) != (ssize_t)size)
+			worker_fail("write", errno);
+	}
+}
+
+struct token_msg {
+	long mtype;
+	char mtext[1];
+};
+
+LOOP loop_sysv_msg(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	struct token_msg m = { .mtype = 1, .mtext = { 'T' } };
+	int q = r->lock.msqid;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if (msgrcv(q, &m, 1, 1, 0) == -1)
+			worker_fail("msgrcv", errno);
+		rmw(c);
+		if (msgsnd(q, &m, 1, 0) == -1)
+			worker_fail("msgsnd", errno);
+	}
+}
+
+LOOP loop_posix_mq(struct region *r, uint64_t iters)
+{
+	volatile uint64_t *c = &r->counter.plain;
+	mqd_t q = r->lock.mq;
+	char token;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		if (mq_receive(q, &token, 1, NULL) == -1)
+			worker_fail("mq_receive", errno);
+		rmw(c);
+		if (mq_send(q, &token, 1, 0) == -1)
+			worker_fail("mq_send", errno);
+	}
 }
 
 /* ---- one worker --------------------------------------------------------- */
@@ -538,6 +871,63 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 	case SYSV_SEM_NOUNDO:
 		loop_sysv_sem_noundo(r, iters);
 		break;
+	case MCS:
+		loop_mcs(r, id, iters);
+		break;
+	case CLH:
+		loop_clh(r, id, r->lock.procs, iters);
+		break;
+	case HEMLOCK:
+		loop_hemlock(r, id, iters);
+		break;
+	case BAKERY:
+		loop_bakery(r, id, r->lock.procs, iters);
+		break;
+	case PTHREAD_SPIN:
+		loop_pthread_spin(r, iters);
+		break;
+	case RWLOCK:
+		loop_rwlock(r, iters);
+		break;
+	case PI_MUTEX:
+	case ADAPTIVE_MUTEX:
+		loop_robust_mutex(r, iters); /* the same calls */
+		break;
+#ifdef RACELAB_HAVE_CK
+	case CK_MCS:
+		loop_ck_mcs(r, id, iters);
+		break;
+	case CK_CLH:
+		loop_ck_clh(r, id, iters);
+		break;
+	case CK_TICKET:
+		loop_ck_ticket(r, iters);
+		break;
+	case CK_FAS:
+		loop_ck_fas(r, iters);
+		break;
+#else
+	case CK_MCS:
+	case CK_CLH:
+	case CK_TICKET:
+	case CK_FAS:
+		worker_fail("ck", ENOSYS);
+#endif
+	case FIFO:
+		loop_token_fd(r->lock.in[0], r->lock.in[1], 1, r, iters);
+		break;
+	case EVENTFD:
+		loop_token_fd(r->lock.fd, r->lock.fd, 8, r, iters);
+		break;
+	case SYSV_MSG:
+		loop_sysv_msg(r, iters);
+		break;
+	case POSIX_MQ:
+		loop_posix_mq(r, iters);
+		break;
+	case UNIX_SOCKET:
+		loop_pipe_unbatched(r->lock.in[1], iters);
+		break;
 	}
 	atomic_store_explicit(&r->slot[id].end_ns, now_ns(),
 			      memory_order_release);
@@ -547,14 +937,17 @@ static _Noreturn void worker(struct region *r, enum prim prim, unsigned id,
 /* ---- the parent --------------------------------------------------------- */
 
 /* pipe: the owner adds up what it reads and writes the sum back. */
-static int owner_start(struct region *r)
+static int owner_start(struct region *r, int socket)
 {
 	pid_t owner;
 	int in, out, wr;
 
-	if (pipe2(r->lock.in, O_CLOEXEC) == -1 ||
+	/* unix-socket: the same owner, fed through a SOCK_SEQPACKET pair. */
+	if ((socket ? socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				 r->lock.in)
+		    : pipe2(r->lock.in, O_CLOEXEC)) == -1 ||
 	    pipe2(r->lock.out, O_CLOEXEC) == -1) {
-		perror("minimal: pipe2");
+		perror("minimal: pipe2 or socketpair");
 		return -1;
 	}
 	/* Locals: r is shared, and the parent resets its fields at once. */
@@ -619,16 +1012,24 @@ static int lock_setup(struct region *r, enum prim prim)
 		}
 		return 0;
 	case ROBUST_MUTEX:
-	case MUTEX: {
+	case MUTEX:
+	case PI_MUTEX:
+	case ADAPTIVE_MUTEX: {
 		pthread_mutexattr_t attr;
 		int err = pthread_mutexattr_init(&attr);
 
 		if (!err)
 			err = pthread_mutexattr_setpshared(
 			    &attr, PTHREAD_PROCESS_SHARED);
-		if (!err && prim == ROBUST_MUTEX)
+		if (!err && (prim == ROBUST_MUTEX || prim == PI_MUTEX))
 			err = pthread_mutexattr_setrobust(&attr,
 							  PTHREAD_MUTEX_ROBUST);
+		if (!err && prim == PI_MUTEX)
+			err = pthread_mutexattr_setprotocol(
+			    &attr, PTHREAD_PRIO_INHERIT);
+		if (!err && prim == ADAPTIVE_MUTEX)
+			err = pthread_mutexattr_settype(
+			    &attr, PTHREAD_MUTEX_ADAPTIVE_NP);
 		if (!err)
 			err = pthread_mutex_init(&r->lock.mutex, &attr);
 		(void)pthread_mutexattr_destroy(&attr);
@@ -667,7 +1068,127 @@ static int lock_setup(struct region *r, enum prim prim)
 		return 0;
 	case PIPE:
 	case PIPE_UNBATCHED:
-		return owner_start(r);
+		return owner_start(r, 0);
+	case CLH:
+		atomic_store(&r->lock.tail, r->lock.procs); /* the spare */
+		return 0;
+	case PTHREAD_SPIN: {
+		int err =
+		    pthread_spin_init(&r->lock.spin, PTHREAD_PROCESS_SHARED);
+
+		if (err) {
+			fprintf(stderr, "minimal: pthread_spin_init: %s\n",
+				strerror(err));
+			return -1;
+		}
+		return 0;
+	}
+	case RWLOCK: {
+		pthread_rwlockattr_t attr;
+		int err = pthread_rwlockattr_init(&attr);
+
+		if (!err)
+			err = pthread_rwlockattr_setpshared(
+			    &attr, PTHREAD_PROCESS_SHARED);
+		if (!err)
+			err = pthread_rwlock_init(&r->lock.rw, &attr);
+		(void)pthread_rwlockattr_destroy(&attr);
+		if (err) {
+			fprintf(stderr, "minimal: pthread_rwlock_init: %s\n",
+				strerror(err));
+			return -1;
+		}
+		return 0;
+	}
+#ifdef RACELAB_HAVE_CK
+	case CK_MCS:
+		ck_spinlock_mcs_init(&r->lock.ck_mcs);
+		return 0;
+	case CK_CLH:
+		ck_spinlock_clh_init(&r->lock.ck_clh, &r->lock.ck_spare);
+		return 0;
+	case CK_TICKET:
+		ck_spinlock_ticket_init(&r->lock.ck_ticket);
+		return 0;
+	case CK_FAS:
+		ck_spinlock_fas_init(&r->lock.ck_fas);
+		return 0;
+#else
+	case CK_MCS:
+	case CK_CLH:
+	case CK_TICKET:
+	case CK_FAS:
+		fprintf(stderr, "minimal: built without Concurrency Kit\n");
+		return -1;
+#endif
+	case FIFO: {
+		/* A private 0700 directory; the FIFO is unlinked at once. */
+		const char *dir = getenv("TMPDIR");
+		char tpl[512], path[600];
+		char token = 'T';
+
+		if (!dir || !*dir)
+			dir = "/tmp";
+		snprintf(tpl, sizeof(tpl), "%s/racelab-minimal-XXXXXX", dir);
+		if (!mkdtemp(tpl)) {
+			perror("minimal: mkdtemp");
+			return -1;
+		}
+		snprintf(path, sizeof(path), "%s/token", tpl);
+		if (mkfifo(path, 0600) == 0) {
+			r->lock.in[0] =
+			    open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+			r->lock.in[1] = open(path, O_WRONLY | O_CLOEXEC);
+		}
+		(void)unlink(path);
+		(void)rmdir(tpl);
+		if (r->lock.in[0] < 0 || r->lock.in[1] < 0 ||
+		    fcntl(r->lock.in[0], F_SETFL, O_RDONLY) == -1 ||
+		    write(r->lock.in[1], &token, 1) != 1) {
+			perror("minimal: fifo");
+			return -1;
+		}
+		return 0;
+	}
+	case EVENTFD:
+		r->lock.fd = eventfd(1, EFD_SEMAPHORE | EFD_CLOEXEC);
+		if (r->lock.fd < 0) {
+			perror("minimal: eventfd");
+			return -1;
+		}
+		return 0;
+	case SYSV_MSG: {
+		struct token_msg m = { .mtype = 1, .mtext = { 'T' } };
+
+		r->lock.msqid =
+		    msgget(IPC_PRIVATE, IPC_CREAT | IPC_EXCL | 0600);
+		if (r->lock.msqid == -1 || msgsnd(r->lock.msqid, &m, 1, 0)) {
+			perror("minimal: msgget/msgsnd");
+			return -1;
+		}
+		return 0;
+	}
+	case POSIX_MQ: {
+		struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 1 };
+		char name[64];
+
+		snprintf(name, sizeof(name), "/racelab-minimal-%d",
+			 (int)getpid());
+		r->lock.mq = mq_open(
+		    name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
+		if (r->lock.mq == (mqd_t)-1) {
+			perror("minimal: mq_open");
+			return -1;
+		}
+		(void)mq_unlink(name);
+		if (mq_send(r->lock.mq, "T", 1, 0) == -1) {
+			perror("minimal: mq_send");
+			return -1;
+		}
+		return 0;
+	}
+	case UNIX_SOCKET:
+		return owner_start(r, 1);
 	case NONE:
 	case ATOMIC:
 	case TTAS:
@@ -677,6 +1198,9 @@ static int lock_setup(struct region *r, enum prim prim)
 	case PETERSON_RELAXED:
 	case SHARDED:
 	case ATOMIC_SPLIT:
+	case MCS:
+	case HEMLOCK:
+	case BAKERY:
 		return 0;
 	}
 	return 0;
@@ -692,6 +1216,11 @@ static void lock_teardown(struct region *r, enum prim prim)
 		(void)close(r->lock.fd);
 	if (prim == POSIX_SEM)
 		(void)sem_destroy(&r->lock.sem);
+	if (prim == SYSV_MSG && r->lock.msqid != -1 &&
+	    msgctl(r->lock.msqid, IPC_RMID, NULL) == -1)
+		perror("minimal: msgctl IPC_RMID");
+	if (prim == POSIX_MQ && r->lock.mq != (mqd_t)-1)
+		(void)mq_close(r->lock.mq);
 	for (int i = 0; i < 2; i++) {
 		if (r->lock.in[i] >= 0)
 			close(r->lock.in[i]);
@@ -776,7 +1305,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Nothing to undo yet. */
-	r->lock.semid = r->lock.fd = -1;
+	r->lock.semid = r->lock.fd = r->lock.msqid = -1;
+	r->lock.mq = (mqd_t)-1;
+	r->lock.procs = procs;
 	r->lock.in[0] = r->lock.in[1] = r->lock.out[0] = r->lock.out[1] = -1;
 	if (lock_setup(r, prim)) {
 		lock_teardown(r, prim);
@@ -826,7 +1357,8 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < procs; i++)
 			final += r->slot[i].count;
 	}
-	if ((prim == PIPE || prim == PIPE_UNBATCHED) && !failed)
+	if ((prim == PIPE || prim == PIPE_UNBATCHED || prim == UNIX_SOCKET) &&
+	    !failed)
 		final = owner_total(r);
 	lock_teardown(r, prim);
 	if (failed) {

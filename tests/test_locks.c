@@ -34,15 +34,16 @@ struct lock_case {
 
 /* Those whose dead holder blocks everyone else for ever. */
 static const char *const deadlocking[] = {
-	"mcs",	    "clh",	 "hemlock",	   "bakery", "pthread-spin",
-	"rwlock",   "adaptive-mutex", "ck-mcs",	   "ck-clh", "ck-ticket",
-	"ck-fas",   "fifo",	 "sysv-msg",	   "posix-mq", "eventfd",
+	"mcs",		"clh",	     "hemlock",	       "bakery",
+	"pthread-spin", "rwlock",    "adaptive-mutex", "ck-mcs",
+	"ck-clh",	"ck-ticket", "ck-fas",	       "fifo",
+	"sysv-msg",	"posix-mq",  "eventfd",
 };
 
 ParameterizedTestParameters(locks, dead_holder_deadlocks_and_is_reported)
 {
-	static struct lock_case cases[sizeof(deadlocking) /
-				      sizeof(deadlocking[0])];
+	static struct lock_case
+	    cases[sizeof(deadlocking) / sizeof(deadlocking[0])];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(deadlocking) / sizeof(deadlocking[0]);
@@ -77,8 +78,8 @@ ParameterizedTest(struct lock_case *c, locks,
 	racelab(&o, 40,
 		ARGS("run", "--strategy", c->strategy, "--procs", procs,
 		     "--iters", "100000000", "--crash-at", "500",
-		     "--crash-worker", "1", "--timeout", "2", "--format",
-		     "csv", "--verbose"));
+		     "--crash-worker", "1", "--timeout", "2", "--format", "csv",
+		     "--verbose"));
 	cr_expect_eq(o.exit_code, 4, "%s: exit %d\n%s%s", c->strategy,
 		     o.exit_code, o.out, o.err);
 	csv_field(o.out, 0, "verdict", v, sizeof(v));
@@ -182,17 +183,17 @@ Test(locks, sysv_msg_queue_removed_on_every_path, .timeout = 60)
 	const char *p;
 
 	racelab(&o, 50,
-		ARGS("run", "--strategy", "sysv-msg", "--procs", "2",
-		     "--iters", "20000", "--format", "csv", "--verbose"));
+		ARGS("run", "--strategy", "sysv-msg", "--procs", "2", "--iters",
+		     "20000", "--format", "csv", "--verbose"));
 	cr_expect_eq(o.exit_code, 0, "%s", o.err);
 	p = strstr(o.err, says);
 	cr_assert(p, "-v names the queue:\n%s", o.err);
 	cr_expect_not(sysv_has("msg", atoi(p + strlen(says))),
 		      "message queue %d leaked", atoi(p + strlen(says)));
 	racelab(&o, 30,
-		ARGS("run", "--strategy", "sysv-msg", "--procs", "2",
-		     "--iters", "1000000", "--crash-at", "100", "--timeout",
-		     "1", "--format", "csv", "--verbose"));
+		ARGS("run", "--strategy", "sysv-msg", "--procs", "2", "--iters",
+		     "1000000", "--crash-at", "100", "--timeout", "1",
+		     "--format", "csv", "--verbose"));
 	cr_expect_eq(o.exit_code, 4, "%s", o.err);
 	p = strstr(o.err, says);
 	cr_assert(p, "%s", o.err);
@@ -209,8 +210,8 @@ Test(locks, posix_mq_is_unlinked_at_once, .timeout = 60)
 	mqd_t q;
 
 	racelab(&o, 50,
-		ARGS("run", "--strategy", "posix-mq", "--procs", "2",
-		     "--iters", "20000", "--format", "csv", "--verbose"));
+		ARGS("run", "--strategy", "posix-mq", "--procs", "2", "--iters",
+		     "20000", "--format", "csv", "--verbose"));
 	cr_expect_eq(o.exit_code, 0, "%s", o.err);
 	p = strstr(o.err, "created POSIX message queue ");
 	cr_assert(p, "-v names the queue:\n%s", o.err);
@@ -240,14 +241,14 @@ Test(locks, ck_fifo_locks_refuse_more_workers_than_cpus, .timeout = 30)
 			continue;
 		/* Pinned to one CPU, two workers are one too many. */
 		racelab(&o, 20,
-			ARGS("run", "--strategy", fifo_locks[i], "--procs",
-			     "2", "--cpus", "0", "--iters", "1000"));
+			ARGS("run", "--strategy", fifo_locks[i], "--procs", "2",
+			     "--cpus", "0", "--iters", "1000"));
 		cr_expect_eq(o.exit_code, 2, "%s: exit %d", fifo_locks[i],
 			     o.exit_code);
 		cr_expect(strstr(o.err, "never yield"), "%s", o.err);
 		racelab(&o, 20,
-			ARGS("run", "--strategy", fifo_locks[i], "--procs",
-			     "1", "--cpus", "0", "--iters", "1000"));
+			ARGS("run", "--strategy", fifo_locks[i], "--procs", "1",
+			     "--cpus", "0", "--iters", "1000"));
 		cr_expect_eq(o.exit_code, 0, "one worker on one CPU: %s",
 			     o.err);
 	}

@@ -52,8 +52,8 @@ static int adaptive_mutex_setup(struct run *run)
 				    err);
 	err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	if (!err)
-		err = pthread_mutexattr_settype(&attr,
-						PTHREAD_MUTEX_ADAPTIVE_NP);
+		err =
+		    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
 	if (!err)
 		err = pthread_mutex_init(&s->mutex, &attr);
 	(void)pthread_mutexattr_destroy(&attr);

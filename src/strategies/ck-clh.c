@@ -60,7 +60,8 @@ static int ck_clh_setup(struct run *run)
 
 static void ck_clh_teardown(struct run *run)
 {
-	lines_unmap(&((struct ck_clh_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(
+	    &((struct ck_clh_shared *)(void *)run->region->shared)->lines);
 }
 
 static int ck_clh_attach(struct worker *w)

@@ -53,7 +53,8 @@ static int ck_mcs_setup(struct run *run)
 
 static void ck_mcs_teardown(struct run *run)
 {
-	lines_unmap(&((struct ck_mcs_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(
+	    &((struct ck_mcs_shared *)(void *)run->region->shared)->lines);
 }
 
 static inline struct ck_spinlock_mcs *ck_mcs_mine(const struct worker *w)

@@ -63,8 +63,7 @@ static int clh_attach(struct worker *w)
 	return 0;
 }
 
-static inline struct clh_node *clh_node(const struct clh_shared *s,
-					uint64_t n)
+static inline struct clh_node *clh_node(const struct clh_shared *s, uint64_t n)
 {
 	return (struct clh_node *)s->lines.base + n;
 }

@@ -75,8 +75,8 @@ hemlock_lock_wait(_Atomic unsigned *pred_grant)
 static inline int hemlock_lock(struct worker *w)
 {
 	struct hemlock_shared *s = w->shared;
-	unsigned pred = atomic_exchange_explicit(&s->tail, w->id + 1,
-						 memory_order_acq_rel);
+	unsigned pred =
+	    atomic_exchange_explicit(&s->tail, w->id + 1, memory_order_acq_rel);
 
 	if (pred)
 		hemlock_lock_wait(grant_of(s, pred));
@@ -99,9 +99,8 @@ static inline int hemlock_unlock(struct worker *w)
 	struct hemlock_shared *s = w->shared;
 	unsigned self = w->id + 1;
 
-	if (!atomic_compare_exchange_strong_explicit(&s->tail, &self, 0,
-						     memory_order_release,
-						     memory_order_relaxed))
+	if (!atomic_compare_exchange_strong_explicit(
+		&s->tail, &self, 0, memory_order_release, memory_order_relaxed))
 		hemlock_grant(grant_of(s, w->id + 1));
 	return 0;
 }

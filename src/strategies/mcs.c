@@ -48,8 +48,7 @@ static int mcs_setup(struct run *run)
 {
 	struct mcs_shared *s = (void *)run->region->shared;
 
-	return lines_map(&s->lines, run->procs, sizeof(struct mcs_node),
-			 "mcs");
+	return lines_map(&s->lines, run->procs, sizeof(struct mcs_node), "mcs");
 }
 
 static void mcs_teardown(struct run *run)
@@ -86,8 +85,7 @@ static inline int mcs_lock(struct worker *w)
 	atomic_store_explicit(&me->locked, 1, memory_order_relaxed);
 	atomic_store_explicit(&me->next, 0, memory_order_relaxed);
 	/* acq_rel: take the lock (acquire), publish the node (release). */
-	pred = atomic_exchange_explicit(&s->tail, self,
-					memory_order_acq_rel);
+	pred = atomic_exchange_explicit(&s->tail, self, memory_order_acq_rel);
 	if (pred)
 		mcs_lock_wait(s, me, pred, self);
 	return 0;
@@ -114,8 +112,8 @@ static inline int mcs_unlock(struct worker *w)
 	if (!next) {
 		/* Still the tail? Then nobody waits: the lock is free. */
 		if (atomic_compare_exchange_strong_explicit(
-			&s->tail, &expected, 0,
-			memory_order_release, memory_order_relaxed))
+			&s->tail, &expected, 0, memory_order_release,
+			memory_order_relaxed))
 			return 0;
 		next = mcs_wait_next(me);
 	}

@@ -56,8 +56,8 @@ static int pi_mutex_setup(struct run *run)
 		return report_errno("pi-mutex", "pthread_mutexattr_init", err);
 	err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	if (!err)
-		err = pthread_mutexattr_setprotocol(&attr,
-						    PTHREAD_PRIO_INHERIT);
+		err =
+		    pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
 	if (!err)
 		err = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
 	if (!err)

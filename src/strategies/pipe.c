@@ -152,8 +152,8 @@ static int owner_setup(struct run *run, bool socket)
 
 	s->in[0] = s->in[1] = s->out[0] = s->out[1] = -1;
 	/* O_CLOEXEC: an exec'd program must not keep a write end open. */
-	if (socket && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-				 s->in) == -1)
+	if (socket &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s->in) == -1)
 		return report_errno(run->strategy->name, "socketpair", errno);
 	if ((!socket && pipe2(s->in, O_CLOEXEC) == -1) ||
 	    pipe2(s->out, O_CLOEXEC) == -1)

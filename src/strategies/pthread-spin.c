@@ -76,8 +76,7 @@ static inline int pthread_spin_give(struct worker *w)
 	int err = pthread_spin_unlock(&s->lock);
 
 	if (err)
-		return report_errno("pthread-spin", "pthread_spin_unlock",
-				    err);
+		return report_errno("pthread-spin", "pthread_spin_unlock", err);
 	return 0;
 }
 

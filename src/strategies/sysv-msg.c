@@ -31,7 +31,7 @@
 
 /* The token: a message of type 1 and one byte. */
 struct token_msg {
-	long mtype;	  /* > 0, as msgsnd requires */
+	long mtype;    /* > 0, as msgsnd requires */
 	char mtext[1]; /* the byte; it carries nothing */
 };
 
