@@ -17,7 +17,7 @@
  *
  * Holder dies: nothing clears the word; the others spin for ever and the
  * watchdog reports DEADLOCK. fork(), threads: the word is in the shared
- * segment. Cost: 2.2 ns per increment alone (ttas: 2.2 ns).
+ * segment. Cost: 5.2 ns per increment alone (ttas: 5.2 ns).
  *
  * Read next: /usr/include/spinlock/fas.h, ck_spinlock(3), ttas.c, spin.c.
  */

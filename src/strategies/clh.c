@@ -21,7 +21,8 @@
  * Holder dies: its node stays "busy"; the queue waits for ever and the
  * watchdog reports DEADLOCK. fork(), threads: the nodes are in shared
  * memory (lines.h), named by number; w->local is the node a worker holds.
- * Cost: one exchange and one store, 2.5 ns per increment alone.
+ * Cost: one exchange and one store, 5.5 ns per increment alone (mcs:
+ * 10.1 ns); docs/strategies/clh.md.
  *
  * Read next: Craig, "Building FIFO and Priority-Queuing Spin Locks from
  * Atomic Swap" (1993); Magnusson, Landin & Hagersten, "Queue Locks on

@@ -18,7 +18,7 @@
  * Holder dies: nobody writes the 1 back; the counter stays 0, the others
  * sleep in read() for ever and the watchdog reports DEADLOCK. fork(): the
  * workers inherit the descriptor, threads share it.
- * Cost: two system calls, 0.5 us per increment alone.
+ * Cost: two system calls, 165 ns per increment alone (sysv-sem: 224 ns).
  *
  * Read next: eventfd(2), sysv-sem.c, posix-sem.c.
  */

@@ -20,8 +20,8 @@
  * Holder dies: the token dies with it. Nobody writes it back, the readers
  * sleep for ever (the parent's write end is still open, so no end-of-file)
  * and the watchdog reports DEADLOCK. fork(): the workers inherit both
- * descriptors; threads share them. Cost: two system calls, 0.9 us per
- * increment alone; a handoff wakes a sleeper, tens of microseconds.
+ * descriptors; threads share them. Cost: two system calls, 192 ns per
+ * increment alone (sysv-sem: 224 ns); a handoff wakes a sleeper.
  *
  * Read next: fifo(7), mkfifo(3), pipe(7), open(2) (O_NONBLOCK on a FIFO).
  */

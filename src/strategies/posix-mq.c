@@ -18,7 +18,7 @@
  * Holder dies: the message dies with it; the others sleep for ever and the
  * watchdog reports DEADLOCK. fork(): the workers inherit the descriptor
  * (mq_overview(7): it refers to the same queue); threads share it.
- * Cost: two system calls, 0.7 us per increment alone.
+ * Cost: two system calls, 229 ns per increment alone (sysv-msg: 202 ns).
  *
  * Read next: mq_overview(7), mq_open(3), mq_send(3), mq_receive(3),
  * sysv-msg.c.
