@@ -98,6 +98,8 @@ README.md: for i in $(seq 8); do racelab segment incr --key 0xF00 --times 100000
 	why: 8,000,000 increments under sysv-sem (created the line before) took 62 s on 2 cores; docs/segment.md runs the same loop at 100,000 each
 docs/README.md: ./racelab run --strategy $s --procs $p --format csv | tail -n +2
 	why: the body of a loop over every strategy, 5 rounds x 8 strategies x 2 procs (minutes); $s and $p are the loop's variables; the pages run each strategy at 1 and 2 procs
+docs/crash-recovery.md: ./racelab run --strategy all --crash-at 5000 --timeout 2
+	why: with 37 strategies, 24 of which wait out the 2 s watchdog after the crash, the line takes over 60 s (measured 60+ under load); tests/test_crash.c and tests/test_locks.c crash every strategy's holder one by one, and the page's per-strategy lines run here
 docs/tsan.md: ./racelab run --strategy sysv-sem --procs 1 --iters 3000000 --format csv &
 	why: started in the background only for the next lines (grep /proc/PID/maps, ipcs) to look at; run alone it would outlive its line
 docs/tsan.md: ./racelab-tsan run --mode thread --strategy sysv-sem --procs 2 --iters 10000
