@@ -1,0 +1,133 @@
+/*
+ * test_fairness.c - the pure functions behind the fairness and acquire
+ * latency figures: shares, deviation and the UNFAIR rule; the finishing
+ * spread; the latency histogram's buckets, merging and percentiles.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "core/fairness.h"
+#include "core/latency.h"
+
+Test(fairness, shares_sum_to_100_and_deviation_is_cks)
+{
+	const uint64_t done[] = { 100, 200, 300, 400 };
+	struct fairness f;
+
+	fairness_of(done, 4, &f);
+	cr_expect_float_eq(f.min_share, 10.0, 1e-9);
+	cr_expect_float_eq(f.max_share, 40.0, 1e-9);
+	/* mean 250; population variance (150^2+50^2+50^2+150^2)/4 = 12500 */
+	cr_expect_float_eq(f.deviation, sqrt(12500.0), 1e-9);
+	cr_expect_float_eq(f.deviation_pct, 100.0 * sqrt(12500.0) / 250, 1e-9);
+	cr_expect(f.unfair, "400 > 2 x 100");
+}
+
+Test(fairness, locktortures_rule_is_strictly_more_than_twice)
+{
+	const uint64_t twice[] = { 100, 200 }, more[] = { 100, 201 };
+	const uint64_t even[] = { 5, 5, 5 }, starved[] = { 0, 7 };
+	struct fairness f;
+
+	fairness_of(twice, 2, &f);
+	cr_expect_not(f.unfair, "exactly twice is still fair");
+	fairness_of(more, 2, &f);
+	cr_expect(f.unfair);
+	fairness_of(even, 3, &f);
+	cr_expect_not(f.unfair);
+	cr_expect_float_eq(f.deviation, 0.0, 1e-12);
+	cr_expect_float_eq(f.min_share + f.max_share, 200.0 / 3, 1e-9);
+	fairness_of(starved, 2, &f);
+	cr_expect(f.unfair, "a worker that did nothing");
+	cr_expect_float_eq(f.min_share, 0.0, 1e-12);
+	cr_expect_float_eq(f.max_share, 100.0, 1e-12);
+}
+
+Test(fairness, nothing_done_is_all_zero)
+{
+	const uint64_t none[] = { 0, 0 };
+	struct fairness f;
+
+	fairness_of(none, 2, &f);
+	cr_expect_float_eq(f.max_share, 0.0, 1e-12);
+	cr_expect_not(f.unfair);
+	fairness_of(none, 0, &f);
+	cr_expect_not(f.unfair);
+}
+
+Test(fairness, finish_spread_is_last_minus_first)
+{
+	const int64_t end[] = { 3000000000LL, 3250000000LL, 3100000000LL };
+	double s, pct;
+
+	finish_spread(end, 3, 0.5, &s, &pct);
+	cr_expect_float_eq(s, 0.25, 1e-12);
+	cr_expect_float_eq(pct, 50.0, 1e-9);
+	finish_spread(end, 1, 0.5, &s, &pct);
+	cr_expect_float_eq(s, 0.0, 1e-12);
+}
+
+Test(latency, every_value_lands_in_a_bucket_at_most_one_sixteenth_wide)
+{
+	unsigned last = 0;
+
+	for (uint64_t v = 0; v < 200000; v++) {
+		unsigned b = latency_bucket(v);
+		uint64_t top = latency_bucket_top(b);
+
+		cr_assert_lt(b, LATENCY_BUCKETS);
+		cr_assert_geq(top, v, "bucket %u tops at %llu < %llu", b,
+			      (unsigned long long)top, (unsigned long long)v);
+		cr_assert_leq((double)top, (double)v * (1.0 + 1.0 / 16) + 1,
+			      "%llu -> %llu", (unsigned long long)v,
+			      (unsigned long long)top);
+		cr_assert_geq(b, last, "buckets are monotone");
+		last = b;
+	}
+	cr_expect_eq(latency_bucket(UINT64_MAX), LATENCY_BUCKETS - 1);
+	cr_expect_eq(latency_bucket_top(LATENCY_BUCKETS - 1), UINT64_MAX);
+	cr_expect_eq(latency_bucket(1ULL << 40),
+		     latency_bucket((1ULL << 40) + (1ULL << 35) - 1));
+	cr_expect_neq(latency_bucket(1ULL << 40),
+		      latency_bucket((1ULL << 40) + (1ULL << 36)));
+}
+
+Test(latency, percentiles_are_monotone_and_bounded_by_the_max)
+{
+	static struct latency_hist h, a, b;
+	uint64_t p50, p99, p999, max;
+
+	/* 1..1000 ns, once each, split over two workers, then merged. */
+	for (uint64_t v = 1; v <= 1000; v++)
+		latency_record(v % 2 ? &a : &b, v);
+	latency_merge(&h, &a);
+	latency_merge(&h, &b);
+	cr_assert_eq(h.samples, 1000);
+	cr_assert_eq(h.max, 1000);
+	p50 = latency_percentile(&h, 50);
+	p99 = latency_percentile(&h, 99);
+	p999 = latency_percentile(&h, 99.9);
+	max = latency_percentile(&h, 100);
+	cr_expect(p50 >= 500 && p50 <= 500 * 17 / 16, "p50 %llu",
+		  (unsigned long long)p50);
+	cr_expect(p99 >= 990 && p99 <= 1000, "p99 %llu",
+		  (unsigned long long)p99);
+	cr_expect(p50 <= p99 && p99 <= p999 && p999 <= max);
+	cr_expect_eq(max, 1000, "p100 is the exact max");
+}
+
+Test(latency, a_tail_shows_in_p99_9_and_not_in_p50)
+{
+	static struct latency_hist h;
+
+	for (int i = 0; i < 9990; i++)
+		latency_record(&h, 20);
+	for (int i = 0; i < 10; i++)
+		latency_record(&h, 30000);
+	cr_expect_leq(latency_percentile(&h, 50), 21);
+	cr_expect_leq(latency_percentile(&h, 99), 21);
+	cr_expect_geq(latency_percentile(&h, 99.95), 30000);
+	cr_expect_eq(latency_percentile(&h, 100), 30000);
+	cr_expect_eq(latency_percentile(&(struct latency_hist){ 0 }, 50), 0);
+}
