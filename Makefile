@@ -37,8 +37,9 @@ RL_LDLIBS = -lpthread -lm
 HAVE_CK := $(shell printf '\043include <ck_spinlock.h>\n' | \
 	$(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
 ifeq ($(HAVE_CK),yes)
-RL_CPPFLAGS += -DRACELAB_HAVE_CK
+CK_CPPFLAGS = -DRACELAB_HAVE_CK
 endif
+RL_CPPFLAGS += $(CK_CPPFLAGS)
 # CI builds with -Werror; locally a new compiler's new warning should not
 # stop a student's build.
 ifneq ($(CI),)
@@ -139,7 +140,7 @@ doc-commands: racelab racelab-tsan
 # (A build tree from before the split has a file build/bench/minimal.)
 $(B)/bench/minimal/%: bench/minimal/%.c bench/minimal/driver.c $(wildcard bench/minimal/*.h)
 	@[ -d $(@D) ] || { rm -f $(@D); mkdir -p $(@D); }
-	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
+	$(CC) -D_GNU_SOURCE $(CK_CPPFLAGS) $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
 
 bench: racelab $(MINIMAL_BIN)
 	sh bench/compare.sh
