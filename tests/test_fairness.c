@@ -131,3 +131,151 @@ Test(latency, a_tail_shows_in_p99_9_and_not_in_p50)
 	cr_expect_eq(latency_percentile(&h, 100), 30000);
 	cr_expect_eq(latency_percentile(&(struct latency_hist){ 0 }, 50), 0);
 }
+
+/* ---- the figures in racelab run's report -------------------------------- */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Parse "n0 n1 ..." into done[]; returns how many. */
+static unsigned per_worker(const char *csv, uint64_t *done, unsigned max)
+{
+	char buf[8192], *p = buf, *end;
+	unsigned n = 0;
+
+	if (csv_field(csv, 0, "per_worker", buf, sizeof(buf)) != 0)
+		return 0;
+	while (n < max && *p) {
+		done[n++] = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+	}
+	return n;
+}
+
+static double csv_f64(const char *csv, const char *col)
+{
+	char buf[64];
+
+	cr_assert_eq(csv_field(csv, 0, col, buf, sizeof(buf)), 0, "no %s", col);
+	return strtod(buf, NULL);
+}
+
+Test(fairness_run, shares_sum_to_100_and_match_the_counts, .timeout = 60)
+{
+	struct outcome o;
+	uint64_t done[8], sum = 0, lo = UINT64_MAX, hi = 0;
+	unsigned n;
+	char v[16];
+
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "ticket", "--procs", "4",
+		     "--duration", "0.3", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	n = per_worker(o.out, done, 8);
+	cr_assert_eq(n, 4, "one count per worker: %s", o.out);
+	for (unsigned i = 0; i < n; i++) {
+		sum += done[i];
+		lo = done[i] < lo ? done[i] : lo;
+		hi = done[i] > hi ? done[i] : hi;
+	}
+	cr_expect_eq(sum, csv_u64(o.out, 0, "expected"),
+		     "the workers' counts add up to the expected count");
+	cr_expect_eq(sum, csv_u64(o.out, 0, "final"));
+	/* The shares are those counts over their sum (2 decimals). */
+	cr_expect_float_eq(csv_f64(o.out, "share_min_pct"),
+			   100.0 * (double)lo / (double)sum, 0.006);
+	cr_expect_float_eq(csv_f64(o.out, "share_max_pct"),
+			   100.0 * (double)hi / (double)sum, 0.006);
+	csv_field(o.out, 0, "unfair", v, sizeof(v));
+	cr_expect_str_eq(v, hi > 2 * lo ? "1" : "0", "locktorture's rule");
+}
+
+/*
+ * spin with 8 workers on 2 CPUs: nothing queues the waiters, and a worker
+ * that holds the CPU keeps the lock. Whether a given run crosses the 2x
+ * line depends on the scheduler, so the test checks that the flag follows
+ * the rule on the counts, and that a flagged run says why in the table.
+ */
+Test(fairness_run, spin_oversubscribed_is_flagged_or_within_2x, .timeout = 60)
+{
+	struct outcome o;
+	uint64_t done[8], lo = UINT64_MAX, hi = 0;
+	bool unfair;
+	char v[16];
+
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "spin", "--procs", "8", "--duration",
+		     "0.5", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	cr_assert_eq(per_worker(o.out, done, 8), 8, "%s", o.out);
+	for (unsigned i = 0; i < 8; i++) {
+		lo = done[i] < lo ? done[i] : lo;
+		hi = done[i] > hi ? done[i] : hi;
+	}
+	unfair = hi > 2 * lo;
+	csv_field(o.out, 0, "unfair", v, sizeof(v));
+	cr_expect_str_eq(v, unfair ? "1" : "0", "min %llu max %llu",
+			 (unsigned long long)lo, (unsigned long long)hi);
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "spin", "--procs", "8", "--duration",
+		     "0.5"));
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	if (strstr(o.out, "UNFAIR"))
+		cr_expect(strstr(o.out, "locktorture calls a lock unfair"),
+			  "a flagged run explains the flag:\n%s", o.out);
+}
+
+Test(fairness_run, fixed_iterations_show_the_finishing_spread, .timeout = 60)
+{
+	struct outcome o;
+	char v[64];
+	double spread, elapsed;
+
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "mutex", "--procs", "3", "--iters",
+		     "200000", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s", o.err);
+	/* Every worker did the same: no shares to show, a spread instead. */
+	csv_field(o.out, 0, "share_min_pct", v, sizeof(v));
+	cr_expect_str_eq(v, "", "no shares in a fixed-iteration run");
+	spread = csv_f64(o.out, "finish_spread_s");
+	elapsed = csv_f64(o.out, "elapsed_s");
+	cr_expect(spread >= 0 && spread <= elapsed + 1e-6, "%g of %g", spread,
+		  elapsed);
+	cr_expect_leq(csv_f64(o.out, "finish_spread_pct"), 100.0 + 1e-6);
+	csv_field(o.out, 0, "per_worker", v, sizeof(v));
+	cr_expect_str_eq(v, "200000 200000 200000");
+}
+
+Test(fairness_run, duration_is_checked_and_needs_no_trace, .timeout = 30)
+{
+	struct outcome o;
+
+	racelab(&o, 20, ARGS("run", "--duration", "0", "-s", "atomic"));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "out of range"), "%s", o.err);
+	racelab(&o, 20, ARGS("run", "--duration", "1e3", "-s", "atomic"));
+	cr_expect_eq(o.exit_code, 2);
+	racelab(&o, 20,
+		ARGS("run", "--duration", "0.1", "--trace", "-s", "none"));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "exclude each other"), "%s", o.err);
+	/* A crash leaves no fairness to report. */
+	racelab(&o, 50,
+		ARGS("run", "-s", "sysv-sem", "--procs", "2", "--iters", "2000",
+		     "--crash-at", "10", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	{
+		char v[32];
+
+		csv_field(o.out, 0, "finish_spread_s", v, sizeof(v));
+		cr_expect_str_eq(v, "", "no fairness after a crash");
+	}
+}

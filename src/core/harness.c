@@ -543,6 +543,49 @@ static int crew_wait(struct crew *c, int64_t t0)
 
 /* ---- one run ---------------------------------------------------------- */
 
+/*
+ * How evenly the increments went round, and how far apart the workers
+ * finished (fairness.h). Not after a crash: the dead worker's short count
+ * says nothing about the lock.
+ */
+static void result_fairness(const struct run *run, const struct crew *c,
+			    int64_t t0, struct result *res)
+{
+	const struct region *r = run->region;
+	size_t n = 0, len = sizeof(res->per_worker);
+	uint64_t *done = calloc(run->procs, sizeof(*done));
+	int64_t *end = calloc(run->procs, sizeof(*end));
+
+	res->per_worker[0] = '\0';
+	for (unsigned i = 0; i < run->procs; i++) {
+		uint64_t d = atomic_load(&r->slot[i].done);
+
+		if (n < len)
+			n += (size_t)snprintf(res->per_worker + n, len - n,
+					      "%s%llu", i ? " " : "",
+					      (unsigned long long)d);
+		if (done && end) {
+			done[i] = d;
+			end[i] = atomic_load(&r->slot[i].end_ns);
+		}
+	}
+	if (n >= len && len > 4) /* 1024 workers of 1e10: say it is cut */
+		memcpy(res->per_worker + len - 4, "...", 4);
+	res->fair_known = done && end && !c->crashed;
+	if (res->fair_known) {
+		double elapsed = 0;
+
+		for (unsigned i = 0; i < run->procs; i++)
+			if ((double)(end[i] - t0) / 1e9 > elapsed)
+				elapsed = (double)(end[i] - t0) / 1e9;
+		fairness_of(done, run->procs, &res->fair);
+		finish_spread(end, run->procs, elapsed, &res->spread_s,
+			      &res->spread_pct);
+	}
+	free(done);
+	free(end);
+}
+
 static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 			struct result *res)
 {
@@ -570,6 +613,7 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	res->stopped = c->timed_out;
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
+	result_fairness(run, c, t0, res);
 	res->expected = total;
 	res->final =
 	    run->strategy->total ? run->strategy->total(run) : r->counter.plain;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/fairness.h"
 #include "core/strategy.h"
 
 #define PROCS_MAX 1024		 /* a sane cap on workers */
@@ -40,6 +41,12 @@ struct result {
 	uint64_t crash_done;	     /* increments it finished first */
 	enum verdict verdict;	     /* see enum verdict */
 	char detail[512];	     /* why FAILED or DEADLOCK, in words */
+	/* How evenly the work went round (fairness.h); none after a crash. */
+	bool fair_known;       /* the figures below mean something */
+	struct fairness fair;  /* each worker's share of the increments */
+	double spread_s;       /* last worker's end minus the first's */
+	double spread_pct;     /* ... as % of elapsed_s */
+	char per_worker[8192]; /* each worker's increments, "n0 n1 ..." */
 };
 
 /*

@@ -315,6 +315,90 @@ GET(seed)
 	*v = (struct value){ .kind = VALUE_U64, .u = RP(ctx)->seed };
 }
 
+/* Fairness (fairness.h): the shares mean something only in a fixed-time
+ * run (every worker had the same time), the finishing spread only in a
+ * fixed-iteration one; neither after a crash. */
+static bool shares_known(const struct result *r)
+{
+	return r->fair_known && r->stopped;
+}
+
+GET(share_min_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.min_share }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(share_max_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.max_share }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(share_dev_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.deviation_pct }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(unfair)
+{
+	(void)ctx;
+	*v = shares_known(R(rec)) ? (struct value){ .kind = VALUE_BOOL,
+						    .b = R(rec)->fair.unfair }
+				  : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(finish_spread_s)
+{
+	(void)ctx;
+	*v = R(rec)->fair_known
+		 ? (struct value){ .kind = VALUE_F64, .f = R(rec)->spread_s }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(finish_spread_pct)
+{
+	(void)ctx;
+	*v = R(rec)->fair_known
+		 ? (struct value){ .kind = VALUE_F64, .f = R(rec)->spread_pct }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(per_worker)
+{
+	(void)ctx;
+	*v = R(rec)->per_worker[0]
+		 ? (struct value){ .kind = VALUE_STR, .s = R(rec)->per_worker }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+/* "3.1-96.9% sd 94% UNFAIR" in fixed time; "ends 12% apart" otherwise. */
+TEXT(fairness)
+{
+	const struct result *r = R(rec);
+
+	(void)ctx, (void)compact;
+	if (shares_known(r))
+		snprintf(buf, len, "%.1f-%.1f%% sd %.0f%%%s", r->fair.min_share,
+			 r->fair.max_share, r->fair.deviation_pct,
+			 r->fair.unfair ? " UNFAIR" : "");
+	else if (r->fair_known && r->procs > 1)
+		snprintf(buf, len, "ends %.0f%% apart", r->spread_pct);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 GET(window)
 {
 	(void)rec;
@@ -368,6 +452,21 @@ static const struct field run_fields[] = {
 	  NULL, NULL },
 	{ "window", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_window,
 	  NULL, NULL, NULL },
+	/* Fairness, added in 0.2: at the end, as the schema promises. */
+	{ "share_min_pct", IN_ALL, 2, "fairness", NULL, -24, 0, 1, CELL_TEXT, 7,
+	  get_share_min_pct, text_fairness, NULL, NULL },
+	{ "share_max_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_share_max_pct, NULL, NULL, NULL },
+	{ "share_dev_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_share_dev_pct, NULL, NULL, NULL },
+	{ "unfair", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_unfair,
+	  NULL, NULL, NULL },
+	{ "finish_spread_s", IN_DATA, 6, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_finish_spread_s, NULL, NULL, NULL },
+	{ "finish_spread_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_finish_spread_pct, NULL, NULL, NULL },
+	{ "per_worker", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_per_worker, NULL, NULL, NULL },
 };
 
 const struct schema report_run_schema = {
@@ -612,6 +711,14 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				    "verified.",
 				    name, r->detail,
 				    group_digits(r->expected, a, sizeof(a)));
+		if (r->stopped && r->fair_known && r->fair.unfair)
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: UNFAIR: the busiest worker did %.1f%% of the "
+			    "increments, the least busy %.1f%% (locktorture "
+			    "calls a lock unfair beyond 2x); nothing made the "
+			    "lock go round.",
+			    name, r->fair.max_share, r->fair.min_share);
 		if (!racy)
 			correct_ran = true;
 		/* A race that did not show: say why, and what to try. */
