@@ -279,3 +279,90 @@ Test(fairness_run, duration_is_checked_and_needs_no_trace, .timeout = 30)
 		cr_expect_str_eq(v, "", "no fairness after a crash");
 	}
 }
+
+/* ---- --latency ------------------------------------------------------------ */
+
+Test(latency_run, one_acquire_in_2_to_the_k_is_timed, .timeout = 60)
+{
+	struct outcome o;
+
+	/* 100,000 acquires per worker, 1 in 1024: floor(100000/1024) = 97. */
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "mutex", "--procs", "2", "--iters",
+		     "100000", "--latency", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "latency_every"), 1024);
+	cr_expect_eq(csv_u64(o.out, 0, "latency_samples"), 2 * 97);
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "ticket", "--procs", "1", "--iters",
+		     "5000", "--latency=0", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "latency_every"), 1);
+	cr_expect_eq(csv_u64(o.out, 0, "latency_samples"), 5000,
+		     "--latency=0 times every acquire");
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "sysv-sem", "--procs", "3", "--iters",
+		     "3000", "--latency=4", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "latency_samples"), 3 * (3000 / 16));
+}
+
+Test(latency_run, percentiles_are_monotone, .timeout = 60)
+{
+	static const char *const strategies_[] = { "spin", "ticket",
+						   "sysv-sem", "mcs" };
+	struct outcome o;
+
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t p50, p99, p999, max;
+
+		racelab(&o, 50,
+			ARGS("run", "--strategy", strategies_[i], "--procs",
+			     "2", "--iters", "50000", "--latency=6",
+			     "--format", "csv"));
+		cr_assert_eq(o.exit_code, 0, "%s: %s", strategies_[i], o.err);
+		p50 = csv_u64(o.out, 0, "acquire_p50_ns");
+		p99 = csv_u64(o.out, 0, "acquire_p99_ns");
+		p999 = csv_u64(o.out, 0, "acquire_p999_ns");
+		max = csv_u64(o.out, 0, "acquire_max_ns");
+		cr_expect(p50 > 0 && p50 <= p99 && p99 <= p999 && p999 <= max,
+			  "%s: %llu %llu %llu %llu", strategies_[i],
+			  (unsigned long long)p50, (unsigned long long)p99,
+			  (unsigned long long)p999, (unsigned long long)max);
+	}
+	/* The table says what was sampled. */
+	racelab(&o, 50,
+		ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
+		     "50000", "--latency=6", "--wide"));
+	cr_expect(strstr(o.out, "one acquire in 64 timed"), "%s", o.out);
+	cr_expect(strstr(o.out, "p50/p99/p99.9/max"), "%s", o.out);
+}
+
+Test(latency_run, no_lock_nothing_timed_and_refusals, .timeout = 30)
+{
+	struct outcome o;
+	char v[32];
+
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "atomic", "--procs", "2", "--iters",
+		     "10000", "--latency", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	csv_field(o.out, 0, "latency_samples", v, sizeof(v));
+	cr_expect_str_eq(v, "", "atomic takes no lock: nothing to time");
+	racelab(&o, 20, ARGS("run", "--latency=21", "-s", "spin"));
+	cr_expect_eq(o.exit_code, 2);
+	racelab(&o, 20,
+		ARGS("run", "--latency", "--trace", "-s", "spin", "--iters",
+		     "100"));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "fast loop"), "%s", o.err);
+	racelab(&o, 20,
+		ARGS("run", "--latency", "--window", "yield", "-s", "spin"));
+	cr_expect_eq(o.exit_code, 2);
+	racelab(&o, 20,
+		ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
+		     "10000", "--latency", "--format", "json"));
+	cr_expect_eq(o.exit_code, 0);
+	cr_expect(json_valid(o.out), "%s", o.out);
+	cr_expect(strstr(o.out, "\"acquire_p99_ns\""), "%s", o.out);
+}

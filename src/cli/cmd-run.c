@@ -26,6 +26,8 @@
 #define TRACE_DEFAULT_EVENTS 200000 /* --trace without --iters */
 #define TIMELINE	     5	    /* collisions shown by --trace */
 #define DURATION_MAX_S	     3600   /* --duration cap */
+#define LATENCY_SHIFT_DEFAULT 10    /* --latency: 1 acquire in 1024 */
+#define LATENCY_SHIFT_MAX     20    /* ... at least 1 in 2^20 */
 
 static const char run_usage[] =
     "usage: racelab run [OPTIONS]\n"
@@ -55,6 +57,8 @@ static const char run_usage[] =
     "  -d, --duration S      fixed time: add for S seconds (0.01..3600);\n"
     "                        shows each worker's share, and UNFAIR when\n"
     "                        the busiest did over twice the least busy\n"
+    "      --latency[=K]     time 1 acquire in 2^K (default 10) from asking\n"
+    "                        to holding: p50, p99, p99.9, max\n"
     "\n"
     "crash injection (process mode):\n"
     "      --crash-at K      worker W takes the lock, reads the counter and\n"
@@ -108,6 +112,8 @@ struct options {
 	enum format format;		 /* output */
 	const char *lock_file;		 /* --lock-file */
 	double duration_s;		 /* --duration, 0: fixed iterations */
+	bool latency;			 /* --latency */
+	unsigned latency_shift;		 /* --latency=K */
 	bool verbose;			 /* --verbose */
 	uint64_t crash_at;		 /* --crash-at, 0: none */
 	unsigned crash_worker;		 /* --crash-worker */
@@ -337,6 +343,12 @@ static int check_combination(struct options *o)
 			    (unsigned long long)o->crash_at,
 			    (unsigned long long)o->iters);
 	}
+	if (o->latency && (o->trace || o->crash_at ||
+			   o->window.kind != WINDOW_NONE))
+		return usage_error("run",
+				   "--latency times the fast loop; it excludes "
+				   "--trace, --crash-at and --window, which use "
+				   "the probed one");
 	if (o->duration_s > 0 && o->trace)
 		return usage_error("run",
 				   "--duration and --trace exclude each other: "
@@ -389,6 +401,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "wide", no_argument, NULL, 'X' },
 		{ "trace-svg", required_argument, NULL, 'G' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "latency", optional_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -453,6 +466,16 @@ static int parse_run(int argc, char **argv, struct options *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'A':
+			o->latency = true;
+			o->latency_shift = LATENCY_SHIFT_DEFAULT;
+			if (optarg &&
+			    (err = cli_number("run", "--latency", optarg, 0,
+					      LATENCY_SHIFT_MAX, &v)))
+				return err;
+			if (optarg)
+				o->latency_shift = (unsigned)v;
 			break;
 		case 'd':
 			if ((err = parse_duration(optarg, &o->duration_s)))
@@ -536,6 +559,8 @@ static void run_init(const struct options *o, const struct strategy *s,
 			 : o->duration_s > 0 ? ITERS_MAX
 					     : 0,
 		.duration_s = o->duration_s,
+		.latency = o->latency,
+		.latency_shift = o->latency_shift,
 		.lock_file = o->lock_file,
 		.verbose = o->verbose,
 		.crash_at = o->crash_at,

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
@@ -626,6 +627,28 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	}
 }
 
+/* --latency: the workers' histograms merged, and the percentiles. */
+static void result_latency(const struct run *run, struct result *res)
+{
+	struct latency_hist *all;
+
+	if (!run->hist)
+		return;
+	all = calloc(1, sizeof(*all));
+	if (!all)
+		return;
+	for (unsigned i = 0; i < run->procs; i++)
+		latency_merge(all, &run->hist[i]);
+	res->lat_known = all->samples > 0;
+	res->lat_shift = run->latency_shift;
+	res->lat_samples = all->samples;
+	res->lat_p50 = latency_percentile(all, 50);
+	res->lat_p99 = latency_percentile(all, 99);
+	res->lat_p999 = latency_percentile(all, 99.9);
+	res->lat_max = all->max;
+	free(all);
+}
+
 /* The DEADLOCK verdict's detail: how far each worker got. */
 static void deadlock_detail(const struct run *run, const struct crew *c,
 			    struct result *res)
@@ -655,6 +678,7 @@ int harness_run(struct run *run, struct result *res)
 	const struct strategy *s = run->strategy;
 	struct crew crew = { .run = run };
 	int64_t t0 = 0;
+	size_t hist_bytes;
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -674,6 +698,25 @@ int harness_run(struct run *run, struct result *res)
 	if (!run->region) {
 		free(crew.m);
 		return -EIO;
+	}
+	/* --latency: a histogram per worker, shared, gone with the run. */
+	hist_bytes = run->latency ? run->procs * sizeof(*run->hist) : 0;
+	run->hist = NULL;
+	if (hist_bytes) {
+		void *p = mmap(NULL, hist_bytes, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			err = report_errno("harness", "mmap", errno);
+			if (run->hist)
+		(void)munmap(run->hist, hist_bytes);
+	run->hist = NULL;
+	(void)shmdt(run->region);
+			run->region = NULL;
+			free(crew.m);
+			return err;
+		}
+		run->hist = p;
 	}
 	if (s->setup)
 		err = s->setup(run);
@@ -695,6 +738,7 @@ int harness_run(struct run *run, struct result *res)
 		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
 	} else if (!err) {
 		result_fill(run, &crew, t0, res);
+		result_latency(run, res);
 		if (crew.deadlock) {
 			res->verdict = VERDICT_DEADLOCK;
 			deadlock_detail(run, &crew, res);
@@ -735,6 +779,7 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 	trial.crash_worker = UINT_MAX;
 	trial.trace = NULL;
 	trial.duration_s = 0;
+	trial.latency = false; /* the sampled loop costs under 1 % more */
 	for (;;) {
 		int err;
 		double scale;

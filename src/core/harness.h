@@ -47,6 +47,11 @@ struct result {
 	double spread_s;       /* last worker's end minus the first's */
 	double spread_pct;     /* ... as % of elapsed_s */
 	char per_worker[8192]; /* each worker's increments, "n0 n1 ..." */
+	/* --latency: request-to-held times of the sampled acquires, ns. */
+	bool lat_known;	      /* samples were taken */
+	unsigned lat_shift;   /* one acquire in 2^lat_shift was timed */
+	uint64_t lat_samples; /* how many, all workers */
+	uint64_t lat_p50, lat_p99, lat_p999, lat_max; /* percentiles; max */
 };
 
 /*

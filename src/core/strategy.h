@@ -28,6 +28,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+
+#include "core/latency.h"
 
 #define CACHE_LINE   64
 #define SHARED_BYTES 1024 /* room for any strategy's lock object */
@@ -132,6 +135,9 @@ struct run {
 	struct window window;	   /* --window */
 	uint64_t seed;		   /* --seed: every random choice */
 	struct trace_event *trace; /* --trace: procs x iters events */
+	unsigned latency_shift;	   /* --latency: time 1 acquire in 2^this */
+	bool latency;		   /* --latency given */
+	struct latency_hist *hist; /* --latency: one per worker, shared */
 };
 
 /* Does this run need the instrumented loop (crash, window or trace)? */
@@ -258,21 +264,44 @@ static inline void counter_rmw(struct worker *w, bool slow)
 	w->region->counter.plain = v + 1; /* the store */
 }
 
-/* The fast loop, on the private copy worker_loop() gives it. */
+/* CLOCK_MONOTONIC in ns, for --latency (the vDSO: no system call). */
+static inline uint64_t latency_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The fast loop, on the private copy worker_loop() gives it. With sample
+ * (a constant in each copy), one acquire in every mask + 1 is timed from
+ * asking for the lock to holding it, into hist (--latency): two clock
+ * reads per sample, nothing on the other acquires but a counter and a
+ * test.
+ */
 static inline __attribute__((always_inline)) int
 worker_loop_fast(struct worker *w, int (*lock)(struct worker *),
 		 void (*increment)(struct worker *, bool),
-		 int (*unlock)(struct worker *))
+		 int (*unlock)(struct worker *), bool sample,
+		 struct latency_hist *hist, uint64_t mask)
 {
-	uint64_t done = 0;
+	uint64_t done = 0, tick = 0;
 	int err;
 
 	while (done < w->iters) {
 		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
 
 		for (uint64_t i = 0; i < n; i++) {
-			if (lock && (err = lock(w)))
+			if (sample && lock && !(++tick & mask)) {
+				uint64_t t0 = latency_now();
+
+				if ((err = lock(w)))
+					return err;
+				latency_record(hist, latency_now() - t0);
+			} else if (lock && (err = lock(w))) {
 				return err;
+			}
 			increment(w, false);
 			if (unlock && (err = unlock(w)))
 				return err;
@@ -335,7 +364,13 @@ worker_loop(struct worker *w, int (*lock)(struct worker *),
 	 * registers, as the hand-written loop's pointers do.
 	 */
 	mine = *w;
-	err = worker_loop_fast(&mine, lock, increment, unlock);
+	if (w->run->hist && lock)
+		err = worker_loop_fast(&mine, lock, increment, unlock, true,
+				       &w->run->hist[w->id],
+				       (1ULL << w->run->latency_shift) - 1);
+	else
+		err = worker_loop_fast(&mine, lock, increment, unlock, false,
+				       NULL, 0);
 	*w = mine;
 	return err;
 }

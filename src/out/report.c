@@ -399,6 +399,54 @@ TEXT(fairness)
 	return buf;
 }
 
+/* --latency: the sampled acquires (latency.h), null when none were. */
+#define LATENCY_GET(name, expr)                                                \
+	GET(name)                                                              \
+	{                                                                      \
+		(void)ctx;                                                     \
+		*v = R(rec)->lat_known                                         \
+			 ? (struct value){ .kind = VALUE_U64, .u = (expr) }    \
+			 : (struct value){ .kind = VALUE_NULL };               \
+	}
+LATENCY_GET(latency_every, 1ULL << R(rec)->lat_shift)
+LATENCY_GET(latency_samples, R(rec)->lat_samples)
+LATENCY_GET(acquire_p50_ns, R(rec)->lat_p50)
+LATENCY_GET(acquire_p99_ns, R(rec)->lat_p99)
+LATENCY_GET(acquire_p999_ns, R(rec)->lat_p999)
+LATENCY_GET(acquire_max_ns, R(rec)->lat_max)
+
+/* 1234 -> "1.2k", 5600000 -> "5.6M": four ns figures in one column. */
+static const char *short_ns(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%llu", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3gk", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3gM", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3gG", (double)ns / 1e9);
+	return buf;
+}
+
+/* "180/2.1k/9.8k/41k": p50/p99/p99.9/max, ns. */
+TEXT(acquire)
+{
+	const struct result *r = R(rec);
+	char a[16], b[16], c[16], d[16];
+
+	(void)ctx, (void)compact;
+	if (!r->lat_known) {
+		buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s/%s/%s/%s", short_ns(r->lat_p50, a, sizeof(a)),
+		 short_ns(r->lat_p99, b, sizeof(b)),
+		 short_ns(r->lat_p999, c, sizeof(c)),
+		 short_ns(r->lat_max, d, sizeof(d)));
+	return buf;
+}
+
 GET(window)
 {
 	(void)rec;
@@ -467,6 +515,20 @@ static const struct field run_fields[] = {
 	  get_finish_spread_pct, NULL, NULL, NULL },
 	{ "per_worker", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
 	  get_per_worker, NULL, NULL, NULL },
+	/* Acquire latency (--latency), added in 0.2. */
+	{ "latency_every", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_latency_every, NULL, NULL, NULL },
+	{ "latency_samples", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_latency_samples, NULL, NULL, NULL },
+	{ "acquire_p50_ns", IN_ALL, 0, "acquire ns p50/p99/p99.9/max", NULL,
+	  -28, 0, 1, CELL_TEXT, 8, get_acquire_p50_ns, text_acquire, NULL,
+	  NULL },
+	{ "acquire_p99_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_p99_ns, NULL, NULL, NULL },
+	{ "acquire_p999_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_p999_ns, NULL, NULL, NULL },
+	{ "acquire_max_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_max_ns, NULL, NULL, NULL },
 };
 
 const struct schema report_run_schema = {
@@ -496,6 +558,11 @@ static void table_preamble(struct report *rp, const struct run *run)
 		    f, w, 0, "Race window between load and store: %s%s.",
 		    rp->window,
 		    run->window.kind == WINDOW_RANDOM ? " (seeded)" : "");
+	if (run->latency)
+		text_printf(f, w, 0,
+			    "Latency: one acquire in %llu timed, from asking "
+			    "for the lock to holding it (clock_gettime).",
+			    1ULL << run->latency_shift);
 	if (run->ncpus) {
 		size_t n = 0;
 
