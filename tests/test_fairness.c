@@ -309,8 +309,8 @@ Test(latency_run, one_acquire_in_2_to_the_k_is_timed, .timeout = 60)
 
 Test(latency_run, percentiles_are_monotone, .timeout = 60)
 {
-	static const char *const strategies_[] = { "spin", "ticket",
-						   "sysv-sem", "mcs" };
+	static const char *const strategies_[] = { "spin", "ticket", "sysv-sem",
+						   "mcs" };
 	struct outcome o;
 
 	for (unsigned i = 0; i < 4; i++) {
@@ -318,8 +318,8 @@ Test(latency_run, percentiles_are_monotone, .timeout = 60)
 
 		racelab(&o, 50,
 			ARGS("run", "--strategy", strategies_[i], "--procs",
-			     "2", "--iters", "50000", "--latency=6",
-			     "--format", "csv"));
+			     "2", "--iters", "50000", "--latency=6", "--format",
+			     "csv"));
 		cr_assert_eq(o.exit_code, 0, "%s: %s", strategies_[i], o.err);
 		p50 = csv_u64(o.out, 0, "acquire_p50_ns");
 		p99 = csv_u64(o.out, 0, "acquire_p99_ns");
@@ -365,4 +365,23 @@ Test(latency_run, no_lock_nothing_timed_and_refusals, .timeout = 30)
 	cr_expect_eq(o.exit_code, 0);
 	cr_expect(json_valid(o.out), "%s", o.out);
 	cr_expect(strstr(o.out, "\"acquire_p99_ns\""), "%s", o.out);
+}
+
+Test(latency_run, bench_latency_adds_a_p99_column, .timeout = 60)
+{
+	struct outcome o;
+	char v[32];
+
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "mutex", "--procs", "1",
+		     "--repeat", "1", "--target-ms", "20", "--latency",
+		     "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	cr_expect_gt(csv_u64(o.out, 0, "acquire_p99_ns"), 0, "%s", o.out);
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "mutex", "--procs", "1",
+		     "--repeat", "1", "--target-ms", "20", "--format", "csv"));
+	cr_assert_eq(o.exit_code, 0, "%s", o.err);
+	csv_field(o.out, 0, "acquire_p99_ns", v, sizeof(v));
+	cr_expect_str_eq(v, "", "no p99 without --latency");
 }

@@ -96,7 +96,7 @@ Test(schema, csv_columns_keep_their_names_and_order)
 	    "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,"
 	    "ns_max,mops_median,mops_min,mops_max,expected,final,lost,"
 	    "lost_pct,share_min_pct,share_max_pct,racy_on_purpose,verdict,"
-	    "detail\n");
+	    "detail,unfair,acquire_p99_ns\n");
 	cr_expect_str_eq(
 	    captured(header_of, &segment_schema),
 	    "key,shmid,strategy,mode,counter,requested,completed,"

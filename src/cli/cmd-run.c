@@ -20,14 +20,14 @@
 #include "out/report.h"
 #include "core/util.h"
 
-#define TARGET_S	     0.15	    /* calibrated run length */
-#define CAP_S		     (4 * TARGET_S) /* stop a calibrated run that overruns */
-#define CRASH_TIMEOUT_S	     5	    /* default watchdog with --crash-at */
-#define TRACE_DEFAULT_EVENTS 200000 /* --trace without --iters */
-#define TIMELINE	     5	    /* collisions shown by --trace */
-#define DURATION_MAX_S	     3600   /* --duration cap */
-#define LATENCY_SHIFT_DEFAULT 10    /* --latency: 1 acquire in 1024 */
-#define LATENCY_SHIFT_MAX     20    /* ... at least 1 in 2^20 */
+#define TARGET_S	      0.15	     /* calibrated run length */
+#define CAP_S		      (4 * TARGET_S) /* stop a calibrated run that overruns */
+#define CRASH_TIMEOUT_S	      5	     /* default watchdog with --crash-at */
+#define TRACE_DEFAULT_EVENTS  200000 /* --trace without --iters */
+#define TIMELINE	      5	     /* collisions shown by --trace */
+#define DURATION_MAX_S	      3600   /* --duration cap */
+#define LATENCY_SHIFT_DEFAULT 10     /* --latency: 1 acquire in 1024 */
+#define LATENCY_SHIFT_MAX     20     /* ... at least 1 in 2^20 */
 
 static const char run_usage[] =
     "usage: racelab run [OPTIONS]\n"
@@ -343,12 +343,12 @@ static int check_combination(struct options *o)
 			    (unsigned long long)o->crash_at,
 			    (unsigned long long)o->iters);
 	}
-	if (o->latency && (o->trace || o->crash_at ||
-			   o->window.kind != WINDOW_NONE))
-		return usage_error("run",
-				   "--latency times the fast loop; it excludes "
-				   "--trace, --crash-at and --window, which use "
-				   "the probed one");
+	if (o->latency &&
+	    (o->trace || o->crash_at || o->window.kind != WINDOW_NONE))
+		return usage_error(
+		    "run", "--latency times the fast loop; it excludes "
+			   "--trace, --crash-at and --window, which use "
+			   "the probed one");
 	if (o->duration_s > 0 && o->trace)
 		return usage_error("run",
 				   "--duration and --trace exclude each other: "

@@ -709,9 +709,9 @@ int harness_run(struct run *run, struct result *res)
 		if (p == MAP_FAILED) {
 			err = report_errno("harness", "mmap", errno);
 			if (run->hist)
-		(void)munmap(run->hist, hist_bytes);
-	run->hist = NULL;
-	(void)shmdt(run->region);
+				(void)munmap(run->hist, hist_bytes);
+			run->hist = NULL;
+			(void)shmdt(run->region);
 			run->region = NULL;
 			free(crew.m);
 			return err;
