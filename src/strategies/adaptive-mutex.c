@@ -29,7 +29,7 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 #if defined(__GLIBC__) && defined(_GNU_SOURCE)
@@ -44,7 +44,7 @@ struct adaptive_mutex_shared {
 
 static int adaptive_mutex_setup(struct run *run)
 {
-	struct adaptive_mutex_shared *s = (void *)run->region->shared;
+	struct adaptive_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err = pthread_mutexattr_init(&attr);
 
@@ -67,7 +67,7 @@ static int adaptive_mutex_setup(struct run *run)
 
 static void adaptive_mutex_teardown(struct run *run)
 {
-	struct adaptive_mutex_shared *s = (void *)run->region->shared;
+	struct adaptive_mutex_shared *s = (void *)run->lock_area;
 
 	if (s->initialised)
 		(void)pthread_mutex_destroy(&s->mutex);
@@ -98,8 +98,7 @@ static inline int adaptive_mutex_unlock(struct worker *w)
 
 static int adaptive_mutex_work(struct worker *w)
 {
-	return worker_loop(w, adaptive_mutex_lock, counter_rmw,
-			   adaptive_mutex_unlock);
+	return worker_loop(w, adaptive_mutex_lock, adaptive_mutex_unlock);
 }
 #endif
 
@@ -108,6 +107,9 @@ const struct strategy strategy_adaptive_mutex = {
 	.summary = "glibc adaptive pthread mutex (ADAPTIVE_NP): spins, then "
 		   "sleeps",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: stays locked",
 #ifdef ADAPTIVE_HERE
 	.setup = adaptive_mutex_setup,

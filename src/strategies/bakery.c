@@ -32,7 +32,7 @@
  * Read next: Lamport, "A New Solution of Dijkstra's Concurrent Programming
  * Problem" (CACM 1974); peterson.c; Herlihy & Shavit, chapter 2.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/lines.h"
 #include "strategies/common/spinwait.h"
 
@@ -49,7 +49,7 @@ struct bakery_shared {
 
 static int bakery_setup(struct run *run)
 {
-	struct bakery_shared *s = (void *)run->region->shared;
+	struct bakery_shared *s = (void *)run->lock_area;
 
 	s->procs = run->procs;
 	return lines_map(&s->lines, run->procs, sizeof(struct bakery_entry),
@@ -58,8 +58,7 @@ static int bakery_setup(struct run *run)
 
 static void bakery_teardown(struct run *run)
 {
-	lines_unmap(
-	    &((struct bakery_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct bakery_shared *)(void *)run->lock_area)->lines);
 }
 
 static inline int bakery_lock(struct worker *w)
@@ -105,7 +104,7 @@ static inline int bakery_unlock(struct worker *w)
 
 static int bakery_work(struct worker *w)
 {
-	return worker_loop(w, bakery_lock, counter_rmw, bakery_unlock);
+	return worker_loop(w, bakery_lock, bakery_unlock);
 }
 
 const struct strategy strategy_bakery = {
@@ -113,6 +112,9 @@ const struct strategy strategy_bakery = {
 	.summary = "Lamport's bakery: any number of workers, loads and stores "
 		   "only",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: its number stays drawn",
 	.setup = bakery_setup,
 	.work = bakery_work,

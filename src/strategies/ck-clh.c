@@ -23,7 +23,8 @@
  */
 #include <stdint.h>
 
-#include "core/strategy.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/ck.h"
 #include "strategies/common/lines.h"
@@ -49,7 +50,7 @@ static inline struct ck_spinlock_clh *ck_clh_node(const struct ck_clh_shared *s,
 
 static int ck_clh_setup(struct run *run)
 {
-	struct ck_clh_shared *s = (void *)run->region->shared;
+	struct ck_clh_shared *s = (void *)run->lock_area;
 	int err = lines_map(&s->lines, run->procs + 1,
 			    sizeof(struct ck_clh_node), "ck-clh");
 
@@ -60,8 +61,7 @@ static int ck_clh_setup(struct run *run)
 
 static void ck_clh_teardown(struct run *run)
 {
-	lines_unmap(
-	    &((struct ck_clh_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct ck_clh_shared *)(void *)run->lock_area)->lines);
 }
 
 static int ck_clh_attach(struct worker *w)
@@ -113,7 +113,7 @@ static inline int ck_clh_unlock(struct worker *w)
 
 static int ck_clh_work(struct worker *w)
 {
-	return worker_loop(w, ck_clh_lock, counter_rmw, ck_clh_unlock);
+	return worker_loop(w, ck_clh_lock, ck_clh_unlock);
 }
 #endif
 
@@ -121,9 +121,12 @@ const struct strategy strategy_ck_clh = {
 	.name = "ck-clh",
 	.summary = "Concurrency Kit's CLH queue lock (ck_spinlock_clh)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: its node stays busy",
 #ifdef RACELAB_HAVE_CK
-	.refuse = ck_fifo_refuse,
+	.cannot_run = ck_fifo_refuse,
 	.setup = ck_clh_setup,
 	.attach = ck_clh_attach,
 	.work = ck_clh_work,

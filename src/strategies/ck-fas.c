@@ -21,7 +21,8 @@
  *
  * Read next: /usr/include/spinlock/fas.h, ck_spinlock(3), ttas.c, spin.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 #ifdef RACELAB_HAVE_CK
@@ -33,7 +34,7 @@ struct ck_fas_shared {
 
 static int ck_fas_setup(struct run *run)
 {
-	struct ck_fas_shared *s = (void *)run->region->shared;
+	struct ck_fas_shared *s = (void *)run->lock_area;
 
 	ck_spinlock_fas_init(&s->lock);
 	return 0;
@@ -59,7 +60,7 @@ static inline int ck_fas_unlock(struct worker *w)
 
 static int ck_fas_work(struct worker *w)
 {
-	return worker_loop(w, ck_fas_lock, counter_rmw, ck_fas_unlock);
+	return worker_loop(w, ck_fas_lock, ck_fas_unlock);
 }
 #endif
 
@@ -68,6 +69,9 @@ const struct strategy strategy_ck_fas = {
 	.summary = "Concurrency Kit's fetch-and-store spinlock "
 		   "(ck_spinlock_fas)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: spins for ever",
 #ifdef RACELAB_HAVE_CK
 	.setup = ck_fas_setup,

@@ -24,7 +24,8 @@
  *
  * Read next: /usr/include/spinlock/mcs.h, ck_spinlock(3), mcs.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/ck.h"
 #include "strategies/common/lines.h"
@@ -44,7 +45,7 @@ struct ck_mcs_shared {
 
 static int ck_mcs_setup(struct run *run)
 {
-	struct ck_mcs_shared *s = (void *)run->region->shared;
+	struct ck_mcs_shared *s = (void *)run->lock_area;
 
 	ck_spinlock_mcs_init(&s->queue);
 	return lines_map(&s->lines, run->procs, sizeof(struct ck_mcs_node),
@@ -53,8 +54,7 @@ static int ck_mcs_setup(struct run *run)
 
 static void ck_mcs_teardown(struct run *run)
 {
-	lines_unmap(
-	    &((struct ck_mcs_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct ck_mcs_shared *)(void *)run->lock_area)->lines);
 }
 
 static inline struct ck_spinlock_mcs *ck_mcs_mine(const struct worker *w)
@@ -84,7 +84,7 @@ static inline int ck_mcs_unlock(struct worker *w)
 
 static int ck_mcs_work(struct worker *w)
 {
-	return worker_loop(w, ck_mcs_lock, counter_rmw, ck_mcs_unlock);
+	return worker_loop(w, ck_mcs_lock, ck_mcs_unlock);
 }
 #endif
 
@@ -92,9 +92,12 @@ const struct strategy strategy_ck_mcs = {
 	.name = "ck-mcs",
 	.summary = "Concurrency Kit's MCS queue lock (ck_spinlock_mcs)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the queue waits for ever",
 #ifdef RACELAB_HAVE_CK
-	.refuse = ck_fifo_refuse,
+	.cannot_run = ck_fifo_refuse,
 	.setup = ck_mcs_setup,
 	.work = ck_mcs_work,
 	.teardown = ck_mcs_teardown,

@@ -24,7 +24,8 @@
  *
  * Read next: /usr/include/spinlock/ticket.h, ck_spinlock(3), ticket.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/ck.h"
 
@@ -37,7 +38,7 @@ struct ck_ticket_shared {
 
 static int ck_ticket_setup(struct run *run)
 {
-	struct ck_ticket_shared *s = (void *)run->region->shared;
+	struct ck_ticket_shared *s = (void *)run->lock_area;
 
 	ck_spinlock_ticket_init(&s->lock);
 	return 0;
@@ -63,7 +64,7 @@ static inline int ck_ticket_unlock(struct worker *w)
 
 static int ck_ticket_work(struct worker *w)
 {
-	return worker_loop(w, ck_ticket_lock, counter_rmw, ck_ticket_unlock);
+	return worker_loop(w, ck_ticket_lock, ck_ticket_unlock);
 }
 #endif
 
@@ -71,9 +72,12 @@ const struct strategy strategy_ck_ticket = {
 	.name = "ck-ticket",
 	.summary = "Concurrency Kit's ticket lock (ck_spinlock_ticket)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: serving never advances",
 #ifdef RACELAB_HAVE_CK
-	.refuse = ck_fifo_refuse,
+	.cannot_run = ck_fifo_refuse,
 	.setup = ck_ticket_setup,
 	.work = ck_ticket_work,
 #else

@@ -28,7 +28,7 @@
  * Atomic Swap" (1993); Magnusson, Landin & Hagersten, "Queue Locks on
  * Cache Coherent Multiprocessors" (1994); mcs.c, ck-clh.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/lines.h"
 #include "strategies/common/spinwait.h"
 
@@ -45,7 +45,7 @@ struct clh_shared {
 
 static int clh_setup(struct run *run)
 {
-	struct clh_shared *s = (void *)run->region->shared;
+	struct clh_shared *s = (void *)run->lock_area;
 
 	/* Zero-filled: every node "released"; the spare is the tail. */
 	atomic_store(&s->tail, run->procs);
@@ -55,7 +55,7 @@ static int clh_setup(struct run *run)
 
 static void clh_teardown(struct run *run)
 {
-	lines_unmap(&((struct clh_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct clh_shared *)(void *)run->lock_area)->lines);
 }
 
 static int clh_attach(struct worker *w)
@@ -110,7 +110,7 @@ static inline int clh_unlock(struct worker *w)
 
 static int clh_work(struct worker *w)
 {
-	return worker_loop(w, clh_lock, counter_rmw, clh_unlock);
+	return worker_loop(w, clh_lock, clh_unlock);
 }
 
 const struct strategy strategy_clh = {
@@ -118,6 +118,9 @@ const struct strategy strategy_clh = {
 	.summary = "CLH queue lock: each waiter spins on its predecessor's "
 		   "node",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: its node stays busy",
 	.setup = clh_setup,
 	.attach = clh_attach,

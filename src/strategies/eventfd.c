@@ -26,7 +26,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 struct eventfd_shared {
@@ -35,7 +36,7 @@ struct eventfd_shared {
 
 static int eventfd_setup(struct run *run)
 {
-	struct eventfd_shared *s = (void *)run->region->shared;
+	struct eventfd_shared *s = (void *)run->lock_area;
 
 	s->fd = eventfd(1, EFD_SEMAPHORE | EFD_CLOEXEC);
 	if (s->fd == -1)
@@ -46,7 +47,7 @@ static int eventfd_setup(struct run *run)
 
 static void eventfd_teardown(struct run *run)
 {
-	struct eventfd_shared *s = (void *)run->region->shared;
+	struct eventfd_shared *s = (void *)run->lock_area;
 
 	if (s->fd >= 0)
 		(void)close(s->fd);
@@ -83,7 +84,7 @@ static inline int eventfd_unlock(struct worker *w)
 
 static int eventfd_work(struct worker *w)
 {
-	return worker_loop(w, eventfd_lock, counter_rmw, eventfd_unlock);
+	return worker_loop(w, eventfd_lock, eventfd_unlock);
 }
 
 const struct strategy strategy_eventfd = {
@@ -91,6 +92,9 @@ const struct strategy strategy_eventfd = {
 	.summary = "eventfd in semaphore mode, value 1: read to lock, write 1 "
 		   "to unlock",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the counter stays 0",
 	.setup = eventfd_setup,
 	.work = eventfd_work,

@@ -33,7 +33,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 struct fifo_shared {
@@ -56,7 +57,7 @@ static void fifo_unname(struct run *run, struct fifo_shared *s)
 
 static int fifo_setup(struct run *run)
 {
-	struct fifo_shared *s = (void *)run->region->shared;
+	struct fifo_shared *s = (void *)run->lock_area;
 	const char *tmp = getenv("TMPDIR");
 	char token = 'T';
 	int flags;
@@ -103,7 +104,7 @@ static int fifo_setup(struct run *run)
 
 static void fifo_teardown(struct run *run)
 {
-	struct fifo_shared *s = (void *)run->region->shared;
+	struct fifo_shared *s = (void *)run->lock_area;
 
 	fifo_unname(run, s); /* after a failed setup */
 	if (s->rd >= 0)
@@ -143,7 +144,7 @@ static inline int fifo_unlock(struct worker *w)
 
 static int fifo_work(struct worker *w)
 {
-	return worker_loop(w, fifo_lock, counter_rmw, fifo_unlock);
+	return worker_loop(w, fifo_lock, fifo_unlock);
 }
 
 const struct strategy strategy_fifo = {
@@ -151,6 +152,9 @@ const struct strategy strategy_fifo = {
 	.summary = "a named pipe (mkfifo) holding one token byte: read to "
 		   "lock, write back to unlock",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the token died with it",
 	.setup = fifo_setup,
 	.work = fifo_work,

@@ -27,7 +27,7 @@
  * Read next: Dice & Kogan, "Hemlock: Compact and Scalable Mutual
  * Exclusion" (SPAA 2021); mcs.c, clh.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/lines.h"
 #include "strategies/common/spinwait.h"
 
@@ -43,7 +43,7 @@ struct hemlock_shared {
 
 static int hemlock_setup(struct run *run)
 {
-	struct hemlock_shared *s = (void *)run->region->shared;
+	struct hemlock_shared *s = (void *)run->lock_area;
 
 	return lines_map(&s->lines, run->procs, sizeof(struct hemlock_grant),
 			 "hemlock");
@@ -51,8 +51,7 @@ static int hemlock_setup(struct run *run)
 
 static void hemlock_teardown(struct run *run)
 {
-	lines_unmap(
-	    &((struct hemlock_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct hemlock_shared *)(void *)run->lock_area)->lines);
 }
 
 static inline _Atomic unsigned *grant_of(const struct hemlock_shared *s,
@@ -108,7 +107,7 @@ static inline int hemlock_unlock(struct worker *w)
 
 static int hemlock_work(struct worker *w)
 {
-	return worker_loop(w, hemlock_lock, counter_rmw, hemlock_unlock);
+	return worker_loop(w, hemlock_lock, hemlock_unlock);
 }
 
 const struct strategy strategy_hemlock = {
@@ -116,6 +115,9 @@ const struct strategy strategy_hemlock = {
 	.summary = "Hemlock: FIFO queue lock, one grant word per worker, "
 		   "no nodes",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: nobody grants the next",
 	.setup = hemlock_setup,
 	.work = hemlock_work,

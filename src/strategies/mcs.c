@@ -30,7 +30,7 @@
  * Synchronization on Shared-Memory Multiprocessors" (TOCS 1991); clh.c,
  * hemlock.c, ck-mcs.c (the same lock from Concurrency Kit).
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/lines.h"
 #include "strategies/common/spinwait.h"
 
@@ -47,14 +47,14 @@ struct mcs_shared {
 
 static int mcs_setup(struct run *run)
 {
-	struct mcs_shared *s = (void *)run->region->shared;
+	struct mcs_shared *s = (void *)run->lock_area;
 
 	return lines_map(&s->lines, run->procs, sizeof(struct mcs_node), "mcs");
 }
 
 static void mcs_teardown(struct run *run)
 {
-	lines_unmap(&((struct mcs_shared *)(void *)run->region->shared)->lines);
+	lines_unmap(&((struct mcs_shared *)(void *)run->lock_area)->lines);
 }
 
 static inline struct mcs_node *mcs_node(const struct mcs_shared *s, unsigned n)
@@ -126,13 +126,16 @@ static inline int mcs_unlock(struct worker *w)
 
 static int mcs_work(struct worker *w)
 {
-	return worker_loop(w, mcs_lock, counter_rmw, mcs_unlock);
+	return worker_loop(w, mcs_lock, mcs_unlock);
 }
 
 const struct strategy strategy_mcs = {
 	.name = "mcs",
 	.summary = "MCS queue lock: each waiter spins on its own node's line",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the queue waits for ever",
 	.setup = mcs_setup,
 	.work = mcs_work,

@@ -33,7 +33,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 /* PTHREAD_PRIO_INHERIT is an enum in glibc: ask the POSIX option instead. */
@@ -49,7 +49,7 @@ struct pi_mutex_shared {
 
 static int pi_mutex_setup(struct run *run)
 {
-	struct pi_mutex_shared *s = (void *)run->region->shared;
+	struct pi_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err = pthread_mutexattr_init(&attr);
 
@@ -72,7 +72,7 @@ static int pi_mutex_setup(struct run *run)
 
 static void pi_mutex_teardown(struct run *run)
 {
-	struct pi_mutex_shared *s = (void *)run->region->shared;
+	struct pi_mutex_shared *s = (void *)run->lock_area;
 
 	if (s->initialised)
 		(void)pthread_mutex_destroy(&s->mutex);
@@ -107,7 +107,7 @@ static inline int pi_mutex_unlock(struct worker *w)
 
 static int pi_mutex_work(struct worker *w)
 {
-	return worker_loop(w, pi_mutex_lock, counter_rmw, pi_mutex_unlock);
+	return worker_loop(w, pi_mutex_lock, pi_mutex_unlock);
 }
 #endif
 
@@ -116,6 +116,9 @@ const struct strategy strategy_pi_mutex = {
 	.summary = "pthread mutex, PRIO_INHERIT (FUTEX_LOCK_PI) + ROBUST, "
 		   "PROCESS_SHARED",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_EXACT,
 	.on_crash = "EOWNERDEAD, made consistent",
 	.counts_recoveries = true,
 #ifdef PI_MUTEX_HERE

@@ -29,7 +29,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 #define MQ_TRIES 100 /* fresh names to try if one is taken */
@@ -41,7 +42,7 @@ struct posix_mq_shared {
 
 static int posix_mq_setup(struct run *run)
 {
-	struct posix_mq_shared *s = (void *)run->region->shared;
+	struct posix_mq_shared *s = (void *)run->lock_area;
 	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 1 };
 	char name[64];
 	int err = EEXIST;
@@ -68,7 +69,7 @@ static int posix_mq_setup(struct run *run)
 
 static void posix_mq_teardown(struct run *run)
 {
-	struct posix_mq_shared *s = (void *)run->region->shared;
+	struct posix_mq_shared *s = (void *)run->lock_area;
 
 	if (s->open)
 		(void)mq_close(s->q);
@@ -102,7 +103,7 @@ static inline int posix_mq_unlock(struct worker *w)
 
 static int posix_mq_work(struct worker *w)
 {
-	return worker_loop(w, posix_mq_lock, counter_rmw, posix_mq_unlock);
+	return worker_loop(w, posix_mq_lock, posix_mq_unlock);
 }
 
 const struct strategy strategy_posix_mq = {
@@ -110,6 +111,9 @@ const struct strategy strategy_posix_mq = {
 	.summary = "POSIX message queue holding one token: mq_receive to "
 		   "lock, mq_send to unlock",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the token died with it",
 	.setup = posix_mq_setup,
 	.work = posix_mq_work,

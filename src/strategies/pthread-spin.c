@@ -26,7 +26,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 #if defined(_POSIX_SPIN_LOCKS) && _POSIX_SPIN_LOCKS > 0 &&                     \
@@ -42,7 +42,7 @@ struct pthread_spin_shared {
 
 static int pthread_spin_setup(struct run *run)
 {
-	struct pthread_spin_shared *s = (void *)run->region->shared;
+	struct pthread_spin_shared *s = (void *)run->lock_area;
 	int err = pthread_spin_init(&s->lock, PTHREAD_PROCESS_SHARED);
 
 	if (err)
@@ -53,7 +53,7 @@ static int pthread_spin_setup(struct run *run)
 
 static void pthread_spin_teardown(struct run *run)
 {
-	struct pthread_spin_shared *s = (void *)run->region->shared;
+	struct pthread_spin_shared *s = (void *)run->lock_area;
 
 	if (s->initialised)
 		(void)pthread_spin_destroy(&s->lock);
@@ -82,8 +82,7 @@ static inline int pthread_spin_give(struct worker *w)
 
 static int pthread_spin_work(struct worker *w)
 {
-	return worker_loop(w, pthread_spin_take, counter_rmw,
-			   pthread_spin_give);
+	return worker_loop(w, pthread_spin_take, pthread_spin_give);
 }
 #endif
 
@@ -92,6 +91,9 @@ const struct strategy strategy_pthread_spin = {
 	.summary = "pthread_spin_lock, PTHREAD_PROCESS_SHARED: POSIX's "
 		   "spinlock, never yields",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: spins for ever",
 #ifdef PTHREAD_SPIN_HERE
 	.setup = pthread_spin_setup,

@@ -24,7 +24,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 #if defined(_POSIX_THREAD_PROCESS_SHARED) && _POSIX_THREAD_PROCESS_SHARED > 0
@@ -39,7 +39,7 @@ struct rwlock_shared {
 
 static int rwlock_setup(struct run *run)
 {
-	struct rwlock_shared *s = (void *)run->region->shared;
+	struct rwlock_shared *s = (void *)run->lock_area;
 	pthread_rwlockattr_t attr;
 	int err = pthread_rwlockattr_init(&attr);
 
@@ -57,7 +57,7 @@ static int rwlock_setup(struct run *run)
 
 static void rwlock_teardown(struct run *run)
 {
-	struct rwlock_shared *s = (void *)run->region->shared;
+	struct rwlock_shared *s = (void *)run->lock_area;
 
 	if (s->initialised)
 		(void)pthread_rwlock_destroy(&s->lock);
@@ -86,7 +86,7 @@ static inline int rwlock_unlock(struct worker *w)
 
 static int rwlock_work(struct worker *w)
 {
-	return worker_loop(w, rwlock_lock, counter_rmw, rwlock_unlock);
+	return worker_loop(w, rwlock_lock, rwlock_unlock);
 }
 #endif
 
@@ -94,6 +94,9 @@ const struct strategy strategy_rwlock = {
 	.name = "rwlock",
 	.summary = "pthread read-write lock, writer side, PROCESS_SHARED",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: stays write-locked",
 #ifdef RWLOCK_HERE
 	.setup = rwlock_setup,

@@ -26,7 +26,8 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 /* The token: a message of type 1 and one byte. */
@@ -42,7 +43,7 @@ struct sysv_msg_shared {
 
 static int sysv_msg_setup(struct run *run)
 {
-	struct sysv_msg_shared *s = (void *)run->region->shared;
+	struct sysv_msg_shared *s = (void *)run->lock_area;
 	struct token_msg m = { .mtype = 1, .mtext = { 'T' } };
 
 	/* IPC_PRIVATE: a new queue no other program can find by key. */
@@ -65,7 +66,7 @@ static int sysv_msg_setup(struct run *run)
 
 static void sysv_msg_teardown(struct run *run)
 {
-	struct sysv_msg_shared *s = (void *)run->region->shared;
+	struct sysv_msg_shared *s = (void *)run->lock_area;
 
 	if (!s->created)
 		return;
@@ -105,7 +106,7 @@ static inline int sysv_msg_unlock(struct worker *w)
 
 static int sysv_msg_work(struct worker *w)
 {
-	return worker_loop(w, sysv_msg_lock, counter_rmw, sysv_msg_unlock);
+	return worker_loop(w, sysv_msg_lock, sysv_msg_unlock);
 }
 
 const struct strategy strategy_sysv_msg = {
@@ -113,6 +114,9 @@ const struct strategy strategy_sysv_msg = {
 	.summary = "System V message queue holding one token message: msgrcv "
 		   "to lock, msgsnd to unlock",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the token died with it",
 	.setup = sysv_msg_setup,
 	.work = sysv_msg_work,

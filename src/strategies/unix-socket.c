@@ -27,18 +27,19 @@
  *
  * Read next: unix(7), socketpair(2), send(2), pipe.c, docs/ipc.md.
  */
+#include "core/loop.h"
 #include "strategies/common/pipe.h"
 
-static inline void unix_socket_increment(struct worker *w, bool slow)
+/* A crash before the write has sent nothing: exact. */
+static inline uint64_t unix_socket_increment(struct worker *w)
 {
-	if (slow)
-		worker_gap(w); /* a crash here has sent nothing: exact */
-	pipe_send(w, 1);       /* a write() on the socket: one record */
+	pipe_send(w, 1); /* a write() on the socket: one record */
+	return 0;
 }
 
 static int unix_socket_work(struct worker *w)
 {
-	int err = worker_loop(w, NULL, unix_socket_increment, NULL);
+	int err = worker_loop_op(w, unix_socket_increment, NULL);
 
 	return err ? err : w->fd < 0 ? -EIO : 0;
 }
@@ -48,6 +49,9 @@ const struct strategy strategy_unix_socket = {
 	.summary = "workers send each increment to one owner over a Unix "
 		   "socket pair (SOCK_SEQPACKET)",
 	.kind = KIND_NOSHARE,
+	.counter = COUNTER_OWN,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing held; each record whole",
 	.setup = pipe_setup_socket,
 	.attach = pipe_attach,
