@@ -2,11 +2,9 @@
  * test_locks.c - what the queue locks, the pthread family, Concurrency Kit
  * and the IPC tour (issue 16) promise beyond the exact count, which
  * test_strategies.c and test_threads.c check for every strategy by
- * registration alone:
+ * registration alone (test_crash.c crashes each one's holder, as its .crash
+ * declares):
  *
- *   - each declares what happens when a holder is SIGKILLed (--crash-at),
- *     and does it: a deadlock that the watchdog reports (exit 4) and cleans
- *     up, or an exact count with its recovery named;
  *   - the named kernel objects (the FIFO, the SysV queue, the POSIX queue)
  *     are private to the run and gone after it, also after a deadlock;
  *   - Concurrency Kit's FIFO spinlocks refuse more workers than CPUs, in
@@ -23,118 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "core/strategy.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-struct lock_case {
-	char strategy[32]; /* one of issue 16's strategies */
-};
-
-/* Those whose dead holder blocks everyone else for ever. */
-static const char *const deadlocking[] = {
-	"mcs",		"clh",	     "hemlock",	       "bakery",
-	"pthread-spin", "rwlock",    "adaptive-mutex", "ck-mcs",
-	"ck-clh",	"ck-ticket", "ck-fas",	       "fifo",
-	"sysv-msg",	"posix-mq",  "eventfd",
-};
-
-ParameterizedTestParameters(locks, dead_holder_deadlocks_and_is_reported)
-{
-	static struct lock_case
-	    cases[sizeof(deadlocking) / sizeof(deadlocking[0])];
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(deadlocking) / sizeof(deadlocking[0]);
-	     i++) {
-		const struct strategy *s = strategy_find(deadlocking[i]);
-
-		if (!s || s->unsupported) /* ck- without libck-dev */
-			continue;
-		snprintf(cases[n++].strategy, sizeof(cases[0].strategy), "%s",
-			 deadlocking[i]);
-	}
-	return cr_make_param_array(struct lock_case, cases, n);
-}
-
-ParameterizedTest(struct lock_case *c, locks,
-		  dead_holder_deadlocks_and_is_reported, .timeout = 60)
-{
-	const struct strategy *s = strategy_find(c->strategy);
-	/* Three workers; two where a ck FIFO lock refuses three here. */
-	const char *procs = strategy_refuses(s, false, 3) ? "2" : "3";
-	struct snapshot before;
-	struct outcome o;
-	char v[512];
-
-	become_subreaper();
-	snap(&before);
-	/*
-	 * Many iterations: an unfair lock (pthread-spin, ck-fas) can starve
-	 * worker 1, and with few the others could finish before it reaches
-	 * its fatal increment, leaving nobody to wait.
-	 */
-	racelab(&o, 40,
-		ARGS("run", "--strategy", c->strategy, "--procs", procs,
-		     "--iters", "100000000", "--crash-at", "500",
-		     "--crash-worker", "1", "--timeout", "2", "--format", "csv",
-		     "--verbose"));
-	cr_expect_eq(o.exit_code, 4, "%s: exit %d\n%s%s", c->strategy,
-		     o.exit_code, o.out, o.err);
-	csv_field(o.out, 0, "verdict", v, sizeof(v));
-	cr_expect_str_eq(v, "deadlock");
-	csv_field(o.out, 0, "detail", v, sizeof(v));
-	cr_expect(strstr(v, "w1 499 (killed)"), "%s: %s", c->strategy, v);
-	csv_field(o.out, 0, "recovery", v, sizeof(v));
-	cr_expect_str_eq(v, s->on_crash, "the declared behaviour is shown");
-	cr_expect(strncmp(s->on_crash, "none:", 5) == 0,
-		  "a deadlocking strategy says none: (%s)", s->on_crash);
-	expect_same_tables(&before, c->strategy);
-	expect_named_objects_gone(o.err, c->strategy);
-	cr_expect_eq(live_descendants(), 0, "a survivor was left running");
-}
-
-struct recover_case {
-	char strategy[32]; /* survives a dead holder */
-	char recovery[48]; /* what the recovery column must say */
-};
-
-ParameterizedTestParameters(locks, dead_holder_survived_exactly)
-{
-	static struct recover_case cases[] = {
-		{ "pi-mutex", "EOWNERDEAD, made consistent (x1)" },
-		{ "unix-socket", "nothing held; each record whole" },
-	};
-
-	return cr_make_param_array(struct recover_case, cases,
-				   sizeof(cases) / sizeof(cases[0]));
-}
-
-ParameterizedTest(struct recover_case *c, locks, dead_holder_survived_exactly,
-		  .timeout = 120)
-{
-	struct snapshot before;
-	struct outcome o;
-	char v[96];
-
-	become_subreaper();
-	snap(&before);
-	racelab(&o, 100,
-		ARGS("run", "--strategy", c->strategy, "--procs", "3",
-		     "--iters", "20000", "--crash-at", "50", "--crash-worker",
-		     "1", "--format", "csv"));
-	cr_assert_eq(o.exit_code, 0, "%s: exit %d\n%s%s", c->strategy,
-		     o.exit_code, o.out, o.err);
-	/* Two survivors did 20000 each; the dead one finished 49. */
-	cr_expect_eq(csv_u64(o.out, 0, "expected"), 2 * 20000 + 49);
-	cr_expect_eq(csv_u64(o.out, 0, "final"), 2 * 20000 + 49, "%s\n%s",
-		     c->strategy, o.out);
-	csv_field(o.out, 0, "recovery", v, sizeof(v));
-	cr_expect_str_eq(v, c->recovery);
-	expect_same_tables(&before, c->strategy);
-	cr_expect_eq(live_descendants(), 0);
-}
 
 /* How many entries of dir start with prefix. */
 static int entries_with(const char *dir, const char *prefix)
