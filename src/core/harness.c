@@ -400,10 +400,14 @@ static void result_fairness(const struct run *run, const struct workers *c,
 {
 	const struct region *r = run->region;
 	size_t n = 0, len = sizeof(res->per_worker);
-	uint64_t *done = calloc(run->procs, sizeof(*done));
-	int64_t *end = calloc(run->procs, sizeof(*end));
+	uint64_t *done;
+	int64_t *end;
 
 	res->per_worker[0] = '\0';
+	if (run->procs == 0)
+		return;
+	done = calloc(run->procs, sizeof(*done));
+	end = calloc(run->procs, sizeof(*end));
 	for (unsigned i = 0; i < run->procs; i++) {
 		uint64_t d = atomic_load(&r->slot[i].done);
 
