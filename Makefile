@@ -31,6 +31,15 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 RL_CPPFLAGS = -D_GNU_SOURCE -Isrc
 RL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 RL_LDLIBS = -lpthread -lm
+# Concurrency Kit (Debian libck-dev): the ck-* strategies are built when its
+# header is there; without it they are listed with the reason they cannot
+# run. (Installing it later: make clean all.)
+HAVE_CK := $(shell printf '\043include <ck_spinlock.h>\n' | \
+	$(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
+ifeq ($(HAVE_CK),yes)
+CK_CPPFLAGS = -DRACELAB_HAVE_CK
+endif
+RL_CPPFLAGS += $(CK_CPPFLAGS)
 # CI builds with -Werror; locally a new compiler's new warning should not
 # stop a student's build.
 ifneq ($(CI),)
@@ -137,7 +146,7 @@ doc-commands: racelab racelab-tsan
 # (A build tree from before the split has a file build/bench/minimal.)
 $(B)/bench/minimal/%: bench/minimal/%.c bench/minimal/driver.c $(wildcard bench/minimal/*.h)
 	@[ -d $(@D) ] || { rm -f $(@D); mkdir -p $(@D); }
-	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
+	$(CC) -D_GNU_SOURCE $(CK_CPPFLAGS) $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
 
 bench: racelab $(MINIMAL_BIN)
 	sh bench/compare.sh

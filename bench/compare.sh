@@ -74,6 +74,23 @@ iters_for() { # STRATEGY PROCS
 	mutex/*) echo 3000000 ;;
 	sysv-sem-noundo/1) echo 200000 ;; # as sysv-sem, no undo record
 	sysv-sem-noundo/*) echo 10000 ;;
+	mcs/1 | clh/1 | hemlock/1) echo 20000000 ;; # ~3-10 ns: xchg (+ CAS)
+	mcs/* | clh/* | hemlock/*) echo 1000000 ;; # FIFO handoffs
+	bakery/1) echo 10000000 ;;	# ~15 ns: seq_cst stores, a scan
+	bakery/*) echo 1000000 ;;
+	pthread-spin/1 | ck-fas/1) echo 30000000 ;; # ~5 ns: xchg
+	pthread-spin/* | ck-fas/*) echo 10000000 ;;
+	rwlock/1 | pi-mutex/1) echo 10000000 ;; # ~15 ns: CAS, robust list
+	rwlock/*) echo 3000000 ;;
+	pi-mutex/*) echo 500000 ;;	# each handoff through the kernel
+	adaptive-mutex/1) echo 20000000 ;; # as mutex
+	adaptive-mutex/*) echo 3000000 ;;
+	ck-mcs/1 | ck-clh/1 | ck-ticket/1) echo 20000000 ;;
+	ck-mcs/* | ck-clh/* | ck-ticket/*) echo 1000000 ;;
+	fifo/1 | sysv-msg/1 | posix-mq/1 | eventfd/1 | unix-socket/1)
+		echo 200000 ;;		# ~0.7-1 us: two system calls
+	fifo/* | sysv-msg/* | posix-mq/* | eventfd/* | unix-socket/*)
+		echo 100000 ;;
 	*) echo 0 ;;			# no minimal loop for it
 	esac
 }

@@ -1,11 +1,14 @@
 #!/bin/sh
-# Install what the test suite needs, once: Criterion (libcriterion-dev).
+# Install what the test suite needs, once: Criterion (libcriterion-dev),
+# Concurrency Kit (libck-dev) for the ck-* strategies.
 # As root this runs apt-get; otherwise it prints the one command to run.
 # When everything is there already it does nothing and says so in one line.
 set -eu
 
 missing=""
 [ -f /usr/include/criterion/criterion.h ] || missing="$missing libcriterion-dev"
+# Concurrency Kit: the ck-* strategies are built and tested only with it.
+[ -f /usr/include/ck_spinlock.h ] || missing="$missing libck-dev"
 for tool in cppcheck clang-tidy clang-format; do
 	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done

@@ -98,6 +98,12 @@ README.md: for i in $(seq 8); do racelab segment incr --key 0xF00 --times 100000
 	why: 8,000,000 increments under sysv-sem (created the line before) took 62 s on 2 cores; docs/segment.md runs the same loop at 100,000 each
 docs/README.md: ./racelab run --strategy $s --procs $p --format csv | tail -n +2
 	why: the body of a loop over every strategy, 5 rounds x 8 strategies x 2 procs (minutes); $s and $p are the loop's variables; the pages run each strategy at 1 and 2 procs
+docs/crash-recovery.md: ./racelab run --strategy all --crash-at 5000 --timeout 2
+	why: with 37 strategies, 24 of which wait out the 2 s watchdog after the crash, the line takes over 60 s (measured 60+ under load); tests/test_crash.c crashes every strategy's holder one by one (from its .crash), and the page's per-strategy lines run here
+README.md: racelab run --strategy all --crash-at 5000
+	why: as crash-recovery.md's line, with the default 5 s watchdog: 24 deadlocking strategies x 5 s; tests/test_crash.c crashes every strategy's holder one by one
+README.md: racelab run --strategy all --procs 4 --format csv
+	why: 37 strategies, each calibrated, at 4 workers on 2 CPUs: over 60 s under load (the FIFO locks hand over to preempted waiters); tests/test_strategies.c runs every strategy at 1, 2 and 8 workers, and README's COLUMNS=80 racelab run --strategy all --procs 2 --iters 100000 runs them all here
 docs/tsan.md: ./racelab run --strategy sysv-sem --procs 1 --iters 3000000 --format csv &
 	why: started in the background only for the next lines (grep /proc/PID/maps, ipcs) to look at; run alone it would outlive its line
 docs/tsan.md: ./racelab-tsan run --mode thread --strategy sysv-sem --procs 2 --iters 10000

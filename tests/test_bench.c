@@ -348,7 +348,8 @@ Test(bench, help_names_every_option, .timeout = 10)
 static const char csv_header[] =
     "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,ns_max,"
     "mops_median,mops_min,mops_max,expected,final,lost,lost_pct,"
-    "share_min_pct,share_max_pct,racy_on_purpose,verdict,detail\n";
+    "share_min_pct,share_max_pct,racy_on_purpose,verdict,detail,unfair,"
+    "acquire_p99_ns\n";
 
 static double csv_double(const char *csv, int row, const char *col)
 {

@@ -88,13 +88,16 @@ Test(schema, csv_columns_keep_their_names_and_order)
 	    captured(header_of, &report_run_schema),
 	    "strategy,mode,procs,iters,iters_auto,expected,final,lost,"
 	    "lost_pct,elapsed_s,ns_per_op,mops_per_s,recoveries,verdict,"
-	    "detail,recovery,seed,window\n");
+	    "detail,recovery,seed,window,share_min_pct,share_max_pct,"
+	    "share_dev_pct,unfair,finish_spread_s,finish_spread_pct,"
+	    "per_worker,latency_every,latency_samples,acquire_p50_ns,"
+	    "acquire_p99_ns,acquire_p999_ns,acquire_max_ns\n");
 	cr_expect_str_eq(
 	    captured(header_of, &bench_point_schema),
 	    "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,"
 	    "ns_max,mops_median,mops_min,mops_max,expected,final,lost,"
 	    "lost_pct,share_min_pct,share_max_pct,racy_on_purpose,verdict,"
-	    "detail\n");
+	    "detail,unfair,acquire_p99_ns\n");
 	cr_expect_str_eq(
 	    captured(header_of, &segment_schema),
 	    "key,shmid,strategy,mode,counter,requested,completed,"

@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 		perror("minimal: shmat");
 		return 1;
 	}
+	r->procs = procs;
 	if (minimal.setup && minimal.setup(r)) {
 		if (minimal.teardown)
 			minimal.teardown(r);

@@ -49,6 +49,7 @@ struct region {
 	} counter;
 	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
 	_Atomic unsigned gate;			    /* GATE_* in driver.c */
+	unsigned procs; /* workers: set before setup, for the queue locks */
 	/* The primitive's own state: each file casts it to its struct. */
 	alignas(CACHE_LINE) unsigned char lock[LOCK_BYTES];
 	struct {

@@ -1,6 +1,6 @@
-/* mutex.h - what robust-mutex and mutex share: a process-shared pthread
- * mutex at region.lock, locked and unlocked by the same loop; only the
- * attributes differ. */
+/* mutex.h - what robust-mutex, mutex, pi-mutex and adaptive-mutex share:
+ * a process-shared pthread mutex at region.lock, locked and unlocked by the
+ * same loop; only the attributes differ. */
 #ifndef RACELAB_BENCH_MUTEX_H
 #define RACELAB_BENCH_MUTEX_H
 
@@ -10,7 +10,11 @@
 
 #include "driver.h"
 
-static int mutex_setup(struct region *r, int robust)
+/* protocol: PTHREAD_PRIO_NONE or _INHERIT (pi-mutex); type: _DEFAULT or
+ * _ADAPTIVE_NP (adaptive-mutex). Inline, so that a file using neither of
+ * these two draws no unused-function warning. */
+static inline int mutex_setup_kind(struct region *r, int robust, int protocol,
+				   int type)
 {
 	pthread_mutexattr_t attr;
 	int err = pthread_mutexattr_init(&attr);
@@ -20,6 +24,10 @@ static int mutex_setup(struct region *r, int robust)
 		    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	if (!err && robust)
 		err = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	if (!err && protocol != PTHREAD_PRIO_NONE)
+		err = pthread_mutexattr_setprotocol(&attr, protocol);
+	if (!err && type != PTHREAD_MUTEX_DEFAULT)
+		err = pthread_mutexattr_settype(&attr, type);
 	if (!err)
 		err = pthread_mutex_init((pthread_mutex_t *)r->lock, &attr);
 	(void)pthread_mutexattr_destroy(&attr);
@@ -29,6 +37,12 @@ static int mutex_setup(struct region *r, int robust)
 		return -1;
 	}
 	return 0;
+}
+
+static inline int mutex_setup(struct region *r, int robust)
+{
+	return mutex_setup_kind(r, robust, PTHREAD_PRIO_NONE,
+				PTHREAD_MUTEX_DEFAULT);
 }
 
 LOOP mutex_loop(struct region *r, unsigned id, int fd, uint64_t iters)

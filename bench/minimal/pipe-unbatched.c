@@ -5,7 +5,7 @@ LOOP loop(struct region *r, unsigned id, int fd, uint64_t iters)
 {
 	(void)r, (void)id;
 	for (uint64_t i = 0; i < iters; i++)
-		send(fd, 1);
+		send_incr(fd, 1);
 }
 
 const struct minimal minimal = {

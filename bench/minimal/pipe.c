@@ -10,11 +10,11 @@ LOOP loop(struct region *r, unsigned id, int fd, uint64_t iters)
 	(void)r, (void)id;
 	for (uint64_t i = 0; i < iters; i++)
 		if (++pending == PIPE_BATCH) {
-			send(fd, pending);
+			send_incr(fd, pending);
 			pending = 0;
 		}
 	if (pending)
-		send(fd, pending);
+		send_incr(fd, pending);
 }
 
 const struct minimal minimal = {

@@ -1,4 +1,4 @@
-/* pipe.h - what pipe and pipe-unbatched share: the workers write()
+/* pipe.h - what pipe, pipe-unbatched and unix-socket share: the workers write()
  * increments into a pipe to an owner process, which adds them up and
  * sends its total back at the end. The descriptors live at region.lock. */
 #ifndef RACELAB_BENCH_PIPE_H
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@ struct pipes {
 	pid_t owner; /* the owner's pid, or 0 */
 };
 
-static void send(int fd, uint64_t n)
+static void send_incr(int fd, uint64_t n)
 {
 	if (write(fd, &n, sizeof(n)) != sizeof(n))
 		worker_fail("write", errno);
@@ -44,14 +45,18 @@ static _Noreturn void owner(int in, int out)
 	_exit(write(out, &sum, 8) == 8 ? 0 : 1);
 }
 
-static int pipe_setup(struct region *r)
+/* socket: the increments go through a SOCK_SEQPACKET pair (unix-socket). */
+static inline int owner_setup(struct region *r, int socket)
 {
 	struct pipes *p = (struct pipes *)r->lock;
 	int in, out, wr;
 
 	p->in[0] = p->in[1] = p->out[0] = p->out[1] = -1;
-	if (pipe2(p->in, O_CLOEXEC) == -1 || pipe2(p->out, O_CLOEXEC) == -1) {
-		perror("minimal: pipe2");
+	if ((socket
+		 ? socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->in)
+		 : pipe2(p->in, O_CLOEXEC)) == -1 ||
+	    pipe2(p->out, O_CLOEXEC) == -1) {
+		perror("minimal: pipe2 or socketpair");
 		return -1;
 	}
 	/* Locals: p is shared, and the parent resets its fields at once. */
@@ -71,6 +76,11 @@ static int pipe_setup(struct region *r)
 	close(p->out[1]);
 	p->in[0] = p->out[1] = -1;
 	return 0;
+}
+
+static inline int pipe_setup(struct region *r)
+{
+	return owner_setup(r, 0);
 }
 
 static int pipe_attach(struct region *r)

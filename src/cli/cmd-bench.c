@@ -69,6 +69,8 @@ static const char bench_usage[] =
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
     "      --wide             the table with every column in full, however\n"
     "                         narrow the terminal\n"
+    "      --latency          time 1 acquire in 1024 (run --latency): a p99\n"
+    "                         column, the median of the runs' p99\n"
     "  -h, --help             this help\n"
     "\n"
     "output: one row per strategy and worker count: strategy, mode, procs,\n"
@@ -78,7 +80,9 @@ static const char bench_usage[] =
     "mops_median, mops_min, mops_max (million increments per second, all\n"
     "workers), expected, final, lost (summed over the measured runs),\n"
     "lost_pct, share_min_pct, share_max_pct, racy_on_purpose, verdict\n"
-    "(exact, lost, failed, deadlock, skipped or not-run) and detail.\n"
+    "(exact, lost, failed, deadlock, skipped or not-run), detail, unfair\n"
+    "(fixed time: a run's busiest worker did over 2x the least busy's)\n"
+    "and acquire_p99_ns (--latency).\n"
     "A progress line goes to stderr when it is a terminal. The table's\n"
     "preamble and header come first; it fits $COLUMNS, else the\n"
     "terminal's width (a pipe or file gets it whole): numbers become\n"
@@ -98,6 +102,7 @@ struct options {
 	uint64_t repeat;		  /* --repeat */
 	uint64_t target_ms;		  /* --target-ms */
 	double duration_s;		  /* --duration, 0: fixed iterations */
+	bool latency;			  /* --latency */
 	enum pin pin;			  /* --pin */
 	enum mode mode;			  /* --mode */
 	enum format format;		  /* --format */
@@ -311,6 +316,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'G' },
 		{ "wide", no_argument, NULL, 'X' },
+		{ "latency", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -367,6 +373,9 @@ static int parse_bench(int argc, char **argv, struct options *o)
 			break;
 		case 'G':
 			o->svg = optarg;
+			break;
+		case 'A':
+			o->latency = true;
 			break;
 		case 'X':
 			o->wide = true;
@@ -445,6 +454,7 @@ int cmd_bench(int argc, char **argv)
 		.ncpus = (unsigned)ncpus,
 		.timeout_s = WATCHDOG_S,
 		.progress = isatty(STDERR_FILENO),
+		.latency = o.latency,
 	};
 	w = (struct bench_report){ .out = stdout,
 				   .format = o.format,

@@ -22,11 +22,14 @@
 #include "out/report.h"
 #include "core/util.h"
 
-#define TARGET_S	     0.15	    /* calibrated run length */
-#define CAP_S		     (4 * TARGET_S) /* stop a calibrated run that overruns */
-#define CRASH_TIMEOUT_S	     5	    /* default watchdog with --crash-at */
-#define TRACE_DEFAULT_EVENTS 200000 /* --trace without --iters */
-#define TIMELINE	     5	    /* collisions shown by --trace */
+#define TARGET_S	      0.15	     /* calibrated run length */
+#define CAP_S		      (4 * TARGET_S) /* stop a calibrated run that overruns */
+#define CRASH_TIMEOUT_S	      5	     /* default watchdog with --crash-at */
+#define TRACE_DEFAULT_EVENTS  200000 /* --trace without --iters */
+#define TIMELINE	      5	     /* collisions shown by --trace */
+#define DURATION_MAX_S	      3600   /* --duration cap */
+#define LATENCY_SHIFT_DEFAULT 10     /* --latency: 1 acquire in 1024 */
+#define LATENCY_SHIFT_MAX     20     /* ... at least 1 in 2^20 */
 
 static const char run_usage[] =
     "usage: racelab run [OPTIONS]\n"
@@ -59,6 +62,11 @@ static const char run_usage[] =
     "                        never a symlink) instead of a private\n"
     "                        temporary file\n"
     "  -v, --verbose         name every kernel object made and removed\n"
+    "  -d, --duration S      fixed time: add for S seconds (0.01..3600);\n"
+    "                        shows each worker's share, and UNFAIR when\n"
+    "                        the busiest did over twice the least busy\n"
+    "      --latency[=K]     time 1 acquire in 2^K (default 10) from asking\n"
+    "                        to holding: p50, p99, p99.9, max\n"
     "\n"
     "crash injection (process mode):\n"
     "      --crash-at K      worker W takes the lock, reads the counter and\n"
@@ -87,12 +95,19 @@ static const char run_usage[] =
     "                        store that overwrote others marked (with\n"
     "                        --strategy all: the first strategy that lost\n"
     "                        updates). `racelab trace` draws a saved FILE\n"
-    "  -h, --help            this help\n"
+    "  -h, --help            this help\n";
+
+/* The rest of the help: one literal stays under C99's 4095 characters. */
+static const char run_usage_output[] =
     "\n"
     "output: one row per strategy: strategy, mode, procs, iters, expected,\n"
     "final, lost, lost_pct, elapsed_s, ns_per_op (wall time / all\n"
     "increments), mops_per_s, recoveries, verdict (exact, lost, failed or\n"
-    "deadlock), then recovery, seed and window. Colour only on a "
+    "deadlock), recovery, seed, window, then fairness: share_min_pct,\n"
+    "share_max_pct, share_dev_pct, unfair, finish_spread_s,\n"
+    "finish_spread_pct, per_worker (docs/benchmarking.md), and with\n"
+    "--latency latency_every, latency_samples, acquire_p50_ns,\n"
+    "acquire_p99_ns, acquire_p999_ns, acquire_max_ns. Colour only on a "
     "terminal,\n"
     "never with NO_COLOR set. The table fits $COLUMNS, else the terminal's\n"
     "width (a pipe or file gets it whole): numbers become compact (340M),\n"
@@ -111,6 +126,9 @@ struct options {
 	uint64_t iters;			 /* 0: calibrate */
 	enum format format;		 /* output */
 	const char *lock_file;		 /* --lock-file */
+	double duration_s;		 /* --duration, 0: fixed iterations */
+	bool latency;			 /* --latency */
+	unsigned latency_shift;		 /* --latency=K */
 	bool verbose;			 /* --verbose */
 	uint64_t crash_at;		 /* --crash-at, 0: none */
 	unsigned crash_worker;		 /* --crash-worker */
@@ -207,6 +225,32 @@ static int parse_cpus(const char *arg, struct options *o)
 static void run_init(const struct options *o, const struct strategy *s,
 		     struct run *run);
 
+/* --duration: seconds as a plain decimal ("1", "0.5"); no sign, no "1e3". */
+static int parse_duration(const char *arg, double *out)
+{
+	const char *p = arg;
+	double v = 0, scale = 1;
+	bool digits = false;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits = true)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+			v += (*p - '0') * (scale /= 10);
+	if (!digits || *p)
+		return usage_error("run",
+				   "--duration '%s' is not a number of seconds "
+				   "like 1 or 0.5",
+				   arg);
+	if (v < 0.01 || v > DURATION_MAX_S)
+		return usage_error("run",
+				   "--duration '%s' is out of range (0.01..%d "
+				   "seconds)",
+				   arg, DURATION_MAX_S);
+	*out = v;
+	return 0;
+}
+
 /* "flock, fcntl, ofd": the strategies that take --lock-file. */
 static const char *lock_file_strategies(char *buf, size_t len)
 {
@@ -295,6 +339,17 @@ static int check_combination(struct options *o)
 			    (unsigned long long)o->crash_at,
 			    (unsigned long long)o->iters);
 	}
+	if (o->latency &&
+	    (o->trace || o->crash_at || o->window.kind != WINDOW_NONE))
+		return usage_error(
+		    "run", "--latency times the fast loop; it excludes "
+			   "--trace, --crash-at and --window, which use "
+			   "the probed one");
+	if (o->duration_s > 0 && o->trace)
+		return usage_error("run",
+				   "--duration and --trace exclude each other: "
+				   "a trace records a fixed number of "
+				   "increments (give --iters)");
 	if (o->trace && o->iters &&
 	    (uint64_t)o->procs * o->iters > TRACE_MAX_EVENTS)
 		return usage_error("run",
@@ -342,6 +397,8 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "trace", optional_argument, NULL, 'R' },
 		{ "wide", no_argument, NULL, 'X' },
 		{ "trace-svg", required_argument, NULL, 'G' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "latency", optional_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -352,7 +409,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first non-option, so --trace FILE can take it. */
-	while ((c = getopt_long(argc, argv, "+:s:p:n:f:m:vh", longopts,
+	while ((c = getopt_long(argc, argv, "+:s:p:n:f:m:d:vh", longopts,
 				NULL)) != -1) {
 		if ((err = cli_option_check("run", c, argv, o->seen)))
 			return err;
@@ -423,6 +480,20 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'A':
+			o->latency = true;
+			o->latency_shift = LATENCY_SHIFT_DEFAULT;
+			if (optarg &&
+			    (err = cli_number("run", "--latency", optarg, 0,
+					      LATENCY_SHIFT_MAX, &v)))
+				return err;
+			if (optarg)
+				o->latency_shift = (unsigned)v;
+			break;
+		case 'd':
+			if ((err = parse_duration(optarg, &o->duration_s)))
+				return err;
+			break;
 		case 'K':
 			if ((err = cli_number("run", "--crash-at", optarg, 1,
 					      ITERS_MAX, &o->crash_at)))
@@ -475,6 +546,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
+			fputs(run_usage_output, stdout);
 			exit(EXIT_VERIFIED);
 		}
 	}
@@ -498,7 +570,13 @@ static void run_init(const struct options *o, const struct strategy *s,
 		.store_name = o->store_name,
 		.mode = o->mode,
 		.procs = o->procs,
-		.iters = o->iters,
+		/* Fixed time: --iters, if given, caps each worker. */
+		.iters = o->iters	     ? o->iters
+			 : o->duration_s > 0 ? ITERS_MAX
+					     : 0,
+		.duration_s = o->duration_s,
+		.latency = o->latency,
+		.latency_shift = o->latency_shift,
 		.lock_file = o->lock_file,
 		.verbose = o->verbose,
 		.crash_at = o->crash_at,
@@ -561,8 +639,11 @@ static int run_one(const struct options *o, const struct strategy *s,
 			return -ENOMEM;
 	}
 	err = harness_run(run, res);
-	res->iters_auto = o->iters == 0;
-	if (!err && res->stopped && !res->detail[0])
+	res->iters_auto = o->iters == 0 && o->duration_s <= 0;
+	if (!err && res->stopped && !res->detail[0] && o->duration_s > 0)
+		snprintf(res->detail, sizeof(res->detail),
+			 "stopped after --duration %.3g s", run->duration_s);
+	if (!err && res->stopped && !res->detail[0] && o->duration_s <= 0)
 		snprintf(res->detail, sizeof(res->detail),
 			 "stopped at the %.2g s time cap: the cost per "
 			 "increment changed after the trial run",

@@ -130,6 +130,8 @@ static void run_init(struct run *run, const struct bench_opts *o,
 		.iters = o->duration_s > 0 ? ITERS_MAX : pt->iters,
 		.timeout_s = o->timeout_s,
 		.duration_s = o->duration_s,
+		.latency = o->latency,
+		.latency_shift = 10,
 		.cpus = o->cpus,
 		.ncpus = o->ncpus,
 	};
@@ -221,15 +223,21 @@ static void sample_store(struct bench_point *pt, const struct result *res)
 		.done_max = res->done_max,
 		.iters = res->iters,
 		.verdict = res->verdict,
+		.lat_known = res->lat_known,
+		.p99_ns = res->lat_p99,
+		.unfair = res->fair_known && res->stopped && res->fair.unfair,
 	};
 }
 
 static void point_summarise(struct bench_point *pt)
 {
 	double ns[BENCH_REPEAT_MAX], mops[BENCH_REPEAT_MAX];
+	double p99[BENCH_REPEAT_MAX];
+	unsigned np99 = 0;
 
 	if (pt->runs == 0)
 		return;
+	pt->unfair = false;
 	pt->ns_min = pt->mops_min = 1e300;
 	pt->share_min = 1;
 	pt->expected = pt->final = 0;
@@ -257,7 +265,12 @@ static void point_summarise(struct bench_point *pt)
 			pt->share_max = hi;
 		pt->expected += s->expected;
 		pt->final += s->final;
+		pt->unfair |= s->unfair;
+		if (s->lat_known)
+			p99[np99++] = (double)s->p99_ns;
 	}
+	pt->p99_known = np99 > 0;
+	pt->p99_ns = np99 ? bench_median(p99, np99) : 0;
 	pt->ns_med = bench_median(ns, pt->runs);
 	pt->mops_med = bench_median(mops, pt->runs);
 	pt->lost = (int64_t)(pt->expected - pt->final);

@@ -37,6 +37,7 @@ struct bench_opts {
 	unsigned ncpus;	       /* 0: not pinned */
 	double timeout_s;      /* watchdog: no progress for this long */
 	bool progress;	       /* a progress line on stderr */
+	bool latency;	       /* --latency: time 1 acquire in 1024 */
 };
 
 /* One measured run of one point. */
@@ -50,6 +51,9 @@ struct bench_sample {
 	uint64_t done_max;    /* most increments by one worker */
 	uint64_t iters;	      /* per worker: asked (ITERS_MAX: fixed-time) */
 	enum verdict verdict; /* exact, lost, failed or deadlock */
+	bool lat_known;	      /* --latency: samples were taken */
+	uint64_t p99_ns;      /* ... their 99th percentile */
+	bool unfair;	      /* fixed time: busiest > 2 x least busy */
 };
 
 /* One strategy at one worker count, over all its runs. */
@@ -69,6 +73,9 @@ struct bench_point {
 	double share_min;		     /* least productive worker's share
 						of a run's increments, worst run */
 	double share_max;     /* most productive worker's, worst */
+	bool unfair;	      /* a run was UNFAIR (fairness.h) */
+	bool p99_known;	      /* --latency: a run had samples */
+	double p99_ns;	      /* median over the runs of their p99 */
 	enum verdict verdict; /* the worst of its runs */
 	char detail[512];     /* why failed, lost or deadlocked */
 };

@@ -26,11 +26,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/latency.h"
 #include "core/probe.h"
 #include "core/util.h"
 
@@ -388,6 +390,75 @@ static int workers_wait(struct workers *c, int64_t t0)
 
 /* ---- one run ---------------------------------------------------------- */
 
+/*
+ * How evenly the increments went round, and how far apart the workers
+ * finished (fairness.h). Not after a crash: the dead worker's short count
+ * says nothing about the lock.
+ */
+static void result_fairness(const struct run *run, const struct workers *c,
+			    int64_t t0, struct result *res)
+{
+	const struct region *r = run->region;
+	size_t n = 0, len = sizeof(res->per_worker);
+	uint64_t *done;
+	int64_t *end;
+
+	res->per_worker[0] = '\0';
+	if (run->procs == 0)
+		return;
+	done = calloc(run->procs, sizeof(*done));
+	end = calloc(run->procs, sizeof(*end));
+	for (unsigned i = 0; i < run->procs; i++) {
+		uint64_t d = atomic_load(&r->slot[i].done);
+
+		if (n < len)
+			n += (size_t)snprintf(res->per_worker + n, len - n,
+					      "%s%llu", i ? " " : "",
+					      (unsigned long long)d);
+		if (done && end) {
+			done[i] = d;
+			end[i] = atomic_load(&r->slot[i].end_ns);
+		}
+	}
+	if (n >= len && len > 4) /* 1024 workers of 1e10: say it is cut */
+		memcpy(res->per_worker + len - 4, "...", 4);
+	res->fair_known = done && end && !c->crashed;
+	if (res->fair_known) {
+		double elapsed = 0;
+
+		for (unsigned i = 0; i < run->procs; i++)
+			if ((double)(end[i] - t0) / 1e9 > elapsed)
+				elapsed = (double)(end[i] - t0) / 1e9;
+		fairness_of(done, run->procs, &res->fair);
+		finish_spread(end, run->procs, elapsed, &res->spread_s,
+			      &res->spread_pct);
+	}
+	free(done);
+	free(end);
+}
+
+/* --latency: the workers' histograms merged, and the percentiles. */
+static void result_latency(const struct run *run, struct result *res)
+{
+	struct latency_hist *all;
+
+	if (!run->hist)
+		return;
+	all = calloc(1, sizeof(*all));
+	if (!all)
+		return;
+	for (unsigned i = 0; i < run->procs; i++)
+		latency_merge(all, &run->hist[i]);
+	res->lat_known = all->samples > 0;
+	res->lat_shift = run->latency_shift;
+	res->lat_samples = all->samples;
+	res->lat_p50 = latency_percentile(all, 50);
+	res->lat_p99 = latency_percentile(all, 99);
+	res->lat_p999 = latency_percentile(all, 99.9);
+	res->lat_max = all->max;
+	free(all);
+}
+
 static void result_fill(const struct run *run, const struct workers *c,
 			int64_t t0, struct result *res)
 {
@@ -415,6 +486,7 @@ static void result_fill(const struct run *run, const struct workers *c,
 	res->stopped = c->timed_out;
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
+	result_fairness(run, c, t0, res);
 	res->expected = total;
 	if (run->strategy->total)
 		res->final = run->strategy->total(run);
@@ -467,6 +539,7 @@ int harness_run(struct run *run, struct result *res)
 	bool set_up = false; /* the strategy's setup ran: teardown must */
 	bool own_store;	     /* we opened the store: we close it */
 	bool own_area;	     /* the lock lives in our region */
+	size_t hist_bytes;   /* --latency's mapping */
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -486,6 +559,22 @@ int harness_run(struct run *run, struct result *res)
 	if (!run->region) {
 		free(team.m);
 		return -EIO;
+	}
+	/* --latency: a histogram per worker, shared, gone with the run. */
+	hist_bytes = run->latency ? run->procs * sizeof(*run->hist) : 0;
+	run->hist = NULL;
+	if (hist_bytes) {
+		void *p = mmap(NULL, hist_bytes, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			err = report_errno("harness", "mmap", errno);
+			region_destroy(run->region);
+			run->region = NULL;
+			free(team.m);
+			return err;
+		}
+		run->hist = p;
 	}
 	/* A named store (racelab segment) comes opened by its command. */
 	own_store = !run->home.open;
@@ -532,6 +621,7 @@ int harness_run(struct run *run, struct result *res)
 		snprintf(res->detail, sizeof(res->detail), "%s", team.why);
 	} else if (!err) {
 		result_fill(run, &team, t0, res);
+		result_latency(run, res);
 		if (team.deadlock) {
 			res->verdict = VERDICT_DEADLOCK;
 			deadlock_detail(run, &team, res);
@@ -546,15 +636,19 @@ int harness_run(struct run *run, struct result *res)
 		run->lock_area = NULL;
 	/*
 	 * A thread that never came back (stuck in a lock nobody gives back)
-	 * still reads the region: unmapping it under the thread would crash
-	 * the process, or make a futex wait fail. It stays mapped (marked
-	 * for removal already) until the process exits, which its caller
-	 * does next.
+	 * still reads the region (and may write its --latency histogram):
+	 * unmapping it under the thread would crash the process, or make a
+	 * futex wait fail. It stays mapped (marked for removal already)
+	 * until the process exits, which its caller does next.
 	 */
-	if (team.alive == 0)
+	if (team.alive == 0) {
+		if (run->hist)
+			(void)munmap(run->hist, hist_bytes);
 		region_destroy(run->region);
-	else
+	} else {
 		res->threads_left = true;
+	}
+	run->hist = NULL;
 	run->region = NULL;
 	/* A thread that never came back still points into team.m. */
 	if (team.alive == 0)
@@ -596,6 +690,7 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 	trial.crash_worker = UINT_MAX;
 	trial.trace = NULL;
 	trial.duration_s = 0;
+	trial.latency = false; /* the sampled loop costs about 1 % more */
 	for (;;) {
 		int err;
 		double scale;

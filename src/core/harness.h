@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/fairness.h"
 #include "core/run.h"
 #include "core/strategy.h"
 
@@ -44,6 +45,17 @@ struct result {
 	uint64_t crash_done;	     /* increments it finished first */
 	enum verdict verdict;	     /* see enum verdict */
 	char detail[512];	     /* why FAILED or DEADLOCK, in words */
+	/* How evenly the work went round (fairness.h); none after a crash. */
+	bool fair_known;       /* the figures below mean something */
+	struct fairness fair;  /* each worker's share of the increments */
+	double spread_s;       /* last worker's end minus the first's */
+	double spread_pct;     /* ... as % of elapsed_s */
+	char per_worker[8192]; /* each worker's increments, "n0 n1 ..." */
+	/* --latency: request-to-held times of the sampled acquires, ns. */
+	bool lat_known;	      /* samples were taken */
+	unsigned lat_shift;   /* one acquire in 2^lat_shift was timed */
+	uint64_t lat_samples; /* how many, all workers */
+	uint64_t lat_p50, lat_p99, lat_p999, lat_max; /* percentiles; max */
 };
 
 /*

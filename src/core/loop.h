@@ -40,6 +40,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <time.h>
+
+#include "core/latency.h"
 #include "core/probe.h"
 #include "core/strategy.h"
 
@@ -131,12 +134,43 @@ static inline __attribute__((always_inline)) bool loop_stopped(struct worker *w)
 	       GATE_STOP;
 }
 
+/* CLOCK_MONOTONIC in ns, for --latency (the vDSO: no system call). */
+static inline uint64_t latency_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * lock, or with sample (a constant in each copy of the loop) and one
+ * acquire in every mask + 1: lock, timed from asking for the lock to
+ * holding it, into hist (--latency). Two clock reads per sample; on the
+ * other acquires a counter and a test.
+ */
+static inline __attribute__((always_inline)) int
+loop_lock(struct worker *w, loop_lock_fn lock, bool sample,
+	  struct latency_hist *hist, uint64_t mask, uint64_t *tick)
+{
+	uint64_t t0;
+	int err;
+
+	if (!sample || (++*tick & mask))
+		return lock(w);
+	t0 = latency_now();
+	err = lock(w);
+	latency_record(hist, latency_now() - t0);
+	return err;
+}
+
 static inline __attribute__((always_inline)) int
 loop_run(struct worker *w, bool probed, bool memory, loop_lock_fn lock,
 	 loop_load_fn load, loop_store_fn store, loop_lock_fn unlock,
-	 loop_op_fn op, loop_flush_fn flush)
+	 loop_op_fn op, loop_flush_fn flush, bool sample,
+	 struct latency_hist *hist, uint64_t mask)
 {
-	uint64_t done = 0;
+	uint64_t done = 0, tick = 0;
 	int err;
 
 	if (probed) {
@@ -161,7 +195,8 @@ loop_run(struct worker *w, bool probed, bool memory, loop_lock_fn lock,
 		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
 
 		for (uint64_t i = 0; i < n; i++) {
-			if (lock && (err = lock(w)))
+			if (lock && (err = loop_lock(w, lock, sample, hist,
+						     mask, &tick)))
 				return err;
 			err = loop_increment(w, false, memory, load, store, op,
 					     flush);
@@ -189,11 +224,19 @@ loop_choose(struct worker *w, loop_lock_fn lock, loop_load_fn load,
 
 	if (w->probed)
 		err = loop_run(w, true, w->link.counter != NULL, lock, load,
-			       store, unlock, op, flush);
+			       store, unlock, op, flush, false, NULL, 0);
 	else if (!w->link.counter && !op)
 		err = loop_run(w, false, false, lock, load, store, unlock, op,
-			       flush);
-	else {
+			       flush, false, NULL, 0);
+	else if (lock && w->run->hist) {
+		/* --latency: the fast loop, with one acquire in 2^k timed;
+		 * the histogram's address, not the worker's, goes in. */
+		mine = *w;
+		err = loop_run(&mine, false, true, lock, load, store, unlock,
+			       op, flush, true, &w->run->hist[w->id],
+			       (1ULL << w->run->latency_shift) - 1);
+		*w = mine;
+	} else {
 		/*
 		 * The fast loop runs on a private copy of the worker, whose
 		 * address never leaves this function (no hook is called in
@@ -207,7 +250,7 @@ loop_choose(struct worker *w, loop_lock_fn lock, loop_load_fn load,
 		 */
 		mine = *w;
 		err = loop_run(&mine, false, true, lock, load, store, unlock,
-			       op, flush);
+			       op, flush, false, NULL, 0);
 		*w = mine;
 	}
 	if (!err && flush)

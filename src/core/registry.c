@@ -32,6 +32,23 @@ extern const struct strategy strategy_peterson_relaxed;
 extern const struct strategy strategy_sharded;
 extern const struct strategy strategy_pipe;
 extern const struct strategy strategy_pipe_unbatched;
+extern const struct strategy strategy_mcs;
+extern const struct strategy strategy_clh;
+extern const struct strategy strategy_hemlock;
+extern const struct strategy strategy_bakery;
+extern const struct strategy strategy_pthread_spin;
+extern const struct strategy strategy_rwlock;
+extern const struct strategy strategy_pi_mutex;
+extern const struct strategy strategy_adaptive_mutex;
+extern const struct strategy strategy_ck_mcs;
+extern const struct strategy strategy_ck_clh;
+extern const struct strategy strategy_ck_ticket;
+extern const struct strategy strategy_ck_fas;
+extern const struct strategy strategy_fifo;
+extern const struct strategy strategy_sysv_msg;
+extern const struct strategy strategy_posix_mq;
+extern const struct strategy strategy_eventfd;
+extern const struct strategy strategy_unix_socket;
 
 const struct strategy *const strategies[] = {
 	&strategy_none,		/* the race itself */
@@ -54,6 +71,23 @@ const struct strategy *const strategies[] = {
 	&strategy_sharded,	    /* a counter per worker */
 	&strategy_pipe,		    /* an owner fed through a pipe */
 	&strategy_pipe_unbatched,   /* ... one message per increment */
+	&strategy_mcs,		    /* queue lock: spin on your own node */
+	&strategy_clh,		    /* queue lock: spin on your predecessor's */
+	&strategy_hemlock,	    /* queue lock: one grant word each */
+	&strategy_bakery,	    /* Lamport: n workers, loads and stores */
+	&strategy_pthread_spin,	    /* pthread_spin_lock */
+	&strategy_rwlock,	    /* pthread_rwlock_t, writer side */
+	&strategy_pi_mutex,	    /* pthread mutex, PRIO_INHERIT */
+	&strategy_adaptive_mutex,   /* glibc: spin, then sleep */
+	&strategy_ck_mcs,	    /* Concurrency Kit's MCS */
+	&strategy_ck_clh,	    /* Concurrency Kit's CLH */
+	&strategy_ck_ticket,	    /* Concurrency Kit's ticket lock */
+	&strategy_ck_fas,	    /* Concurrency Kit's fetch-and-store */
+	&strategy_fifo,		    /* a token byte in a named pipe */
+	&strategy_sysv_msg,	    /* a token message, SysV queue */
+	&strategy_posix_mq,	    /* a token message, POSIX queue */
+	&strategy_eventfd,	    /* eventfd as a semaphore */
+	&strategy_unix_socket,	    /* an owner fed through a socket */
 };
 
 const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);

@@ -34,6 +34,8 @@ struct window {
 	uint64_t n;	       /* its N */
 };
 
+struct latency_hist; /* core/latency.h */
+
 struct run {
 	const struct strategy *strategy; /* what is under test */
 	const struct store *store;	 /* where the counter lives */
@@ -63,6 +65,9 @@ struct run {
 	struct window window;	   /* --window */
 	uint64_t seed;		   /* --seed: every random choice */
 	struct trace_event *trace; /* --trace: procs x iters events */
+	bool latency;		   /* --latency: time some acquires */
+	unsigned latency_shift;	   /* ... one in 2^this */
+	struct latency_hist *hist; /* ... a histogram per worker, shared */
 };
 
 /* Does this run need the probed loop (crash, window or trace)? */

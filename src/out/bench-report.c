@@ -179,6 +179,37 @@ TEXT(share)
 	return buf;
 }
 
+GET(unfair)
+{
+	(void)ctx;
+	if (P(rec)->runs && BO(ctx)->duration_s > 0)
+		*v = (struct value){ .kind = VALUE_BOOL, .b = P(rec)->unfair };
+}
+
+GET(acquire_p99_ns)
+{
+	(void)ctx;
+	if (P(rec)->p99_known)
+		*v = (struct value){ .kind = VALUE_F64, .f = P(rec)->p99_ns };
+}
+
+/* The table's p99: "2.1k" style, as the run table's latency column. */
+TEXT(acquire_p99)
+{
+	double ns = P(rec)->p99_ns;
+
+	(void)ctx, (void)compact;
+	if (!P(rec)->p99_known)
+		buf[0] = '\0';
+	else if (ns < 1000)
+		snprintf(buf, len, "%.0f", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.3gk", ns / 1e3);
+	else
+		snprintf(buf, len, "%.3gM", ns / 1e6);
+	return buf;
+}
+
 GET(racy_on_purpose)
 {
 	*v = (struct value){ .kind = VALUE_BOOL,
@@ -269,6 +300,11 @@ static const struct field point_fields[] = {
 	  get_verdict, text_verdict, NULL, NULL },
 	{ "detail", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_detail,
 	  NULL, NULL, NULL },
+	/* Added in 0.2, at the end as the schema promises. */
+	{ "unfair", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_unfair,
+	  NULL, NULL, NULL },
+	{ "acquire_p99_ns", IN_ALL, 0, "p99 ns", NULL, 7, 0, 1, CELL_TEXT, 0,
+	  get_acquire_p99_ns, text_acquire_p99, NULL, NULL },
 };
 
 const struct schema bench_point_schema = {
@@ -503,6 +539,8 @@ void bench_report_begin(struct bench_report *br)
 		table_preamble(br);
 		table_init(&br->table, br->out, &bench_point_schema, br,
 			   br->wide ? 0 : br->width, false);
+		if (!br->bo->latency)
+			table_hide(&br->table, "acquire_p99_ns");
 		if (br->bo->duration_s > 0)
 			table_hide(&br->table, "iters");
 		else {

@@ -315,6 +315,138 @@ GET(seed)
 	*v = (struct value){ .kind = VALUE_U64, .u = RP(ctx)->seed };
 }
 
+/* Fairness (fairness.h): the shares mean something only in a fixed-time
+ * run (every worker had the same time), the finishing spread only in a
+ * fixed-iteration one; neither after a crash. */
+static bool shares_known(const struct result *r)
+{
+	return r->fair_known && r->stopped;
+}
+
+GET(share_min_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.min_share }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(share_max_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.max_share }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(share_dev_pct)
+{
+	(void)ctx;
+	*v = shares_known(R(rec))
+		 ? (struct value){ .kind = VALUE_F64,
+				   .f = R(rec)->fair.deviation_pct }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(unfair)
+{
+	(void)ctx;
+	*v = shares_known(R(rec)) ? (struct value){ .kind = VALUE_BOOL,
+						    .b = R(rec)->fair.unfair }
+				  : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(finish_spread_s)
+{
+	(void)ctx;
+	*v = R(rec)->fair_known
+		 ? (struct value){ .kind = VALUE_F64, .f = R(rec)->spread_s }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(finish_spread_pct)
+{
+	(void)ctx;
+	*v = R(rec)->fair_known
+		 ? (struct value){ .kind = VALUE_F64, .f = R(rec)->spread_pct }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+GET(per_worker)
+{
+	(void)ctx;
+	*v = R(rec)->per_worker[0]
+		 ? (struct value){ .kind = VALUE_STR, .s = R(rec)->per_worker }
+		 : (struct value){ .kind = VALUE_NULL };
+}
+
+/* "3.1-96.9% sd 94% UNFAIR" in fixed time; "ends 12% apart" otherwise. */
+TEXT(fairness)
+{
+	const struct result *r = R(rec);
+
+	(void)ctx, (void)compact;
+	if (shares_known(r))
+		snprintf(buf, len, "%.1f-%.1f%% sd %.0f%%%s", r->fair.min_share,
+			 r->fair.max_share, r->fair.deviation_pct,
+			 r->fair.unfair ? " UNFAIR" : "");
+	else if (r->fair_known && r->procs > 1)
+		snprintf(buf, len, "ends %.0f%% apart", r->spread_pct);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* --latency: the sampled acquires (latency.h), null when none were. */
+#define LATENCY_GET(name, expr)                                                \
+	GET(name)                                                              \
+	{                                                                      \
+		(void)ctx;                                                     \
+		*v = R(rec)->lat_known                                         \
+			 ? (struct value){ .kind = VALUE_U64, .u = (expr) }    \
+			 : (struct value){ .kind = VALUE_NULL };               \
+	}
+LATENCY_GET(latency_every, 1ULL << R(rec)->lat_shift)
+LATENCY_GET(latency_samples, R(rec)->lat_samples)
+LATENCY_GET(acquire_p50_ns, R(rec)->lat_p50)
+LATENCY_GET(acquire_p99_ns, R(rec)->lat_p99)
+LATENCY_GET(acquire_p999_ns, R(rec)->lat_p999)
+LATENCY_GET(acquire_max_ns, R(rec)->lat_max)
+
+/* 1234 -> "1.2k", 5600000 -> "5.6M": four ns figures in one column. */
+static const char *short_ns(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%llu", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3gk", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3gM", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3gG", (double)ns / 1e9);
+	return buf;
+}
+
+/* "180/2.1k/9.8k/41k": p50/p99/p99.9/max, ns. */
+TEXT(acquire)
+{
+	const struct result *r = R(rec);
+	char a[16], b[16], c[16], d[16];
+
+	(void)ctx, (void)compact;
+	if (!r->lat_known) {
+		buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s/%s/%s/%s", short_ns(r->lat_p50, a, sizeof(a)),
+		 short_ns(r->lat_p99, b, sizeof(b)),
+		 short_ns(r->lat_p999, c, sizeof(c)),
+		 short_ns(r->lat_max, d, sizeof(d)));
+	return buf;
+}
+
 GET(window)
 {
 	(void)rec;
@@ -368,6 +500,35 @@ static const struct field run_fields[] = {
 	  NULL, NULL },
 	{ "window", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_window,
 	  NULL, NULL, NULL },
+	/* Fairness, added in 0.2: at the end, as the schema promises. */
+	{ "share_min_pct", IN_ALL, 2, "fairness", NULL, -24, 0, 1, CELL_TEXT, 7,
+	  get_share_min_pct, text_fairness, NULL, NULL },
+	{ "share_max_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_share_max_pct, NULL, NULL, NULL },
+	{ "share_dev_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_share_dev_pct, NULL, NULL, NULL },
+	{ "unfair", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_unfair,
+	  NULL, NULL, NULL },
+	{ "finish_spread_s", IN_DATA, 6, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_finish_spread_s, NULL, NULL, NULL },
+	{ "finish_spread_pct", IN_DATA, 2, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_finish_spread_pct, NULL, NULL, NULL },
+	{ "per_worker", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_per_worker, NULL, NULL, NULL },
+	/* Acquire latency (--latency), added in 0.2. */
+	{ "latency_every", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_latency_every, NULL, NULL, NULL },
+	{ "latency_samples", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_latency_samples, NULL, NULL, NULL },
+	{ "acquire_p50_ns", IN_ALL, 0, "acquire ns p50/p99/p99.9/max", NULL,
+	  -28, 0, 1, CELL_TEXT, 8, get_acquire_p50_ns, text_acquire, NULL,
+	  NULL },
+	{ "acquire_p99_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_p99_ns, NULL, NULL, NULL },
+	{ "acquire_p999_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_p999_ns, NULL, NULL, NULL },
+	{ "acquire_max_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_acquire_max_ns, NULL, NULL, NULL },
 };
 
 const struct schema report_run_schema = {
@@ -398,6 +559,11 @@ static void table_preamble(struct report *rp, const struct run *run)
 		    f, w, 0, "Race window between load and store: %s%s.",
 		    rp->window,
 		    run->window.kind == WINDOW_RANDOM ? " (seeded)" : "");
+	if (run->latency)
+		text_printf(f, w, 0,
+			    "Latency: one acquire in %llu timed, from asking "
+			    "for the lock to holding it (clock_gettime).",
+			    1ULL << run->latency_shift);
 	if (run->ncpus) {
 		size_t n = 0;
 
@@ -613,6 +779,14 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				    "verified.",
 				    name, r->detail,
 				    group_digits(r->expected, a, sizeof(a)));
+		if (r->stopped && r->fair_known && r->fair.unfair)
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: UNFAIR: the busiest worker did %.1f%% of the "
+			    "increments, the least busy %.1f%% (locktorture "
+			    "calls a lock unfair beyond 2x); nothing made the "
+			    "lock go round.",
+			    name, r->fair.max_share, r->fair.min_share);
 		if (!racy)
 			correct_ran = true;
 		/* A race that did not show: say why, and what to try. */

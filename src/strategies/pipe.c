@@ -35,6 +35,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #define PIPE_BATCH	   CHUNK /* increments per message */
@@ -143,14 +144,19 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-int pipe_setup(struct run *run)
+/* The increments' channel: a pipe, or (unix-socket.c) a socket pair. */
+static int owner_setup(struct run *run, bool socket)
 {
 	struct pipe_shared *s = (void *)run->lock_area;
 	int err;
 
 	s->in[0] = s->in[1] = s->out[0] = s->out[1] = -1;
 	/* O_CLOEXEC: an exec'd program must not keep a write end open. */
-	if (pipe2(s->in, O_CLOEXEC) == -1 || pipe2(s->out, O_CLOEXEC) == -1)
+	if (socket &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s->in) == -1)
+		return report_errno(run->strategy->name, "socketpair", errno);
+	if ((!socket && pipe2(s->in, O_CLOEXEC) == -1) ||
+	    pipe2(s->out, O_CLOEXEC) == -1)
 		return report_errno(run->strategy->name, "pipe2", errno);
 	if (run->mode == MODE_THREAD) {
 		err = pthread_create(&s->thread, NULL, owner_thread, s);
@@ -168,6 +174,16 @@ int pipe_setup(struct run *run)
 	close_fd(&s->in[0]);
 	close_fd(&s->out[1]);
 	return 0;
+}
+
+int pipe_setup(struct run *run)
+{
+	return owner_setup(run, false);
+}
+
+int pipe_setup_socket(struct run *run)
+{
+	return owner_setup(run, true);
 }
 
 int pipe_attach(struct worker *w)

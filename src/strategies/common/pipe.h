@@ -1,7 +1,7 @@
 /*
  * pipe.h - what pipe.c shares with pipe-unbatched.c: the owner of the
  * counter, started in setup and stopped in teardown, and how a worker sends
- * it increments. Only the batch size differs.
+ * it increments. Only the batch size differs (and unix-socket.c's channel).
  */
 #ifndef RACELAB_STRATEGIES_PIPE_H
 #define RACELAB_STRATEGIES_PIPE_H
@@ -32,6 +32,9 @@ struct pipe_shared {
  * collect its count once the workers are gone; stop it on every path.
  */
 int pipe_setup(struct run *run);
+/* The same owner, fed through a Unix-domain socket pair (SOCK_SEQPACKET)
+ * instead of a pipe: unix-socket.c. */
+int pipe_setup_socket(struct run *run);
 int pipe_attach(struct worker *w);
 void pipe_detach(struct worker *w);
 uint64_t pipe_total(const struct run *run);
