@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/harness.h"
 #include "core/util.h"
 
@@ -68,6 +69,7 @@ int cli_die_of(int sig)
 	report("stopped by SIG%s; workers stopped, kernel objects removed",
 	       sigabbrev_np(sig));
 	fflush(NULL);
+	guardian_stop();
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	signal(sig, SIG_DFL);

@@ -18,6 +18,7 @@
 #include "core/bench.h"
 #include "cli/cli.h"
 #include "out/report.h"
+#include "core/safefile.h"
 #include "out/svg.h"
 #include "core/util.h"
 
@@ -64,6 +65,10 @@ static const char bench_usage[] =
     "  -m, --mode M           process (default) or thread workers\n"
     "  -f, --format F         table (default), csv or json\n"
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
+    "                         chart in FILE (written beside it, renamed\n"
+    "                         into place: an existing regular FILE is\n"
+    "                         replaced, never written through; a symlink\n"
+    "                         anywhere in FILE is refused)\n"
     "  -h, --help             this help\n"
     "\n"
     "output: one row per strategy and worker count: strategy, mode, procs,\n"
@@ -245,31 +250,14 @@ static int parse_seconds(const char *arg, double *out)
 	return 0;
 }
 
-/* --svg FILE: its directory must exist and be writable; not a directory. */
+/* --svg FILE: never through a symlink, never a device (safefile.h). */
 static int check_svg_path(const char *path)
 {
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
+	char buf[4096 + 128];
+	const char *why = safefile_refuse(path, buf, sizeof(buf));
 
-	if (!*path)
-		return usage_error("bench", "--svg needs a file name");
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return usage_error("bench", "--svg '%s' is a directory", path);
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return usage_error("bench",
-				   "--svg '%s': directory '%s' does not exist",
-				   path, dir);
-	if (access(dir, W_OK) != 0)
-		return usage_error("bench",
-				   "--svg '%s': directory '%s' is not writable",
-				   path, dir);
+	if (why)
+		return usage_error("bench", "--svg '%s': %s", path, why);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * is created, run one strategy or all, report, and pick the exit status.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/safefile.h"
 #include "out/report.h"
 #include "core/trace.h"
 #include "core/util.h"
@@ -44,9 +46,12 @@ static const char run_usage[] =
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
-    "      --lock-file PATH  flock, fcntl, ofd: lock PATH (a regular file,\n"
-    "                        never a symlink) instead of a private\n"
-    "                        temporary file\n"
+    "      --lock-file PATH  flock, fcntl, ofd: lock PATH instead of a\n"
+    "                        private temporary file. An existing PATH must\n"
+    "                        be a regular file and is used as it is (never\n"
+    "                        truncated, never removed); a new one is\n"
+    "                        removed at the end. No symlink anywhere in\n"
+    "                        PATH\n"
     "  -v, --verbose         name every kernel object made and removed\n"
     "\n"
     "crash injection (process mode):\n"
@@ -69,7 +74,11 @@ static const char run_usage[] =
     "      --trace [FILE]    record every increment and explain each lost\n"
     "                        update; FILE gets the events as CSV. At most\n"
     "                        10,000,000 increments (procs x iters); without\n"
-    "                        --iters, 200,000 in all\n"
+    "                        --iters, 200,000 in all. FILE is written\n"
+    "                        beside itself and renamed into place at the\n"
+    "                        end: an existing regular FILE is replaced,\n"
+    "                        never written through; a symlink anywhere in\n"
+    "                        FILE is refused\n"
     "  -h, --help            this help\n"
     "\n"
     "output: one row per strategy: strategy, mode, procs, iters, expected,\n"
@@ -99,6 +108,7 @@ struct options {
 	uint64_t seed;			 /* --seed or from the clock */
 	bool trace;			 /* --trace */
 	const char *trace_file;		 /* --trace FILE */
+	struct safeout trace_out;	 /* FILE, while it is written */
 	bool seen[256];			 /* options given */
 };
 
@@ -314,6 +324,17 @@ static int check_limits(const struct options *o)
 	return 0;
 }
 
+/* A file option: checked before anything is created (safefile.h). */
+static int check_path(const char *opt, const char *path)
+{
+	char buf[PATH_MAX + 128];
+	const char *why = safefile_refuse(path, buf, sizeof(buf));
+
+	if (why)
+		return usage_error("run", "%s '%s': %s", opt, path, why);
+	return 0;
+}
+
 /* Parse `run`'s options into *o; return 0 or an exit status. */
 static int parse_run(int argc, char **argv, struct options *o)
 {
@@ -389,9 +410,8 @@ static int parse_run(int argc, char **argv, struct options *o)
 						   optarg);
 			break;
 		case 'L':
-			if (!*optarg)
-				return usage_error("run",
-						   "--lock-file needs a path");
+			if ((err = check_path("--lock-file", optarg)))
+				return err;
 			o->lock_file = optarg;
 			break;
 		case 'v':
@@ -433,9 +453,9 @@ static int parse_run(int argc, char **argv, struct options *o)
 			} else if (optind < argc && argv[optind][0] != '-') {
 				o->trace_file = argv[optind++];
 			}
-			if (o->trace_file && !*o->trace_file)
-				return usage_error("run",
-						   "--trace FILE: empty name");
+			if (o->trace_file &&
+			    (err = check_path("--trace", o->trace_file)))
+				return err;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -533,19 +553,24 @@ static int run_one(const struct options *o, const struct strategy *s,
 }
 
 /* After the row: what the trace says, and the events to --trace FILE. */
-static int explain_trace(const struct options *o, const struct run *run,
-			 const struct result *res, bool first)
+static int explain_trace(struct options *o, const struct run *run,
+			 const struct result *res)
 {
 	/* In csv or json, stdout is for scripts: explain on stderr. */
 	FILE *out = o->format == FORMAT_TABLE ? stdout : stderr;
 	struct trace_summary sum;
+	bool append = true;
 	int err;
 
 	if (res->verdict == VERDICT_FAILED)
 		return 0;
 	err = trace_explain(out, run, res, TIMELINE, &sum);
+	if (!err && o->trace_file && !o->trace_out.f) {
+		err = safeout_open(&o->trace_out, "run", o->trace_file);
+		append = false;
+	}
 	if (!err && o->trace_file)
-		err = trace_write_csv(o->trace_file, run, !first);
+		err = trace_write_csv(o->trace_out.f, run, append);
 	return err;
 }
 
@@ -619,7 +644,7 @@ int cmd_run(int argc, char **argv)
 		if (!err) {
 			report_row(&rp, &res[n]);
 			if (run.trace)
-				err = explain_trace(&o, &run, &res[n], n == 0);
+				err = explain_trace(&o, &run, &res[n]);
 			n++;
 		}
 		trace_free(run.trace, (uint64_t)run.procs * run.iters);
@@ -627,6 +652,10 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	report_end(&rp, res, n);
+	if (o.trace_out.f && !err)
+		err = safeout_commit(&o.trace_out, "run");
+	else if (o.trace_out.f)
+		safeout_abort(&o.trace_out);
 	status = err ? EXIT_SYSTEM : exit_status(&o, res, n);
 	free(res);
 	if (err == -EINTR && harness_interrupted())

@@ -37,20 +37,51 @@
 #include <x86intrin.h>
 #endif
 
+#include "core/guardian.h"
 #include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
 static sigset_t original; /* the mask before harness_signals_init */
 static int stop_signal;	  /* the signal that stopped us, or 0 */
 
+/*
+ * The signals that stop a run: every one whose default action ends the
+ * process and that arrives from outside (a fault, such as SIGSEGV, is
+ * racelab's own crash: the guardian cleans up after that). SIGPIPE too: a
+ * closed output pipe ends the run in order.
+ */
+static const int stopping[] = {
+	SIGHUP,	   SIGINT,  SIGQUIT, SIGTERM,	SIGUSR1, SIGUSR2, SIGALRM,
+	SIGPIPE,   SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+
+/* Add sig to the waited set unless it was ignored when racelab started. */
+static void wait_for(int sig)
+{
+	struct sigaction old;
+
+	/* An inherited SIG_IGN (nohup, a background job) is respected. */
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaddset(&waited, sig);
+}
+
 void harness_signals_init(void)
 {
 	sigemptyset(&waited);
-	sigaddset(&waited, SIGINT);
-	sigaddset(&waited, SIGTERM);
-	sigaddset(&waited, SIGHUP);
+	for (unsigned i = 0; i < sizeof(stopping) / sizeof(stopping[0]); i++)
+		wait_for(stopping[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		wait_for(sig);
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, &original);
+	/* Whatever ends racelab from now on, nothing it makes outlives it. */
+	if (guardian_start())
+		report("running without a guardian: a SIGKILL would leave "
+		       "kernel objects behind");
 }
 
 int harness_interrupted(void)
@@ -65,7 +96,7 @@ static int wait_signal(long ns)
 			       .tv_nsec = ns % 1000000000L };
 	int sig = sigtimedwait(&waited, NULL, &ts);
 
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+	if (sig > 0 && sig != SIGCHLD)
 		stop_signal = sig;
 	return sig > 0 ? sig : 0;
 }
@@ -91,7 +122,8 @@ static struct region *region_create(const struct run *run)
 	void *p;
 	int id;
 
-	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
+	/* Made by the guardian, so a SIGKILL right now leaks nothing. */
+	id = guardian_shmget(size);
 	if (id == -1) {
 		if (errno == ENOSPC)
 			report("harness: shmget: the system's limit on shared "
@@ -105,7 +137,8 @@ static struct region *region_create(const struct run *run)
 	p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
 		(void)report_errno("harness", "shmat", errno);
-		(void)shmctl(id, IPC_RMID, NULL);
+		if (shmctl(id, IPC_RMID, NULL) == 0)
+			guardian_forget_shm(id);
 		return NULL;
 	}
 	/* From now on the segment lives exactly as long as its mappings. */
@@ -114,6 +147,7 @@ static struct region *region_create(const struct run *run)
 		(void)shmdt(p);
 		return NULL;
 	}
+	guardian_forget_shm(id);
 	run_note(run,
 		 "created SysV shared memory id %d (%zu bytes, IPC_PRIVATE, "
 		 "0600), already marked for removal",
@@ -457,8 +491,10 @@ static int crew_start(const struct run *run, struct crew *c)
 		}
 		/* Both sides call setpgid, so neither order can race. */
 		(void)setpgid(pid, group);
-		if (!group)
+		if (!group) {
 			group = pid;
+			guardian_watch_group(group); /* killed if we die */
+		}
 		c->m[i].id = i;
 		c->m[i].pid = pid;
 		c->started++;
@@ -656,6 +692,8 @@ int harness_run(struct run *run, struct result *res)
 			deadlock_detail(run, &crew, res);
 		}
 	}
+	if (run->mode == MODE_PROCESS && crew.started && crew.alive == 0)
+		guardian_forget_group(crew.m[0].pid); /* every worker reaped */
 	if (s->teardown)
 		s->teardown(run);
 	(void)shmdt(run->region);

@@ -252,23 +252,15 @@ int trace_explain(FILE *out, const struct run *run, const struct result *res,
 	return 0;
 }
 
-int trace_write_csv(const char *path, const struct run *run, bool append)
+int trace_write_csv(FILE *f, const struct run *run, bool append)
 {
 	const struct trace_event **ev;
 	uint64_t n = 0;
-	FILE *f;
 
 	ev = collect(run, &n);
 	if (!ev)
 		return report_errno("trace", "malloc", ENOMEM);
 	qsort(ev, n, sizeof(*ev), by_write);
-	f = fopen(path, append ? "a" : "w");
-	if (!f) {
-		int err = errno;
-
-		free(ev);
-		return report_errno("trace", path, err);
-	}
 	if (!append)
 		fprintf(f, "strategy,worker,index,read,wrote,overwritten,"
 			   "lost_here,t_read,t_write\n");
@@ -283,8 +275,8 @@ int trace_write_csv(const char *path, const struct run *run, bool append)
 			(unsigned long long)ev[i]->t_read,
 			(unsigned long long)ev[i]->t_write);
 	free(ev);
-	if (fclose(f) != 0)
-		return report_errno("trace", path, errno);
+	if (ferror(f))
+		return report_errno("trace", "write", errno ? errno : EIO);
 	return 0;
 }
 

@@ -51,9 +51,10 @@ int trace_explain(FILE *out, const struct run *run, const struct result *res,
 		  unsigned timeline, struct trace_summary *sum);
 
 /*
- * Write every event as CSV, in store order (append: add to the file, for the
- * second and later strategies of one command). Returns 0 or -errno.
+ * Write every event as CSV to f, in store order (append: no header line,
+ * for the second and later strategies of one command). The caller opens f
+ * with safeout_open() (safefile.h). Returns 0 or -errno.
  */
-int trace_write_csv(const char *path, const struct run *run, bool append);
+int trace_write_csv(FILE *f, const struct run *run, bool append);
 
 #endif

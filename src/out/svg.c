@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/safefile.h"
 #include "core/util.h"
 
 /* The canvas, in SVG user units (pixels at 100 %). */
@@ -533,45 +534,14 @@ void svg_chart_write(FILE *f, const struct svg_chart *c)
 
 int svg_chart_save(const char *path, const struct svg_chart *c)
 {
-	size_t len = strlen(path) + 16;
-	char *tmp = malloc(len);
-	FILE *f;
-	mode_t mask;
-	int fd, err = 0;
+	struct safeout out;
+	int err;
 
-	if (!tmp)
-		return report_errno("bench", "malloc", ENOMEM);
-	snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = report_errno(path, "mkstemp", errno);
-		free(tmp);
+	/* Written beside path, renamed over it: never written through a
+	 * symlink, never half a file (safefile.h). */
+	err = safeout_open(&out, "bench", path);
+	if (err)
 		return err;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = report_errno(path, "fdopen", errno);
-		(void)close(fd);
-		goto err_unlink;
-	}
-	svg_chart_write(f, c);
-	if (fflush(f) == EOF || ferror(f))
-		err = report_errno(path, "write", errno ? errno : EIO);
-	/* mkstemp makes it 0600; give it what any new file would get. */
-	mask = umask(0);
-	(void)umask(mask);
-	if (!err && fchmod(fd, 0666 & ~mask) == -1)
-		err = report_errno(path, "fchmod", errno);
-	if (fclose(f) == EOF && !err)
-		err = report_errno(path, "close", errno);
-	if (!err && rename(tmp, path) == -1)
-		err = report_errno(path, "rename", errno);
-	if (!err) {
-		free(tmp);
-		return 0;
-	}
-err_unlink:
-	(void)unlink(tmp);
-	free(tmp);
-	return err;
+	svg_chart_write(out.f, c);
+	return safeout_commit(&out, "bench");
 }

@@ -6,49 +6,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/harness.h"
+#include "core/safefile.h"
 #include "core/util.h"
 
 static int open_named(struct lockfile *lf, const char *who, const char *path)
 {
-	struct stat st;
+	int fd;
 
 	if (strlen(path) >= sizeof(lf->path)) {
 		report("%s: --lock-file %s: path too long", who, path);
 		return -ENAMETOOLONG;
 	}
-	lf->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
-	if (lf->fd >= 0) {
+	/*
+	 * The guardian creates it (O_CREAT | O_EXCL, never through a
+	 * symlink), so it is removed whatever ends racelab. An existing file
+	 * is used as it is: never truncated, never a device or a FIFO, never
+	 * reached through a symlink (safefile.h).
+	 */
+	fd = guardian_create(path, false, 0600, NULL, 0);
+	if (fd >= 0)
 		lf->created = true;
-	} else if (errno == EEXIST) {
-		/* O_NONBLOCK: opening a planted FIFO must not hang. */
-		lf->fd =
-		    open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	}
-	if (lf->fd < 0) {
-		int err = errno;
-
-		if (err == ELOOP)
-			report("%s: --lock-file %s: is a symbolic link; "
-			       "refusing to follow it",
+	else if (fd == -EEXIST)
+		fd = safefile_open_existing(path, O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		if (fd == -ELOOP || fd == -EXDEV)
+			report("%s: --lock-file %s: is (or passes through) a "
+			       "symbolic link; refusing to follow it",
 			       who, path);
+		else if (fd == -EINVAL)
+			report("%s: --lock-file %s: not a regular file", who,
+			       path);
 		else
 			report("%s: --lock-file %s: %s", who, path,
-			       strerror(err));
-		return -err;
+			       strerror(-fd));
+		return fd;
 	}
+	lf->fd = fd;
 	lf->open = true;
 	snprintf(lf->path, sizeof(lf->path), "%s", path); /* length checked */
-	if (fstat(lf->fd, &st) == -1)
-		return report_errno(who, "fstat", errno);
-	if (!S_ISREG(st.st_mode)) {
-		report("%s: --lock-file %s: not a regular file", who, path);
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -59,12 +58,22 @@ static int open_temp(struct lockfile *lf, const char *who)
 
 	if (!dir || !*dir)
 		dir = "/tmp";
+	/*
+	 * O_TMPFILE: a file that never has a name, so nothing can be left on
+	 * disk whatever ends racelab, SIGKILL included.
+	 */
+	lf->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (lf->fd >= 0) {
+		lf->open = true;
+		return 0;
+	}
 	if (snprintf(tpl, sizeof(tpl), "%s/racelab-%s-XXXXXX", dir, who) >=
 	    (int)sizeof(tpl)) {
 		report("%s: TMPDIR %s: path too long", who, dir);
 		return -ENAMETOOLONG;
 	}
-	/* mkostemp: a fresh name, O_EXCL, mode 0600; never an existing file. */
+	/* No O_TMPFILE here: a fresh name (O_EXCL, mode 0600), unlinked at
+	 * once. */
 	lf->fd = mkostemp(tpl, O_CLOEXEC);
 	if (lf->fd < 0) {
 		int err = errno;
@@ -99,6 +108,8 @@ void lockfile_close(struct lockfile *lf, const struct run *run)
 {
 	if (lf->created && unlink(lf->path) == -1)
 		(void)report_errno(run->strategy->name, "unlink", errno);
+	else if (lf->created)
+		guardian_forget_file(lf->path);
 	if (lf->open) {
 		(void)close(lf->fd);
 		run_note(run, "closed the lock file%s",
