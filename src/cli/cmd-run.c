@@ -128,6 +128,7 @@ static int parse_window(const char *arg, struct window *w)
 	};
 	const char *colon = strchr(arg, ':');
 	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	char label[32];
 
 	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strlen(kinds[i].name) != len ||
@@ -142,12 +143,13 @@ static int parse_window(const char *arg, struct window *w)
 						   arg, kinds[i].name);
 			return 0;
 		}
-		if (!colon)
+		if (!colon || !colon[1])
 			return usage_error("run",
 					   "--window '%s' needs a number, as "
 					   "in %s:100",
 					   arg, kinds[i].name);
-		return cli_number("run", "--window", colon + 1, 1, kinds[i].max,
+		snprintf(label, sizeof(label), "--window %s:N", kinds[i].name);
+		return cli_number("run", label, colon + 1, 1, kinds[i].max,
 				  &w->n);
 	}
 	return usage_error("run",
@@ -364,7 +366,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 	/* "+": stop at the first non-option, so --trace FILE can take it. */
 	while ((c = getopt_long(argc, argv, "+:s:p:n:f:m:vh", longopts,
 				NULL)) != -1) {
-		if ((err = cli_option_check("run", c, argv, o->seen)))
+		if ((err = cli_option_check("run", longopts, c, argv, o->seen)))
 			return err;
 		switch (c) {
 		case 's':
