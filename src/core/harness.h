@@ -63,7 +63,9 @@ int harness_run(struct run *run, struct result *res);
 
 /*
  * Choose iters so that one run of run->strategy at run->procs takes about
- * target_s seconds, from short trial runs. Returns 0 or a negative errno.
+ * target_s seconds, from short trial runs (the first about 2,000 increments
+ * in all, whatever procs). Also sets run->chunk, so that a stop is noticed
+ * within target_s / 40 at the measured rate. Returns 0 or a negative errno.
  */
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters);
 

@@ -132,6 +132,7 @@ struct run {
 	struct window window;	   /* --window */
 	uint64_t seed;		   /* --seed: every random choice */
 	struct trace_event *trace; /* --trace: procs x iters events */
+	uint64_t chunk; /* fast loop: increments per progress update (0: CHUNK) */
 };
 
 /* Does this run need the instrumented loop (crash, window or trace)? */
@@ -153,6 +154,7 @@ struct worker {
 	uint64_t current;      /* slow loop: the increment under way, from 1 */
 	uint64_t rng;	       /* slow loop: this worker's random state */
 	uint64_t local;	       /* the strategy's own per-worker count */
+	uint64_t chunk;	       /* increments per progress update, <= CHUNK */
 };
 
 struct strategy {
@@ -268,7 +270,8 @@ worker_loop_fast(struct worker *w, int (*lock)(struct worker *),
 	int err;
 
 	while (done < w->iters) {
-		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
+		uint64_t n = w->iters - done < w->chunk ? w->iters - done
+							: w->chunk;
 
 		for (uint64_t i = 0; i < n; i++) {
 			if (lock && (err = lock(w)))
@@ -293,9 +296,10 @@ worker_loop_fast(struct worker *w, int (*lock)(struct worker *),
  * unlock may be NULL (no lock); being compile-time constants, the NULL
  * checks vanish.
  *
- * The fast loop publishes progress once per CHUNK increments, which is also
- * when a GATE_STOP (fixed-time mode, or stopping a run) is noticed; both
- * cost nothing measurable. The slow loop, used only when the run asks for
+ * The fast loop publishes progress once per chunk (CHUNK increments, fewer
+ * when calibration found them slow: run->chunk), which is also when a
+ * GATE_STOP (fixed-time mode, or stopping a run) is noticed; both cost
+ * nothing measurable. The slow loop, used only when the run asks for
  * crash injection, a race window or a trace, publishes after every
  * increment, so the parent knows exactly how many a killed worker finished.
  */
