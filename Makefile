@@ -33,6 +33,8 @@ RL_CFLAGS += -Werror
 endif
 
 B = build
+# Test cases run at once by make sanitize (make test: tests/make-test.sh).
+TEST_JOBS ?= 2
 # The source tree (docs/design-notes.md says what lives where):
 #   src/cli         main and one file per command
 #   src/core        the strategy contract, the harness, calibration, traces
@@ -94,7 +96,7 @@ $(B)/asan/%.o: %.c
 
 sanitize:
 	$(MAKE) racelab-asan racelab-tsan $(B)/asan/racelab-tests
-	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs 1 --short-filename
+	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs $(TEST_JOBS) --short-filename
 
 demo: racelab
 	./racelab run --strategy all
@@ -107,13 +109,11 @@ $(B)/racelab-tests: $(TEST_OBJ) $(OBJ)
 deps:
 	@sh tests/deps.sh
 
+# Every check, each part timed (tests/make-test.sh): the build, the suite
+# (cases in parallel, each in its own IPC namespace as root), the doc
+# commands, the labs, lint, format-check, and the suite against ASan/UBSan.
 test check: deps
-	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
-	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
-	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
-	$(MAKE) --no-print-directory labs-check
-	$(MAKE) --no-print-directory lint format-check
-	$(MAKE) --no-print-directory sanitize
+	MAKE="$(MAKE)" B=$(B) sh tests/make-test.sh
 
 # Every racelab command shown in README.md and docs/, run and its exit
 # status checked (tests/doc-commands.sh says how, and which are skipped).

@@ -22,7 +22,11 @@
 
 #include "support.h"
 
-#define NOBODY 65534
+/*
+ * RLIMIT_NPROC counts every process of a uid on the machine: a uid of each
+ * test case's own (cases run in parallel), unnamed, so nobody else's.
+ */
+#define NOBODY ((uid_t)(60000 + getpid() % 5000))
 
 /* Run racelab in a child that first calls prepare(); capture stderr. */
 static int run_prepared(int (*prepare)(void), const char *const argv[],
@@ -141,14 +145,14 @@ Test(limits, procs_beyond_rlimit_nproc_is_a_usage_error, .init = need_root,
 
 /*
  * A fork that fails half-way (EAGAIN) stops the workers already started.
- * nobody may have 6 processes; a sleeper takes one, racelab another, so
- * the 5th worker cannot be forked.
+ * The uid may have 7 processes; a sleeper takes one, racelab another and
+ * its guardian a third, so the 5th worker cannot be forked.
  */
 static pid_t sleeper = -1;
 
-static int as_nobody_with_nproc_6_and_a_sleeper(void)
+static int as_nobody_with_nproc_7_and_a_sleeper(void)
 {
-	struct rlimit rl = { 6, 6 };
+	struct rlimit rl = { 7, 7 };
 
 	if (setgid(NOBODY) != 0 || setuid(NOBODY) != 0 ||
 	    setrlimit(RLIMIT_NPROC, &rl) != 0)
@@ -171,7 +175,7 @@ Test(limits, fork_failing_mid_spawn_cleans_up, .init = need_root, .timeout = 60)
 
 	become_subreaper();
 	snap(&before);
-	status = run_prepared(as_nobody_with_nproc_6_and_a_sleeper,
+	status = run_prepared(as_nobody_with_nproc_7_and_a_sleeper,
 			      (const char *const[]){
 				  "run", "--strategy", "sysv-sem", "--procs",
 				  "5", "--iters", "100000", "--verbose", NULL },
@@ -199,12 +203,14 @@ Test(limits, lock_file_in_a_missing_directory_is_named, .timeout = 30)
 {
 	struct outcome o;
 
+	/* A usage error, found before anything is created. */
 	racelab(&o, 20,
 		(const char *const[]){
 		    "run", "--strategy", "flock", "--iters", "10",
 		    "--lock-file", "/nonexistent-racelab-dir/x.lock", NULL });
-	cr_expect_eq(o.exit_code, 1);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect(strstr(o.err, "/nonexistent-racelab-dir/x.lock") &&
-		      strstr(o.err, "No such file or directory"),
+		      strstr(o.err, "does not exist"),
 		  "%s", o.err);
+	cr_expect_str_empty(o.out, "nothing may start: %s", o.out);
 }

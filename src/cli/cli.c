@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/guardian.h"
@@ -137,6 +138,9 @@ int cli_die_of(int sig)
 	       sigabbrev_np(sig));
 	fflush(NULL);
 	guardian_stop();
+	/* SIGQUIT and the like would dump core: of a process that has
+	 * already cleaned up, which helps nobody and leaves a file. */
+	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	signal(sig, SIG_DFL);

@@ -47,8 +47,9 @@ unsigned default_procs(void);
 
 /*
  * After a run stopped by a signal (harness_interrupted()): say so, then die
- * of that signal, so the shell sees what happened (Ctrl-C: 130). Returns
- * 128 + sig in case the signal is ignored.
+ * of that signal, so the shell sees what happened (Ctrl-C: 130), without a
+ * core dump (SIGQUIT: everything is already cleaned up). Returns 128 + sig
+ * in case the signal is ignored.
  */
 int cli_die_of(int sig);
 

@@ -154,7 +154,7 @@ struct worker {
 	uint64_t current;      /* slow loop: the increment under way, from 1 */
 	uint64_t rng;	       /* slow loop: this worker's random state */
 	uint64_t local;	       /* the strategy's own per-worker count */
-	uint64_t chunk;	       /* increments per progress update, <= CHUNK */
+	uint64_t chunk;	       /* increments per progress update; 0: CHUNK */
 };
 
 struct strategy {
@@ -266,12 +266,12 @@ worker_loop_fast(struct worker *w, int (*lock)(struct worker *),
 		 void (*increment)(struct worker *, bool),
 		 int (*unlock)(struct worker *))
 {
-	uint64_t done = 0;
+	/* A worker set up without a chunk (segment incr) uses CHUNK. */
+	uint64_t chunk = w->chunk ? w->chunk : CHUNK, done = 0;
 	int err;
 
 	while (done < w->iters) {
-		uint64_t n = w->iters - done < w->chunk ? w->iters - done
-							: w->chunk;
+		uint64_t n = w->iters - done < chunk ? w->iters - done : chunk;
 
 		for (uint64_t i = 0; i < n; i++) {
 			if (lock && (err = lock(w)))
