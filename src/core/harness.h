@@ -31,6 +31,7 @@ struct result {
 	uint64_t final;			 /* the counter at the end */
 	int64_t lost;			 /* expected - final */
 	double elapsed_s;		 /* gate open to last worker done */
+	double overlap_s; /* how long every worker was running at once */
 	double ns_per_op;		 /* elapsed / all increments */
 	double mops;		     /* all increments / elapsed, in 1e6/s */
 	uint64_t done_min, done_max; /* fewest and most by one worker */
