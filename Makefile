@@ -33,8 +33,9 @@ RL_CFLAGS += -Werror
 endif
 
 B = build
-# Test cases run at once by make sanitize (make test: tests/make-test.sh).
-TEST_JOBS ?= 2
+# Test cases run at once by make test and make sanitize (each case is
+# hermetic as root: tests/support.c).
+TEST_JOBS ?= 4
 # The source tree (docs/design-notes.md says what lives where):
 #   src/cli         main and one file per command
 #   src/core        the strategy contract, the harness, calibration, traces
@@ -113,7 +114,7 @@ deps:
 # (cases in parallel, each in its own IPC namespace as root), the doc
 # commands, the labs, lint, format-check, and the suite against ASan/UBSan.
 test check: deps
-	MAKE="$(MAKE)" B=$(B) sh tests/make-test.sh
+	MAKE="$(MAKE)" B=$(B) TEST_JOBS=$(TEST_JOBS) sh tests/make-test.sh
 
 # Every racelab command shown in README.md and docs/, run and its exit
 # status checked (tests/doc-commands.sh says how, and which are skipped).
@@ -148,10 +149,15 @@ labs-check: racelab
 # and why some are left out); part of make test, so CI runs it.
 LINT_SRC = src/cli/main.c $(SRC)
 
+# clang-tidy takes a few seconds a file: LINT_JOBS files at once.
+LINT_JOBS ?= 2
+
 lint:
-	cppcheck --enable=warning,portability,performance --std=c11 \
-		$(RL_CPPFLAGS) --quiet --inline-suppr --error-exitcode=1 -I src src
-	clang-tidy --quiet $(LINT_SRC) -- $(RL_CPPFLAGS) -std=c11
+	cppcheck -j $(LINT_JOBS) --enable=warning,portability,performance \
+		--std=c11 $(RL_CPPFLAGS) --quiet --inline-suppr \
+		--error-exitcode=1 -I src src
+	printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -n 4 \
+		sh -c 'clang-tidy --quiet "$$@" -- $(RL_CPPFLAGS) -std=c11' clang-tidy
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \

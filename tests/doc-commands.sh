@@ -60,8 +60,9 @@
 # nothing is appended to it.
 #
 # Output: one line per command (ok, FAIL or skip; the seconds it took when
-# 3 or more), then `N skipped` and `N passed, N failed`. Exit status 0 when
-# nothing failed, 1 otherwise.
+# 3 or more), file by file (the files run side by side: DOC_JOBS, below),
+# then `N skipped` and `N passed, N failed`. Exit status 0 when nothing
+# failed, 1 otherwise.
 
 set -u
 
@@ -132,7 +133,7 @@ EOF
 SETUP=$(
 	cat <<'EOF'
 docs/strategies/flock.md: ln -s /tmp/docsrun/target /tmp/docsrun/lnk
-	why: the symlink that --lock-file must refuse (exit 1)
+	why: the symlink that --lock-file must refuse (exit 2)
 docs/segment.md: touch counter
 	why: --path counter needs an existing file (ftok)
 docs/shared-memory.md: runuser -u nobody -- perl -e 'use IPC::SysV qw(IPC_CREAT); shmget(0xF00, 8, IPC_CREAT | 0666) // die "shmget: $!\n"'
@@ -457,9 +458,32 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # no blanks in the docs' names
 	set -- README.md $(find docs -name '*.md' | LC_ALL=C sort)
 fi
-n=0
-for file in "$@"; do
-	run_file "$file"
+# The files run side by side, DOC_JOBS groups at once (default: twice the
+# online CPUs; most lines wait on racelab or sleep), each group's files in
+# order in one subshell with its own counters and log; every file has its
+# own directory, TMPDIR and keys, so they cannot meet. The logs are printed
+# group by group when all are done.
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+jobs=${DOC_JOBS:-$((2 * cpus))}
+g=0
+while [ "$g" -lt "$jobs" ]; do
+	(
+		passed=0 failed=0 skipped=0 n=$((g * 1000)) i=0
+		for file in "$@"; do
+			[ $((i % jobs)) -eq "$g" ] && run_file "$file"
+			i=$((i + 1))
+		done
+		echo "$passed $failed $skipped" >"$work/count$g"
+	) >"$work/log$g" 2>&1 &
+	g=$((g + 1))
+done
+wait
+g=0
+while [ "$g" -lt "$jobs" ]; do
+	cat "$work/log$g"
+	read -r p fl s <"$work/count$g" || { p=0 fl=1 s=0; }
+	passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+	g=$((g + 1))
 done
 
 # A SKIP or SETUP entry that matched no line has gone stale.

@@ -38,7 +38,7 @@
  * and any process still there is killed and, with RACELAB_LEAK_LOG set,
  * written down there: make test fails if that file is not empty.
  */
-static bool private_ipc; /* this case has an IPC namespace of its own */
+static bool private_ipc;  /* this case has an IPC namespace of its own */
 static char case_tmp[64]; /* its TMPDIR */
 static pid_t case_pid;	  /* the case's process (not a child it forked) */
 
@@ -65,8 +65,8 @@ static void case_fini(void)
 	int n;
 
 	if (getpid() != case_pid)
-		return; /* a child the test forked, calling exit() */
-	guardian_stop(); /* the one an in-process harness run started */
+		return;		/* a child the test forked, calling exit() */
+	guardian_stop();	/* the one an in-process harness run started */
 	n = live_descendants(); /* waits up to a second */
 	if (n > 0) {
 		FILE *f = log ? fopen(log, "a") : NULL;

@@ -44,9 +44,9 @@ struct kill_case {
 ParameterizedTestParameters(guardian, killed_at_random_moments)
 {
 	static struct kill_case cases[] = {
-		{ "sysv-sem", SIGKILL },   { "sysv-sem", SIGQUIT },
+		{ "sysv-sem", SIGKILL },	{ "sysv-sem", SIGQUIT },
 		{ "sysv-sem-noundo", SIGKILL }, { "flock-file", SIGKILL },
-		{ "flock-file", SIGQUIT }, { "bench", SIGKILL },
+		{ "flock-file", SIGQUIT },	{ "bench", SIGKILL },
 		{ "bench", SIGQUIT },
 	};
 
@@ -82,11 +82,10 @@ ParameterizedTest(struct kill_case *c, guardian, killed_at_random_moments,
 						 "2", "--repeat", "3"),
 					    &fd);
 		else if (strcmp(c->what, "flock-file") == 0)
-			pid = racelab_start(ARGS("run", "--strategy", "flock",
-						 "--procs", "3", "--iters",
-						 "10000000000", "--lock-file",
-						 lock),
-					    &fd);
+			pid = racelab_start(
+			    ARGS("run", "--strategy", "flock", "--procs", "3",
+				 "--iters", "10000000000", "--lock-file", lock),
+			    &fd);
 		else
 			pid = racelab_start(ARGS("run", "--strategy", c->what,
 						 "--procs", "3", "--iters",
@@ -133,9 +132,9 @@ ParameterizedTest(int *sig, guardian, every_fatal_signal, .timeout = 30)
 				 "2", "--iters", "10000000000", "--verbose"),
 			    &fd);
 	cr_assert_gt(pid, 0);
-	cr_assert_eq(read_until(fd, "created SysV semaphore set", 10, err,
-				sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    read_until(fd, "created SysV semaphore set", 10, err, sizeof(err)),
+	    0, "%s", err);
 	usleep(100000);
 	kill(pid, *sig);
 	racelab_wait(pid, 20, &o);
@@ -151,8 +150,8 @@ ParameterizedTest(int *sig, guardian, every_fatal_signal, .timeout = 30)
 }
 
 struct ignored_case {
-	int signal;    /* inherited ignored */
-	char cmd[8];   /* run or bench */
+	int signal;  /* inherited ignored */
+	char cmd[8]; /* run or bench */
 };
 
 ParameterizedTestParameters(guardian, inherited_ignored_signal)
@@ -186,11 +185,11 @@ ParameterizedTest(struct ignored_case *c, guardian, inherited_ignored_signal,
 			 "--duration", "3600", "--repeat", "1"),
 		    &fd);
 	else
-		pid = racelab_start_ignoring(
-		    c->signal,
-		    ARGS("run", "--strategy", "sysv-sem", "--procs", "2",
-			 "--iters", "10000000000"),
-		    &fd);
+		pid = racelab_start_ignoring(c->signal,
+					     ARGS("run", "--strategy",
+						  "sysv-sem", "--procs", "2",
+						  "--iters", "10000000000"),
+					     &fd);
 	cr_assert_gt(pid, 0);
 	usleep(300000);
 	kill(pid, c->signal);

@@ -109,11 +109,16 @@ ParameterizedTest(struct opt_case *c, safefile, bad_paths, .timeout = 60)
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	snap(&before);
 
-	const char *bad[] = { link, through, tmp, fifo, "/dev/null", missing,
-			      "", longp };
-	const char *says[] = { "symbolic link", "symbolic link",
-			       "directory", "not a regular file", "device",
-			       "does not exist", "",  "too long" };
+	const char *bad[] = { link,	   through, tmp, fifo,
+			      "/dev/null", missing, "",	 longp };
+	const char *says[] = { "symbolic link",
+			       "symbolic link",
+			       "directory",
+			       "not a regular file",
+			       "device",
+			       "does not exist",
+			       "",
+			       "too long" };
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct outcome o;
@@ -168,10 +173,10 @@ Test(safefile, refuse_in_words)
 	cr_expect_null(safefile_refuse("new-file-here", buf, sizeof(buf)));
 	cr_expect_str_eq(safefile_refuse("", buf, sizeof(buf)),
 			 "needs a file name");
-	cr_expect(strstr(safefile_refuse("/dev/null", buf, sizeof(buf)),
-			 "device"));
+	cr_expect(
+	    strstr(safefile_refuse("/dev/null", buf, sizeof(buf)), "device"));
 	cr_expect(strstr(safefile_refuse("/", buf, sizeof(buf)), "directory"));
-	cr_expect(strstr(safefile_refuse("/nonexistent-racelab/x", buf,
-					 sizeof(buf)),
-			 "does not exist"));
+	cr_expect(
+	    strstr(safefile_refuse("/nonexistent-racelab/x", buf, sizeof(buf)),
+		   "does not exist"));
 }

@@ -56,9 +56,9 @@ static int abbreviates(const struct option *longopts, const char *token,
 			return snprintf(buf, len, "--%s", o->name), 1;
 		count++;
 		if (used < len)
-			used += (size_t)snprintf(buf + used, len - used,
-						 "%s--%s", count > 1 ? ", " : "",
-						 o->name);
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s--%s",
+					     count > 1 ? ", " : "", o->name);
 	}
 	return count;
 }
@@ -79,8 +79,9 @@ int cli_option_check(const char *cmd, const struct option *longopts, int c,
 
 			if (n > 1)
 				return usage_error(
-				    cmd, "option '%.*s' is ambiguous: it could be "
-					 "%s",
+				    cmd,
+				    "option '%.*s' is ambiguous: it could be "
+				    "%s",
 				    eq ? (int)(eq - token) : (int)strlen(token),
 				    token, names);
 			if (n == 1 && eq)
@@ -88,24 +89,23 @@ int cli_option_check(const char *cmd, const struct option *longopts, int c,
 						   "option %s takes no value "
 						   "(got '%s')",
 						   names, eq + 1);
-			return usage_error(cmd, "unknown option '%.*s'",
-					   eq ? (int)(eq - token)
-					      : (int)strlen(token),
-					   token);
+			return usage_error(
+			    cmd, "unknown option '%.*s'",
+			    eq ? (int)(eq - token) : (int)strlen(token), token);
 		}
 		if (optopt)
 			return usage_error(cmd, "unknown option '-%c'", optopt);
 		return usage_error(cmd, "unknown option '%s'", token);
 	}
 	if (c == ':')
-		return usage_error(cmd, "option %s needs a value",
-				   option_name(longopts, optopt, name,
-					       sizeof(name)));
+		return usage_error(
+		    cmd, "option %s needs a value",
+		    option_name(longopts, optopt, name, sizeof(name)));
 	if (c >= 0 && c < 256 && c != 'h') {
 		if (seen[c])
-			return usage_error(cmd, "option %s given twice",
-					   option_name(longopts, c, name,
-						       sizeof(name)));
+			return usage_error(
+			    cmd, "option %s given twice",
+			    option_name(longopts, c, name, sizeof(name)));
 		seen[c] = true;
 	}
 	return 0;

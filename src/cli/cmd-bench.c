@@ -348,7 +348,8 @@ static int parse_bench(int argc, char **argv, struct options *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:s:p:r:t:d:m:f:h", longopts,
 				NULL)) != -1) {
-		if ((err = cli_option_check("bench", longopts, c, argv, o->seen)))
+		if ((err =
+			 cli_option_check("bench", longopts, c, argv, o->seen)))
 			return err;
 		switch (c) {
 		case 's':

@@ -40,6 +40,7 @@
 #endif
 
 #include "core/guardian.h"
+#include "core/status.h"
 #include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
@@ -581,7 +582,16 @@ static uint64_t crew_progress(const struct crew *c)
  * stop when the time is up. With a watchdog, give up when no worker has
  * finished an increment for run->timeout_s: they are stuck.
  */
-static int crew_wait(struct crew *c, int64_t t0)
+/* The worker killed holding the lock (--crash-at), or -1. */
+static int crew_killed(const struct crew *c)
+{
+	for (unsigned i = 0; i < c->run->procs; i++)
+		if (atomic_load(&c->run->region->slot[i].dying))
+			return (int)i;
+	return -1;
+}
+
+static int crew_wait_loop(struct crew *c, int64_t t0, struct status *st)
 {
 	const struct run *run = c->run;
 	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
@@ -616,8 +626,31 @@ static int crew_wait(struct crew *c, int64_t t0)
 			c->deadlock = true;
 			return 0;
 		}
+		if (run->timeout_s > 0 && now - last_change >= 1000000000LL)
+			status_stuck(
+			    st, now, run->strategy->name, crew_killed(c),
+			    (double)(now - last_change) / 1e9, run->timeout_s);
+		else
+			status_progress(st, now, run->strategy->name, p,
+					(uint64_t)run->procs * run->iters,
+					run->duration_s);
 	}
 	return 0;
+}
+
+/*
+ * Wait until every worker has finished; on a terminal, say how far they got
+ * once it takes more than a second (status.h).
+ */
+static int crew_wait(struct crew *c, int64_t t0)
+{
+	struct status st;
+	int err;
+
+	status_begin(&st, t0);
+	err = crew_wait_loop(c, t0, &st);
+	status_end(&st);
+	return err;
 }
 
 /* ---- one run ---------------------------------------------------------- */
@@ -787,6 +820,14 @@ static uint64_t round2(double x)
 	return (uint64_t)(floor(x / p) * p);
 }
 
+/* Increments per chunk so that one lasts target_s / 40 at per_iter. */
+static uint64_t chunk_for(double per_iter, double target_s)
+{
+	double chunk = per_iter > 0 ? target_s / 40 / per_iter : CHUNK;
+
+	return chunk >= CHUNK ? CHUNK : chunk < 1 ? 1 : (uint64_t)chunk;
+}
+
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 {
 	struct run trial = *run;
@@ -794,14 +835,21 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 	/* About 2,000 increments in all for the first trial, whatever the
 	 * number of workers: 1,024 sysv-sem workers x 1,000 took 10 s. */
 	uint64_t n = run->procs < 2000 ? 2000 / run->procs : 1;
-	double per_iter, want, chunk;
+	double per_iter, want;
 
 	trial.verbose = false;
 	/* Trials time the same loop (the slow one, with --crash-at or a
 	 * window) but nobody dies in them and nothing is traced. */
 	trial.crash_worker = UINT_MAX;
 	trial.trace = NULL;
-	trial.duration_s = 0;
+	/*
+	 * A trial has a time cap too: a trial 100x longer than the one before
+	 * can land in a slow mode (a ticket lock's convoy at more workers than
+	 * free CPUs measured ~1 ms per increment, and a trial of 4 x 50,000
+	 * then ran for minutes). A stopped trial is a measurement all the same:
+	 * the workers' published counts say how far they got.
+	 */
+	trial.duration_s = 4 * target_s;
 	trial.chunk = 0;
 	for (;;) {
 		int err;
@@ -816,13 +864,18 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 			       run->strategy->name, res.detail);
 			return -EIO;
 		}
+		/* The cost of one increment of one worker, as measured. */
+		per_iter = res.expected > 0 ? res.elapsed_s * run->procs /
+						  (double)res.expected
+					    : res.elapsed_s;
+		trial.chunk = chunk_for(per_iter, target_s);
 		/*
 		 * 20 ms is long enough to see the steady cost of a primitive,
 		 * if the workers really ran side by side for most of it: on a
 		 * busy machine the first can finish before the last starts,
 		 * which measures one worker alone.
 		 */
-		if (n >= ITERS_MAX / 100)
+		if (n >= ITERS_MAX / 100 || res.stopped)
 			break;
 		if (res.elapsed_s >= 0.02 &&
 		    (run->procs == 1 || res.overlap_s >= res.elapsed_s / 2 ||
@@ -837,15 +890,13 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 		if (n < 2)
 			n = 2;
 	}
-	per_iter = res.elapsed_s / (double)n;
 	/*
 	 * A chunk lasts at most target_s / 40 at the measured rate, so that a
 	 * stop (the caller's time cap) is noticed in time even if the cost
 	 * per increment grows 10-30x after the trial, as a contended kernel
 	 * lock's can, and at any number of workers.
 	 */
-	chunk = per_iter > 0 ? target_s / 40 / per_iter : CHUNK;
-	run->chunk = chunk >= CHUNK ? CHUNK : chunk < 1 ? 1 : (uint64_t)chunk;
+	run->chunk = chunk_for(per_iter, target_s);
 	want = per_iter > 0 ? target_s / per_iter : (double)ITERS_MAX;
 	if (want > (double)ITERS_MAX)
 		want = (double)ITERS_MAX;

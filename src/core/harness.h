@@ -32,8 +32,8 @@ struct result {
 	int64_t lost;			 /* expected - final */
 	double elapsed_s;		 /* gate open to last worker done */
 	double overlap_s; /* how long every worker was running at once */
-	double ns_per_op;		 /* elapsed / all increments */
-	double mops;		     /* all increments / elapsed, in 1e6/s */
+	double ns_per_op; /* elapsed / all increments */
+	double mops;	  /* all increments / elapsed, in 1e6/s */
 	uint64_t done_min, done_max; /* fewest and most by one worker */
 	uint64_t recoveries;	     /* owner-death recoveries */
 	bool crashed;		     /* the --crash-at worker died */

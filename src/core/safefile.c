@@ -221,12 +221,11 @@ int safefile_unlink_if(const char *path, dev_t dev, ino_t ino)
 	dfd = open_dir(path, &base);
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		err = -errno;
-	else if (st.st_dev != dev || st.st_ino != ino)
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (st.st_dev != dev || st.st_ino != ino))
 		err = -ESTALE; /* someone else's file now: leave it */
-	else if (unlinkat(dfd, base, 0) == -1)
-		err = -errno;
+	else if (err == 0 && unlinkat(dfd, base, 0) == -1)
+		err = -errno; /* ENOENT if the fstatat failed: gone */
 	(void)close(dfd);
 	return err;
 }

@@ -71,7 +71,7 @@ enum gate {
 struct region {
 	alignas(CACHE_LINE) union counter counter;  /* the shared counter */
 	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
-	_Atomic unsigned gate;	/* enum gate; a futex word (harness.c) */
+	_Atomic unsigned gate;	 /* enum gate; a futex word (harness.c) */
 	_Atomic int64_t open_ns; /* when the last worker opened the gate */
 	alignas(CACHE_LINE) unsigned char shared[SHARED_BYTES]; /* lock */
 	struct slot slot[]; /* one per worker */
@@ -134,7 +134,8 @@ struct run {
 	struct window window;	   /* --window */
 	uint64_t seed;		   /* --seed: every random choice */
 	struct trace_event *trace; /* --trace: procs x iters events */
-	uint64_t chunk; /* fast loop: increments per progress update (0: CHUNK) */
+	uint64_t
+	    chunk; /* fast loop: increments per progress update (0: CHUNK) */
 };
 
 /* Does this run need the instrumented loop (crash, window or trace)? */
