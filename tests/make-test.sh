@@ -12,7 +12,10 @@
 # child, a lock), not computing, so on 2 CPUs running them together halves
 # the wall time. Every part runs even when another failed, so one pass says
 # everything; each part's output is printed whole when it ends; the exit
-# status is 1 when any part failed.
+# status is 1 when any part failed. A background job of a script starts
+# with SIGINT and SIGQUIT ignored, which racelab respects: the parts that
+# send racelab those signals get them back (env --default-signal; the
+# suite's cases reset them themselves, tests/support.c).
 #
 # The suite runs TEST_JOBS cases at once (default: twice the online CPUs:
 # most cases wait on racelab or on a timer, not on a CPU). As root each case
@@ -88,11 +91,12 @@ part suite suite plain env RACELAB=./racelab RACELAB_TSAN=./racelab-tsan \
 	"$B/racelab-tests" &
 part lint "$MAKE" --no-print-directory lint &
 part format-check "$MAKE" --no-print-directory format-check &
-part labs-check "$MAKE" --no-print-directory labs-check &
+part labs-check env --default-signal=INT,QUIT \
+	"$MAKE" --no-print-directory labs-check &
 wait
 show suite lint format-check labs-check
-part doc-commands env RACELAB=./racelab RACELAB_TSAN=./racelab-tsan \
-	sh tests/doc-commands.sh &
+part doc-commands env --default-signal=INT,QUIT RACELAB=./racelab \
+	RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh &
 part asan-suite suite asan env RACELAB=./racelab-asan \
 	RACELAB_TSAN=./racelab-tsan "$B/asan/racelab-tests" &
 wait

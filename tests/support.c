@@ -92,9 +92,19 @@ static void case_fini(void)
 
 __attribute__((constructor)) static void case_init(void)
 {
+	static const int stops[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+
 	if (!getenv("BXFI_MAP"))
 		return; /* the runner, not a test case */
 	case_pid = getpid();
+	/*
+	 * The racelabs a case starts get the default dispositions, whatever
+	 * the suite inherited: run as a background job of a script (make
+	 * test's parts run side by side), SIGINT and SIGQUIT arrive ignored,
+	 * and racelab respects an inherited SIG_IGN.
+	 */
+	for (unsigned i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		(void)signal(stops[i], SIG_DFL);
 	if (geteuid() == 0 && unshare(CLONE_NEWIPC) == 0)
 		private_ipc = true;
 	strcpy(case_tmp, "/tmp/racelab-case-XXXXXX");
