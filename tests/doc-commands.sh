@@ -460,13 +460,14 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # no blanks in the docs' names
 	set -- README.md $(find docs -name '*.md' | LC_ALL=C sort)
 fi
-# The files run side by side, DOC_JOBS groups at once (default: twice the
-# online CPUs; most lines wait on racelab or sleep), each group's files in
+# The files run side by side, DOC_JOBS groups at once (default: the
+# online CPUs: the pages' heavy lines, spin locks with a yield inside, time
+# out when more run at once), each group's files in
 # order in one subshell with its own counters and log; every file has its
 # own directory, TMPDIR and keys, so they cannot meet. The logs are printed
 # group by group when all are done.
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-jobs=${DOC_JOBS:-$((2 * cpus))}
+jobs=${DOC_JOBS:-$cpus}
 g=0
 while [ "$g" -lt "$jobs" ]; do
 	(

@@ -37,6 +37,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
+#include "core/guardian.h"
 #include "core/harness.h"
 #include "strategies/common/sysv-sem.h"
 #include "core/util.h"
@@ -59,8 +60,12 @@ int sysv_sem_setup(struct run *run)
 {
 	struct sysv_sem_shared *s = (void *)run->region->shared;
 
-	/* IPC_PRIVATE: a new set no other program can find by key. */
-	s->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	/*
+	 * IPC_PRIVATE: a new set no other program can find by key. A set
+	 * outlives every process, so racelab's guardian makes it (see
+	 * src/core/guardian.h): even a SIGKILL of racelab leaves no set.
+	 */
+	s->semid = guardian_semget(1);
 	if (s->semid == -1 && errno == ENOSPC) {
 		report("%s: semget: the system's limit on semaphore sets "
 		       "(SEMMNI) or semaphores (SEMMNS) is reached; `ipcs -s "
@@ -87,11 +92,13 @@ void sysv_sem_teardown(struct run *run)
 	if (!s->created)
 		return;
 	/* The set outlives every process: remove it, or ipcs -s shows it. */
-	if (semctl(s->semid, 0, IPC_RMID) == -1)
+	if (semctl(s->semid, 0, IPC_RMID) == -1) {
 		(void)report_errno(run->strategy->name, "semctl IPC_RMID",
 				   errno);
-	else
+	} else {
 		run_note(run, "removed SysV semaphore set id %d", s->semid);
+		guardian_forget_sem(s->semid);
+	}
 	s->created = false;
 }
 
