@@ -88,6 +88,7 @@ part build "$MAKE" --no-print-directory racelab racelab-tsan \
 	"$B/racelab-tests" racelab-asan "$B/asan/racelab-tests"
 show build
 part suite suite plain env RACELAB=./racelab RACELAB_TSAN=./racelab-tsan \
+	RACELAB_ASAN=./racelab-asan \
 	"$B/racelab-tests" &
 part lint "$MAKE" --no-print-directory lint &
 part format-check "$MAKE" --no-print-directory format-check &

@@ -290,10 +290,13 @@ void guardian_stop(void)
 {
 	if (!guardian)
 		return;
+	/*
+	 * No wait for it: it exits at once on its own, and a worker thread
+	 * still blocked in a lock (thread mode: it ends with the process)
+	 * must not outlive the unmapped region by one more millisecond.
+	 */
 	(void)close(sock);
 	sock = -1;
-	while (waitpid(guardian, NULL, 0) == -1 && errno == EINTR)
-		;
 	guardian = 0;
 }
 

@@ -31,9 +31,9 @@
 int guardian_start(void);
 
 /*
- * The normal end: close the socket and wait until the guardian has exited
- * (it then has nothing left to remove). Call before racelab exits or dies of
- * a signal; harmless without a guardian.
+ * The normal end: close the socket; the guardian, which then has nothing
+ * left to remove, exits at once. Call before racelab exits or dies of a
+ * signal; harmless without a guardian.
  */
 void guardian_stop(void);
 
