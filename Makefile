@@ -47,6 +47,9 @@ RL_CFLAGS += -Werror
 endif
 
 B = build
+# Test cases run at once by make test and make sanitize (each case is
+# hermetic as root: tests/support.c).
+TEST_JOBS ?= 4
 # The source tree (docs/design-notes.md says what lives where):
 #   src/cli         main and one file per command
 #   src/core        the strategy contract, the harness, calibration, traces
@@ -116,7 +119,7 @@ $(B)/asan/%.o: %.c
 
 sanitize:
 	$(MAKE) racelab-asan racelab-tsan $(B)/asan/racelab-tests
-	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs 1 --short-filename
+	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs $(TEST_JOBS) --short-filename
 
 demo: racelab
 	./racelab run --strategy all
@@ -129,13 +132,11 @@ $(B)/racelab-tests: $(TEST_OBJ) $(OBJ)
 deps:
 	@sh tests/deps.sh
 
+# Every check, each part timed (tests/make-test.sh): the build, the suite
+# (cases in parallel, each in its own IPC namespace as root), the doc
+# commands, the labs, lint, format-check, and the suite against ASan/UBSan.
 test check: deps
-	$(MAKE) racelab racelab-tsan racelab-asan $(B)/racelab-tests
-	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan RACELAB_ASAN=./racelab-asan $(B)/racelab-tests --jobs 1 --short-filename
-	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
-	$(MAKE) --no-print-directory labs-check
-	$(MAKE) --no-print-directory lint format-check
-	$(MAKE) --no-print-directory sanitize
+	MAKE="$(MAKE)" B=$(B) TEST_JOBS=$(TEST_JOBS) sh tests/make-test.sh
 
 # Every racelab command shown in README.md and docs/, run and its exit
 # status checked (tests/doc-commands.sh says how, and which are skipped).
@@ -182,10 +183,15 @@ labs-check: racelab
 # and why some are left out); part of make test, so CI runs it.
 LINT_SRC = src/cli/main.c $(SRC)
 
+# clang-tidy takes a few seconds a file: LINT_JOBS files at once.
+LINT_JOBS ?= 2
+
 lint:
-	cppcheck --enable=warning,portability,performance --std=c11 \
-		$(RL_CPPFLAGS) --quiet --inline-suppr --error-exitcode=1 -I src src
-	clang-tidy --quiet $(LINT_SRC) -- $(RL_CPPFLAGS) -std=c11
+	cppcheck -j $(LINT_JOBS) --enable=warning,portability,performance \
+		--std=c11 $(RL_CPPFLAGS) --quiet --inline-suppr \
+		--error-exitcode=1 -I src src
+	printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -n 4 \
+		sh -c 'clang-tidy --quiet "$$@" -- $(RL_CPPFLAGS) -std=c11' clang-tidy
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \

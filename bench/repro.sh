@@ -32,3 +32,17 @@ echo "racelab repro: $(nproc) CPUs, $RUNS runs per recipe"
 rate "run --strategy none --procs 2 (default iters)" --procs 2
 rate "run --strategy none --procs 2 --cpus 0 --window yield" --procs 2 --cpus 0 --window yield
 rate "run --strategy none --procs 2 --iters 1000" --procs 2 --iters 1000
+
+# The same default recipe on a busy machine: two CPU-bound jobs beside
+# racelab (issue 17). The last worker to arrive opens the start gate and the
+# others sleep on a futex, so the workers still start together.
+hogs=""
+for _ in 1 2; do
+	sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+trap 'kill $hogs 2>/dev/null' EXIT
+rate "run --strategy none --procs 2, two CPU hogs running" --procs 2
+rate "run --strategy none --procs 2 --iters 1000000, two CPU hogs" --procs 2 --iters 1000000
+kill $hogs 2>/dev/null
+trap - EXIT

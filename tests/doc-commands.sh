@@ -60,8 +60,9 @@
 # nothing is appended to it.
 #
 # Output: one line per command (ok, FAIL or skip; the seconds it took when
-# 3 or more), then `N skipped` and `N passed, N failed`. Exit status 0 when
-# nothing failed, 1 otherwise.
+# 3 or more), file by file (the files run side by side: DOC_JOBS, below),
+# then `N skipped` and `N passed, N failed`. Exit status 0 when nothing
+# failed, 1 otherwise.
 
 set -u
 
@@ -138,7 +139,7 @@ EOF
 SETUP=$(
 	cat <<'EOF'
 docs/strategies/flock.md: ln -s /tmp/docsrun/target /tmp/docsrun/lnk
-	why: the symlink that --lock-file must refuse (exit 1)
+	why: the symlink that --lock-file must refuse (exit 2)
 docs/segment.md: touch counter
 	why: --path counter needs an existing file (ftok)
 docs/reproducing.md: printf 'strategy,worker,index,read,wrote,overwritten,lost_here,t_read,t_write\nnone,0,1,5,7,5,0,1,2\n' > /tmp/docsrun/bad.csv
@@ -465,9 +466,33 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # no blanks in the docs' names
 	set -- README.md $(find docs -name '*.md' | LC_ALL=C sort)
 fi
-n=0
-for file in "$@"; do
-	run_file "$file"
+# The files run side by side, DOC_JOBS groups at once (default: the
+# online CPUs: the pages' heavy lines, spin locks with a yield inside, time
+# out when more run at once), each group's files in
+# order in one subshell with its own counters and log; every file has its
+# own directory, TMPDIR and keys, so they cannot meet. The logs are printed
+# group by group when all are done.
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+jobs=${DOC_JOBS:-$cpus}
+g=0
+while [ "$g" -lt "$jobs" ]; do
+	(
+		passed=0 failed=0 skipped=0 n=$((g * 1000)) i=0
+		for file in "$@"; do
+			[ $((i % jobs)) -eq "$g" ] && run_file "$file"
+			i=$((i + 1))
+		done
+		echo "$passed $failed $skipped" >"$work/count$g"
+	) >"$work/log$g" 2>&1 &
+	g=$((g + 1))
+done
+wait
+g=0
+while [ "$g" -lt "$jobs" ]; do
+	cat "$work/log$g"
+	read -r p fl s <"$work/count$g" || { p=0 fl=1 s=0; }
+	passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+	g=$((g + 1))
 done
 
 # A SKIP or SETUP entry that matched no line has gone stale.

@@ -19,9 +19,107 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/strategy.h"
 
 #define PROCS_MAX_TESTED 64 /* more children than any test starts */
+
+/*
+ * Each test case, hermetic. Criterion (through BoxFort) runs every test case
+ * in a process of its own, started by exec with BXFI_MAP in its environment;
+ * this constructor runs first in each of them. As root it moves the case
+ * into an IPC namespace of its own (unshare(CLONE_NEWIPC)): the SysV tables
+ * the case sees hold exactly what it and the racelabs it starts made, so
+ * its leak checks are exact and cases can run in parallel without seeing
+ * each other's objects. Without root the tables are the machine's, and the
+ * checks fall back to telling racelab's objects from others' (below). Each
+ * case also gets a TMPDIR of its own, and becomes a subreaper, so that any
+ * process racelab leaves behind comes to it. At exit, the TMPDIR is removed
+ * and any process still there is killed and, with RACELAB_LEAK_LOG set,
+ * written down there: make test fails if that file is not empty.
+ */
+static bool private_ipc;  /* this case has an IPC namespace of its own */
+static char case_tmp[64]; /* its TMPDIR */
+static pid_t case_pid;	  /* the case's process (not a child it forked) */
+
+static char case_name[160]; /* suite::test, noted while the test runs */
+
+static void note_case(void)
+{
+	if (!case_name[0] && criterion_current_test && criterion_current_suite)
+		snprintf(case_name, sizeof(case_name), "%s::%s",
+			 criterion_current_suite->name,
+			 criterion_current_test->name);
+}
+
+/*
+ * The case is over: kill what is left (after a second) and say so, and
+ * remove its TMPDIR (the case's own files included: the case checks those
+ * it cares about itself).
+ */
+static void case_fini(void)
+{
+	const char *log = getenv("RACELAB_LEAK_LOG");
+	char cmd[128];
+	pid_t kids[64];
+	int n;
+
+	if (getpid() != case_pid)
+		return;		/* a child the test forked, calling exit() */
+	guardian_stop();	/* the one an in-process harness run started */
+	n = live_descendants(); /* waits up to a second */
+	if (n > 0) {
+		FILE *f = log ? fopen(log, "a") : NULL;
+
+		n = children_of(getpid(), kids, 64);
+		for (int i = 0; i < n; i++)
+			(void)kill(kids[i], SIGKILL);
+		fprintf(stderr, "racelab-tests: %s: %d process(es) left\n",
+			case_name[0] ? case_name : "a test case", n);
+		if (f) {
+			fprintf(f, "%s: %d process(es) left\n",
+				case_name[0] ? case_name : "a test case", n);
+			fclose(f);
+		}
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	if (case_tmp[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_tmp);
+		(void)!system(cmd);
+	}
+}
+
+__attribute__((constructor)) static void case_init(void)
+{
+	static const int stops[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+
+	if (!getenv("BXFI_MAP"))
+		return; /* the runner, not a test case */
+	case_pid = getpid();
+	/*
+	 * The racelabs a case starts get the default dispositions, whatever
+	 * the suite inherited: run as a background job of a script (make
+	 * test's parts run side by side), SIGINT and SIGQUIT arrive ignored,
+	 * and racelab respects an inherited SIG_IGN.
+	 */
+	for (unsigned i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		(void)signal(stops[i], SIG_DFL);
+	if (geteuid() == 0 && unshare(CLONE_NEWIPC) == 0)
+		private_ipc = true;
+	strcpy(case_tmp, "/tmp/racelab-case-XXXXXX");
+	if (mkdtemp(case_tmp))
+		setenv("TMPDIR", case_tmp, 1);
+	else
+		case_tmp[0] = '\0';
+	become_subreaper();
+	atexit(case_fini);
+}
+
+bool case_private_ipc(void)
+{
+	return private_ipc;
+}
 
 static double seconds(void)
 {
@@ -50,6 +148,8 @@ static const char *racelab_path(void)
 	return p && *p ? p : "./racelab";
 }
 
+static int ignore_in_child; /* a signal the next racelab inherits ignored */
+
 static pid_t start(const char *const argv[], int *out_fd, int *err_fd)
 {
 	int out[2], err[2];
@@ -57,6 +157,7 @@ static pid_t start(const char *const argv[], int *out_fd, int *err_fd)
 	int n = 0;
 	pid_t pid;
 
+	note_case();
 	if (pipe2(err, O_CLOEXEC))
 		return -1;
 	if (!out_fd) { /* nobody reads stdout: send it to /dev/null */
@@ -72,6 +173,8 @@ static pid_t start(const char *const argv[], int *out_fd, int *err_fd)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		if (ignore_in_child)
+			signal(ignore_in_child, SIG_IGN); /* as nohup does */
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		execv(args[0], (char *const *)args);
@@ -173,6 +276,16 @@ pid_t racelab_start(const char *const argv[], int *err_fd)
 	return start(argv, NULL, err_fd);
 }
 
+pid_t racelab_start_ignoring(int sig, const char *const argv[], int *err_fd)
+{
+	pid_t pid;
+
+	ignore_in_child = sig;
+	pid = start(argv, NULL, err_fd);
+	ignore_in_child = 0;
+	return pid;
+}
+
 int read_until(int fd, const char *needle, double timeout_s, char *buf,
 	       size_t len)
 {
@@ -233,7 +346,8 @@ int workers_of(pid_t pid, pid_t *pids, int max)
 	for (int i = 0; i < n && k < max; i++) {
 		pid_t g = getpgid(kids[i]);
 
-		if (g != -1 && g != group)
+		/* The guardian leads a session of its own: not a worker. */
+		if (g != -1 && g != group && getsid(kids[i]) != kids[i])
 			pids[k++] = kids[i];
 	}
 	return k;
@@ -285,6 +399,7 @@ bool sysv_has(const char *kind, int id)
 
 void snap(struct snapshot *s)
 {
+	note_case();
 	s->nshm = sysv_ids("shm", s->shm, 1024);
 	s->nsem = sysv_ids("sem", s->sem, 1024);
 }
@@ -346,23 +461,58 @@ static int new_id(const int *then, int nthen, const int *now, int nnow)
 	return -1;
 }
 
+/* Is pid a live process? */
+static bool alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
 void expect_same_tables(const struct snapshot *before, const char *ctx)
 {
 	struct snapshot after;
 	int id;
 
 	snap(&after);
+	if (private_ipc) {
+		/*
+		 * The case's own namespace: anything new is a leak. racelab's
+		 * guardian may still be removing what a killed racelab left:
+		 * it has a second.
+		 */
+		for (int tries = 0; tries < 100; tries++) {
+			if (new_id(before->shm, before->nshm, after.shm,
+				   after.nshm) < 0 &&
+			    new_id(before->sem, before->nsem, after.sem,
+				   after.nsem) < 0)
+				break;
+			usleep(10000);
+			snap(&after);
+		}
+		id = new_id(before->shm, before->nshm, after.shm, after.nshm);
+		cr_expect_eq(id, -1, "%s: shared memory id %d was left behind",
+			     ctx, id);
+		id = new_id(before->sem, before->nsem, after.sem, after.nsem);
+		cr_expect_eq(id, -1, "%s: semaphore set id %d was left behind",
+			     ctx, id);
+		return;
+	}
 	/*
-	 * Segments record their creator: only one made by a racelab this test
-	 * started is ours (other jobs on the machine make segments too).
+	 * The machine's tables (not root). Segments record their creator:
+	 * one made by a racelab this test started is ours, and so is one
+	 * whose creator is gone (racelab's guardian makes them, and exits
+	 * with racelab); other jobs' live processes make segments too.
 	 * Semaphore sets do not record it, so any new one counts.
 	 */
+	usleep(200000); /* the guardian of a killed racelab at work */
+	snap(&after);
 	for (int i = 0; i < after.nshm; i++) {
 		bool old = false;
+		pid_t who;
 
 		for (int j = 0; j < before->nshm && !old; j++)
 			old = after.shm[i] == before->shm[j];
-		if (!old && ours(shm_creator(after.shm[i])))
+		who = shm_creator(after.shm[i]);
+		if (!old && (ours(who) || !alive(who)))
 			cr_expect(false,
 				  "%s: shared memory id %d was left behind",
 				  ctx, after.shm[i]);
@@ -431,9 +581,15 @@ int live_descendants(void)
 	pid_t kids[256];
 	int n;
 
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	n = children_of(getpid(), kids, 256);
+	/* A killed racelab's guardian and workers have a second to go. */
+	for (int tries = 0;; tries++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		n = children_of(getpid(), kids, 256);
+		if (n <= 0 || tries == 100)
+			break;
+		usleep(10000);
+	}
 	return n < 0 ? 0 : n;
 }
 

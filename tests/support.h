@@ -32,6 +32,10 @@ int racelab(struct outcome *o, double timeout_s, const char *const argv[]);
  */
 pid_t racelab_start(const char *const argv[], int *err_fd);
 
+/* The same, with sig ignored when racelab starts (as nohup ignores SIGHUP,
+ * and a shell's background job SIGINT). */
+pid_t racelab_start_ignoring(int sig, const char *const argv[], int *err_fd);
+
 /* Wait for pid, killing it after timeout_s; fill status fields of *o. */
 int racelab_wait(pid_t pid, double timeout_s, struct outcome *o);
 
@@ -61,10 +65,19 @@ bool strategy_refuses(const struct strategy *s, bool threads, unsigned procs);
 int sysv_ids(const char *kind, int *ids, int max);
 bool sysv_has(const char *kind, int id);
 
-/* The number of live processes that are our children (we are a
- * subreaper, so orphaned workers come to us); reaps zombies on the way. */
+/*
+ * The number of live processes that are our children (we are a subreaper,
+ * so orphaned workers come to us), after giving them up to a second to end
+ * (a killed racelab's guardian and workers); reaps zombies on the way.
+ */
 int live_descendants(void);
 void become_subreaper(void);
+
+/*
+ * Does this test case run in an IPC namespace of its own (as root; see
+ * support.c)? Then its leak checks see exactly its own objects.
+ */
+bool case_private_ipc(void);
 
 /* The SysV tables at one moment. */
 struct snapshot {

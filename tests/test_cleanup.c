@@ -133,27 +133,57 @@ ParameterizedTest(struct lock_file_case *c, cleanup, lock_file_rules,
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	snap(&before);
 
+	/* Every bad path is a usage error (exit 2), before anything is made. */
 	racelab(&o, 20,
 		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", link));
-	cr_expect_eq(o.exit_code, 1);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
 	cr_expect(strstr(o.err, link), "the message names the path: %s", o.err);
-	cr_expect(strstr(o.err, c->strategy), "and the strategy: %s", o.err);
+	cr_expect(strstr(o.err, "--lock-file"), "and the option: %s", o.err);
+	cr_expect_str_empty(o.out, "nothing may start: %s", o.out);
 	cr_expect_eq(stat(target, &st), 0);
 	cr_expect_eq(st.st_size, 4, "the symlink's target was touched");
 
 	racelab(&o, 20,
 		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", fifo));
-	cr_expect_eq(o.exit_code, 1);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect(strstr(o.err, "not a regular file"), "%s", o.err);
 
 	racelab(&o, 20,
 		ARGS("run", "--strategy", c->strategy, "--iters", "10",
 		     "--lock-file", tmpdir));
-	cr_expect_eq(o.exit_code, 1);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect(strstr(o.err, tmpdir), "%s", o.err);
+
+	{
+		/* A device is never opened; a missing directory, a path
+		 * through a symlinked directory, an over-long path. */
+		char linkdir[128], through[160], missing[160], longp[5000];
+
+		snprintf(linkdir, sizeof(linkdir), "%s/linkdir", tmpdir);
+		cr_assert_eq(symlink(tmpdir, linkdir), 0);
+		snprintf(through, sizeof(through), "%s/x.lock", linkdir);
+		snprintf(missing, sizeof(missing), "%s/no/x.lock", tmpdir);
+		memset(longp, 'a', sizeof(longp) - 1);
+		longp[0] = '/';
+		longp[sizeof(longp) - 1] = '\0';
+		const char *bad[] = { "/dev/null", through, missing, longp };
+		const char *says[] = { "device", "symbolic link",
+				       "does not exist", "too long" };
+
+		for (unsigned i = 0; i < 4; i++) {
+			racelab(&o, 20,
+				ARGS("run", "--strategy", c->strategy,
+				     "--iters", "10", "--lock-file", bad[i]));
+			cr_expect_eq(o.exit_code, 2, "%s: %s", says[i], o.err);
+			cr_expect(strstr(o.err, says[i]), "%s", o.err);
+			cr_expect_str_empty(o.out, "%s", o.out);
+		}
+		cr_expect_neq(access(through, F_OK), 0, "created through it");
+		cr_expect_eq(unlink(linkdir), 0);
+	}
 	cr_expect_eq(access(link, F_OK), 0, "the symlink was removed");
 	expect_same_tables(&before, "after refused lock files");
 	cr_expect_eq(live_descendants(), 0);

@@ -22,7 +22,11 @@
 
 #include "support.h"
 
-#define NOBODY 65534
+/*
+ * RLIMIT_NPROC counts every process of a uid on the machine: a uid of each
+ * test case's own (cases run in parallel), unnamed, so nobody else's.
+ */
+#define NOBODY ((uid_t)(60000 + getpid() % 5000))
 
 /* Run racelab in a child that first calls prepare(); capture stderr. */
 static int run_prepared(int (*prepare)(void), const char *const argv[],
@@ -141,22 +145,25 @@ Test(limits, procs_beyond_rlimit_nproc_is_a_usage_error, .init = need_root,
 
 /*
  * A fork that fails half-way (EAGAIN) stops the workers already started.
- * nobody may have 6 processes; a sleeper takes one, racelab another, so
- * the 5th worker cannot be forked.
+ * The uid may have 7 processes; a sleeper takes one, racelab another and
+ * its guardian a third, so the 5th worker cannot be forked.
  */
 static pid_t sleeper = -1;
 
-static int as_nobody_with_nproc_6_and_a_sleeper(void)
+static int as_nobody_with_nproc_7_and_a_sleeper(void)
 {
-	struct rlimit rl = { 6, 6 };
+	struct rlimit rl = { 7, 7 };
 
 	if (setgid(NOBODY) != 0 || setuid(NOBODY) != 0 ||
 	    setrlimit(RLIMIT_NPROC, &rl) != 0)
 		return -1;
 	sleeper = fork();
 	if (sleeper == 0) {
-		/* Let go of the stderr pipe, or the reader waits for us. */
+		/* Let go of the stderr pipe (fd 2 and the pipe's own
+		 * descriptor), or the reader waits 30 s for us. */
 		dup2(open("/dev/null", O_WRONLY), 2);
+		for (int fd = 3; fd < 64; fd++)
+			(void)close(fd);
 		sleep(30);
 		_exit(0);
 	}
@@ -171,7 +178,7 @@ Test(limits, fork_failing_mid_spawn_cleans_up, .init = need_root, .timeout = 60)
 
 	become_subreaper();
 	snap(&before);
-	status = run_prepared(as_nobody_with_nproc_6_and_a_sleeper,
+	status = run_prepared(as_nobody_with_nproc_7_and_a_sleeper,
 			      (const char *const[]){
 				  "run", "--strategy", "sysv-sem", "--procs",
 				  "5", "--iters", "100000", "--verbose", NULL },
@@ -187,6 +194,14 @@ Test(limits, fork_failing_mid_spawn_cleans_up, .init = need_root, .timeout = 60)
 		pid_t kids[16];
 		int n = children_of(getpid(), kids, 16);
 
+		/* racelab's guardian exits on its own, within a moment. */
+		for (int i = 0; i < 100 && n > 1; i++) {
+			usleep(10000);
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			n = children_of(getpid(), kids, 16);
+		}
+
 		cr_expect_leq(n, 1, "workers outlived racelab");
 		for (int i = 0; i < n; i++) {
 			kill(kids[i], SIGKILL);
@@ -199,12 +214,44 @@ Test(limits, lock_file_in_a_missing_directory_is_named, .timeout = 30)
 {
 	struct outcome o;
 
+	/* A usage error, found before anything is created. */
 	racelab(&o, 20,
 		(const char *const[]){
 		    "run", "--strategy", "flock", "--iters", "10",
 		    "--lock-file", "/nonexistent-racelab-dir/x.lock", NULL });
-	cr_expect_eq(o.exit_code, 1);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect(strstr(o.err, "/nonexistent-racelab-dir/x.lock") &&
-		      strstr(o.err, "No such file or directory"),
+		      strstr(o.err, "does not exist"),
 		  "%s", o.err);
+	cr_expect_str_empty(o.out, "nothing may start: %s", o.out);
+}
+
+/*
+ * The time cap of a calibrated run holds at any number of workers: 1,024
+ * sysv-sem workers once ran 30 s while saying "stopped at the 0.6 s time
+ * cap" (the workers noticed the stop only between chunks of 1,024
+ * increments). Now the count is still verified and the run stops within
+ * two periods of the cap (0.6 s): a generous bound, as the workers check
+ * their chunk every target/40 at the cost calibration measured.
+ */
+Test(limits, time_cap_holds_at_1024_workers, .timeout = 120)
+{
+	struct outcome o;
+	char verdict[32];
+	double elapsed;
+	char v[32];
+
+	racelab(&o, 110,
+		(const char *const[]){ "run", "--strategy", "sysv-sem",
+				       "--procs", "1024", "--format", "csv",
+				       NULL });
+	cr_assert_eq(o.exit_code, 0, "%s%s", o.out, o.err);
+	cr_assert_eq(csv_field(o.out, 0, "elapsed_s", v, sizeof(v)), 0, "%s",
+		     o.out);
+	elapsed = strtod(v, NULL);
+	csv_field(o.out, 0, "verdict", verdict, sizeof(verdict));
+	cr_expect_str_eq(verdict, "exact", "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "expected"), csv_u64(o.out, 0, "final"));
+	cr_expect_gt(elapsed, 0, "%s", o.out);
+	cr_expect_lt(elapsed, 1.2, "the 0.6 s cap did not hold: %s", o.out);
 }

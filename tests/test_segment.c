@@ -56,7 +56,11 @@ static void segment_init(void)
 		key = (key_t)(0x7e000000 | ((unsigned)random() & 0xffffff));
 	while (!key_free(key));
 	snprintf(keyarg, sizeof(keyarg), "0x%08x", (unsigned)key);
-	strcpy(tmpdir, "/tmp/racelab-segment-XXXXXX");
+	/* Under the case's own TMPDIR (support.c), which goes with it. */
+	snprintf(tmpdir, sizeof(tmpdir), "%s/racelab-segment-XXXXXX",
+		 getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 32
+		     ? getenv("TMPDIR")
+		     : "/tmp");
 	cr_assert_not_null(mkdtemp(tmpdir));
 	snprintf(path, sizeof(path), "%s/counter", tmpdir);
 	snprintf(lock, sizeof(lock), "%s.lock", path);

@@ -6,8 +6,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/harness.h"
 #include "core/util.h"
 
@@ -23,20 +25,87 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_option_check(const char *cmd, int c, char **argv, bool seen[256])
+/* "--procs": the long name of option c (every short one has one). */
+static const char *option_name(const struct option *longopts, int c, char *buf,
+			       size_t len)
 {
-	const char *opt = argv[optind - 1];
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (o->val == c && !o->flag)
+			return snprintf(buf, len, "--%s", o->name), buf;
+	snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+/*
+ * The long options that token ("--pro", "--pro=3") abbreviates, listed in
+ * buf; returns how many (an exact name counts as one, alone).
+ */
+static int abbreviates(const struct option *longopts, const char *token,
+		       char *buf, size_t len)
+{
+	const char *eq = strchr(token, '=');
+	size_t n = eq ? (size_t)(eq - token) : strlen(token);
+	size_t used = 0;
+	int count = 0;
+
+	buf[0] = '\0';
+	for (const struct option *o = longopts; o && o->name; o++) {
+		if (strncmp(o->name, token, n) != 0)
+			continue;
+		if (strlen(o->name) == n)
+			return snprintf(buf, len, "--%s", o->name), 1;
+		count++;
+		if (used < len)
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s--%s",
+					     count > 1 ? ", " : "", o->name);
+	}
+	return count;
+}
+
+int cli_option_check(const char *cmd, const struct option *longopts, int c,
+		     char **argv, bool seen[256])
+{
+	const char *token = argv[optind - 1];
+	char name[96], names[512];
 
 	if (c == '?') {
+		/* A long option: unknown, ambiguous, or given a value it does
+		 * not take (getopt_long says '?' for all three). */
+		if (strncmp(token, "--", 2) == 0 && token[2]) {
+			const char *eq = strchr(token, '=');
+			int n = abbreviates(longopts, token + 2, names,
+					    sizeof(names));
+
+			if (n > 1)
+				return usage_error(
+				    cmd,
+				    "option '%.*s' is ambiguous: it could be "
+				    "%s",
+				    eq ? (int)(eq - token) : (int)strlen(token),
+				    token, names);
+			if (n == 1 && eq)
+				return usage_error(cmd,
+						   "option %s takes no value "
+						   "(got '%s')",
+						   names, eq + 1);
+			return usage_error(
+			    cmd, "unknown option '%.*s'",
+			    eq ? (int)(eq - token) : (int)strlen(token), token);
+		}
 		if (optopt)
 			return usage_error(cmd, "unknown option '-%c'", optopt);
-		return usage_error(cmd, "unknown option '%s'", opt);
+		return usage_error(cmd, "unknown option '%s'", token);
 	}
 	if (c == ':')
-		return usage_error(cmd, "option '%s' needs a value", opt);
+		return usage_error(
+		    cmd, "option %s needs a value",
+		    option_name(longopts, optopt, name, sizeof(name)));
 	if (c >= 0 && c < 256 && c != 'h') {
 		if (seen[c])
-			return usage_error(cmd, "option '%s' given twice", opt);
+			return usage_error(
+			    cmd, "option %s given twice",
+			    option_name(longopts, c, name, sizeof(name)));
 		seen[c] = true;
 	}
 	return 0;
@@ -144,6 +213,10 @@ int cli_die_of(int sig)
 	report("stopped by SIG%s; workers stopped, kernel objects removed",
 	       sigabbrev_np(sig));
 	fflush(NULL);
+	guardian_stop();
+	/* SIGQUIT and the like would dump core: of a process that has
+	 * already cleaned up, which helps nobody and leaves a file. */
+	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	signal(sig, SIG_DFL);

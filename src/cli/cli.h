@@ -25,13 +25,18 @@ enum exit_status {
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct option;
+
 /*
- * getopt_long's problems in words. Call it for every option getopt_long
- * returns, with seen[] all false at first: it handles '?' (unknown), ':'
- * (missing value) and an option given twice. Returns 0 when the option is
- * fine to use, EXIT_USAGE after printing the problem.
+ * getopt_long's problems in words, each naming the option as the user can
+ * type it (longopts, the table given to getopt_long). Call it for every
+ * option getopt_long returns, with seen[] all false at first: it handles
+ * '?' (unknown, ambiguous abbreviation, or a value given to an option that
+ * takes none), ':' (missing value) and an option given twice. Returns 0
+ * when the option is fine to use, EXIT_USAGE after printing the problem.
  */
-int cli_option_check(const char *cmd, int c, char **argv, bool seen[256]);
+int cli_option_check(const char *cmd, const struct option *longopts, int c,
+		     char **argv, bool seen[256]);
 
 /* Parse a whole number option in [min, max], or print why not. */
 int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
@@ -61,8 +66,9 @@ unsigned default_procs(void);
 
 /*
  * After a run stopped by a signal (harness_interrupted()): say so, then die
- * of that signal, so the shell sees what happened (Ctrl-C: 130). Returns
- * 128 + sig in case the signal is ignored.
+ * of that signal, so the shell sees what happened (Ctrl-C: 130), without a
+ * core dump (SIGQUIT: everything is already cleaned up). Returns 128 + sig
+ * in case the signal is ignored.
  */
 int cli_die_of(int sig);
 

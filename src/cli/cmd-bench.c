@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "out/bench-report.h"
 #include "out/report.h"
+#include "core/safefile.h"
 #include "out/svg.h"
 #include "core/util.h"
 
@@ -67,6 +68,10 @@ static const char bench_usage[] =
     "  -m, --mode M           process (default) or thread workers\n"
     "  -f, --format F         table (default), csv or json\n"
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
+    "                         chart in FILE (written beside it, renamed\n"
+    "                         into place: an existing regular FILE is\n"
+    "                         replaced, never written through; a symlink\n"
+    "                         anywhere in FILE is refused)\n"
     "      --wide             the table with every column in full, however\n"
     "                         narrow the terminal\n"
     "      --latency          time 1 acquire in 1024 (run --latency): a p99\n"
@@ -209,31 +214,14 @@ static int parse_seconds(const char *arg, double *out)
 	return 0;
 }
 
-/* --svg FILE: its directory must exist and be writable; not a directory. */
+/* --svg FILE: never through a symlink, never a device (safefile.h). */
 static int check_svg_path(const char *path)
 {
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
+	char buf[4096 + 128];
+	const char *why = safefile_refuse(path, buf, sizeof(buf));
 
-	if (!*path)
-		return usage_error("bench", "--svg needs a file name");
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return usage_error("bench", "--svg '%s' is a directory", path);
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return usage_error("bench",
-				   "--svg '%s': directory '%s' does not exist",
-				   path, dir);
-	if (access(dir, W_OK) != 0)
-		return usage_error("bench",
-				   "--svg '%s': directory '%s' is not writable",
-				   path, dir);
+	if (why)
+		return usage_error("bench", "--svg '%s': %s", path, why);
 	return 0;
 }
 
@@ -326,7 +314,8 @@ static int parse_bench(int argc, char **argv, struct options *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:s:p:r:t:d:m:f:h", longopts,
 				NULL)) != -1) {
-		if ((err = cli_option_check("bench", c, argv, o->seen)))
+		if ((err =
+			 cli_option_check("bench", longopts, c, argv, o->seen)))
 			return err;
 		switch (c) {
 		case 's':

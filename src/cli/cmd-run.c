@@ -3,6 +3,7 @@
  * is created, run one strategy or all, report, and pick the exit status.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/safefile.h"
 #include "core/registry.h"
 #include "core/tsan.h"
 #include "core/trace.h"
@@ -58,9 +60,9 @@ static const char run_usage[] =
     "  -f, --format F        table (default), csv or json\n"
     "      --wide            the table with every column in full, however\n"
     "                        narrow the terminal (see output below)\n"
-    "      --lock-file PATH  flock, fcntl, ofd: lock PATH (a regular file,\n"
-    "                        never a symlink) instead of a private\n"
-    "                        temporary file\n"
+    "      --lock-file PATH  flock, fcntl, ofd: lock PATH, not a private\n"
+    "                        temporary file (an existing one is kept as it\n"
+    "                        is; no symlink anywhere in PATH)\n"
     "  -v, --verbose         name every kernel object made and removed\n"
     "  -d, --duration S      fixed time: add for S seconds (0.01..3600);\n"
     "                        shows each worker's share, and UNFAIR when\n"
@@ -88,7 +90,9 @@ static const char run_usage[] =
     "      --trace [FILE]    record every increment and explain each lost\n"
     "                        update; FILE gets the events as CSV. At most\n"
     "                        10,000,000 increments (procs x iters); without\n"
-    "                        --iters, 200,000 in all\n"
+    "                        --iters, 200,000 in all. FILE is renamed\n"
+    "                        into place: an existing one is replaced, a\n"
+    "                        symlink refused\n"
     "      --trace-svg FILE  (implies --trace) draw the first lost updates\n"
     "                        as a picture: one lane per worker, each\n"
     "                        increment from its load to its store, each\n"
@@ -143,6 +147,7 @@ struct options {
 	bool wide;			 /* --wide */
 	bool svg_drawn;			 /* --trace-svg has been written */
 	char command[512];		 /* the command line, for the picture */
+	struct safeout trace_out;	 /* FILE, while it is written */
 	bool seen[256];			 /* options given */
 };
 
@@ -162,6 +167,7 @@ static int parse_window(const char *arg, struct window *w)
 	};
 	const char *colon = strchr(arg, ':');
 	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	char label[32];
 
 	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strlen(kinds[i].name) != len ||
@@ -176,12 +182,13 @@ static int parse_window(const char *arg, struct window *w)
 						   arg, kinds[i].name);
 			return 0;
 		}
-		if (!colon)
+		if (!colon || !colon[1])
 			return usage_error("run",
 					   "--window '%s' needs a number, as "
 					   "in %s:100",
 					   arg, kinds[i].name);
-		return cli_number("run", "--window", colon + 1, 1, kinds[i].max,
+		snprintf(label, sizeof(label), "--window %s:N", kinds[i].name);
+		return cli_number("run", label, colon + 1, 1, kinds[i].max,
 				  &w->n);
 	}
 	return usage_error("run",
@@ -376,6 +383,17 @@ static int check_limits(const struct options *o)
 	return 0;
 }
 
+/* A file option: checked before anything is created (safefile.h). */
+static int check_path(const char *opt, const char *path)
+{
+	char buf[PATH_MAX + 128];
+	const char *why = safefile_refuse(path, buf, sizeof(buf));
+
+	if (why)
+		return usage_error("run", "%s '%s': %s", opt, path, why);
+	return 0;
+}
+
 /* Parse `run`'s options into *o; return 0 or an exit status. */
 static int parse_run(int argc, char **argv, struct options *o)
 {
@@ -411,7 +429,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 	/* "+": stop at the first non-option, so --trace FILE can take it. */
 	while ((c = getopt_long(argc, argv, "+:s:p:n:f:m:d:vh", longopts,
 				NULL)) != -1) {
-		if ((err = cli_option_check("run", c, argv, o->seen)))
+		if ((err = cli_option_check("run", longopts, c, argv, o->seen)))
 			return err;
 		switch (c) {
 		case 's':
@@ -472,9 +490,8 @@ static int parse_run(int argc, char **argv, struct options *o)
 						   optarg);
 			break;
 		case 'L':
-			if (!*optarg)
-				return usage_error("run",
-						   "--lock-file needs a path");
+			if ((err = check_path("--lock-file", optarg)))
+				return err;
 			o->lock_file = optarg;
 			break;
 		case 'v':
@@ -530,17 +547,16 @@ static int parse_run(int argc, char **argv, struct options *o)
 			} else if (optind < argc && argv[optind][0] != '-') {
 				o->trace_file = argv[optind++];
 			}
-			if (o->trace_file && !*o->trace_file)
-				return usage_error("run",
-						   "--trace FILE: empty name");
+			if (o->trace_file &&
+			    (err = check_path("--trace", o->trace_file)))
+				return err;
 			break;
 		case 'X':
 			o->wide = true;
 			break;
 		case 'G':
-			if (!*optarg)
-				return usage_error("run",
-						   "--trace-svg needs a path");
+			if ((err = check_path("--trace-svg", optarg)))
+				return err;
 			o->trace = true;
 			o->trace_svg = optarg;
 			break;
@@ -665,8 +681,15 @@ static int explain_trace(struct options *o, const struct trace_set *t,
 	int err = 0;
 
 	trace_explain(out, t, sum, &res->lost, TIMELINE);
+	(void)first; /* the file says: the header goes once */
 	if (o->trace_file) {
-		err = trace_write_csv(o->trace_file, t, !first);
+		bool append = o->trace_out.f != NULL;
+
+		/* Written beside FILE, renamed over it at the end. */
+		if (!append)
+			err = safeout_open(&o->trace_out, "run", o->trace_file);
+		if (!err)
+			err = trace_write_csv(o->trace_out.f, t, append);
 		if (!err)
 			fprintf(out,
 				"  Wrote %s events to %s (`racelab trace %s "
@@ -813,6 +836,10 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	report_end(&rp, res, n);
+	if (o.trace_out.f && !err)
+		err = safeout_commit(&o.trace_out, "run");
+	else if (o.trace_out.f)
+		safeout_abort(&o.trace_out);
 	status = err ? EXIT_SYSTEM : exit_status(&o, res, n);
 	free(res);
 	if (err == -EINTR && harness_interrupted())

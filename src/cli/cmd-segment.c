@@ -370,7 +370,7 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":k:s:m:n:f:t:vh", longopts,
 				NULL)) != -1) {
-		if ((err = cli_option_check(cmd, c, argv, o->seen)))
+		if ((err = cli_option_check(cmd, longopts, c, argv, o->seen)))
 			return err;
 		if (c != 'h' && !strchr(o->sub->opts, c))
 			return usage_error(cmd,

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/trace.h"
 #include "core/util.h"
+#include "core/safefile.h"
 #include "out/race-svg.h"
 
 static const char trace_usage[] =
@@ -59,15 +60,21 @@ int cmd_trace(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":s:h", longopts, NULL)) != -1) {
-		if ((err = cli_option_check("trace", c, argv, seen)))
+		if ((err = cli_option_check("trace", longopts, c, argv, seen)))
 			return err;
 		switch (c) {
-		case 'G':
-			if (!*optarg)
-				return usage_error("trace",
-						   "--svg needs a path");
+		case 'G': {
+			char buf[4096 + 128];
+			const char *why =
+			    safefile_refuse(optarg, buf, sizeof(buf));
+
+			/* Checked before anything is written (safefile.h). */
+			if (why)
+				return usage_error("trace", "--svg '%s': %s",
+						   optarg, why);
 			svg = optarg;
 			break;
+		}
 		case 's':
 			strategy = optarg;
 			break;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/guardian.h"
 #include "core/registry.h"
 #include "core/util.h"
 #include "out/text.h"
@@ -199,9 +200,14 @@ int main(int argc, char **argv)
 		printf("racelab %s\n", RACELAB_VERSION);
 		return EXIT_VERIFIED;
 	}
-	for (unsigned i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (unsigned i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int status = commands[i].fn(argc - 1, argv + 1);
+
+			guardian_stop(); /* it has nothing left to remove */
+			return status;
+		}
+	}
 	fprintf(stderr, "%s: unknown command '%s' (see `racelab --help`)\n",
 		PROGRAM_NAME, argv[1]);
 	return EXIT_USAGE;

@@ -18,6 +18,7 @@
 #include "core/harness.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -28,26 +29,59 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/latency.h"
 #include "core/probe.h"
+#include "core/status.h"
 #include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
 static sigset_t original; /* the mask before harness_signals_init */
 static int stop_signal;	  /* the signal that stopped us, or 0 */
 
+/*
+ * The signals that stop a run: every one whose default action ends the
+ * process and that arrives from outside (a fault, such as SIGSEGV, is
+ * racelab's own crash: the guardian cleans up after that). SIGPIPE too: a
+ * closed output pipe ends the run in order.
+ */
+static const int stopping[] = {
+	SIGHUP,	   SIGINT,  SIGQUIT, SIGTERM,	SIGUSR1, SIGUSR2, SIGALRM,
+	SIGPIPE,   SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+
+/* Add sig to the waited set unless it was ignored when racelab started. */
+static void wait_for(int sig)
+{
+	struct sigaction old;
+
+	/* An inherited SIG_IGN (nohup, a background job) is respected. */
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaddset(&waited, sig);
+}
+
 void harness_signals_init(void)
 {
 	sigemptyset(&waited);
-	sigaddset(&waited, SIGINT);
-	sigaddset(&waited, SIGTERM);
-	sigaddset(&waited, SIGHUP);
+	for (unsigned i = 0; i < sizeof(stopping) / sizeof(stopping[0]); i++)
+		wait_for(stopping[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		wait_for(sig);
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, &original);
+	/* Whatever ends racelab from now on, nothing it makes outlives it. */
+	if (guardian_start())
+		report("running without a guardian: a SIGKILL would leave "
+		       "kernel objects behind");
 }
 
 int harness_interrupted(void)
@@ -62,7 +96,7 @@ static int wait_signal(long ns)
 			       .tv_nsec = ns % 1000000000L };
 	int sig = sigtimedwait(&waited, NULL, &ts);
 
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+	if (sig > 0 && sig != SIGCHLD)
 		stop_signal = sig;
 	return sig > 0 ? sig : 0;
 }
@@ -82,6 +116,42 @@ static int worker_pin(const struct worker *w)
 	return 0;
 }
 
+/*
+ * The start gate. The last worker to arrive opens it, not the parent: a
+ * parent that must first be scheduled, on a busy machine, to open the gate
+ * let the first workers finish before the last started (make repro's
+ * recipe lost updates in 11 of 20 runs with two CPU hogs running). The
+ * others sleep on the gate word with FUTEX_WAIT rather than spin, so they
+ * take no CPU from the one still coming, and FUTEX_WAKE releases them all
+ * at once. The futex is shared (no FUTEX_PRIVATE_FLAG): the word lives in
+ * SysV shared memory, seen by every worker process.
+ */
+static void gate_wake(_Atomic unsigned *gate)
+{
+	(void)syscall(SYS_futex, (unsigned *)gate, FUTEX_WAKE, INT_MAX, NULL,
+		      NULL, 0);
+}
+
+static void gate_pass(const struct run *run, struct region *r)
+{
+	unsigned closed = GATE_CLOSED;
+
+	if (atomic_fetch_add_explicit(&r->ready, 1, memory_order_acq_rel) + 1 ==
+	    run->procs) {
+		atomic_store_explicit(&r->open_ns, now_ns(),
+				      memory_order_relaxed);
+		/* Never over a GATE_STOP: the parent may be stopping us. */
+		(void)atomic_compare_exchange_strong(&r->gate, &closed,
+						     GATE_OPEN);
+		gate_wake(&r->gate);
+		return;
+	}
+	while (atomic_load_explicit(&r->gate, memory_order_acquire) ==
+	       GATE_CLOSED)
+		(void)syscall(SYS_futex, (unsigned *)&r->gate, FUTEX_WAIT,
+			      GATE_CLOSED, NULL, NULL, 0);
+}
+
 static int worker_main(const struct run *run, unsigned id)
 {
 	const struct strategy *s = run->strategy;
@@ -99,6 +169,7 @@ static int worker_main(const struct run *run, unsigned id)
 		/* The harness's choice: the fast loop or the probed one. */
 		.probed = run_is_probed(run),
 		.rng = probe_seed(run->seed, id),
+		.chunk = run->chunk && run->chunk < CHUNK ? run->chunk : CHUNK,
 	};
 	int err = 0;
 
@@ -111,11 +182,9 @@ static int worker_main(const struct run *run, unsigned id)
 		if (err)
 			return err;
 	}
-	/* The start gate: everyone waits, then everyone goes at once. */
-	atomic_fetch_add_explicit(&r->ready, 1, memory_order_acq_rel);
-	while (atomic_load_explicit(&r->gate, memory_order_acquire) ==
-	       GATE_CLOSED)
-		sched_yield();
+	gate_pass(run, r);
+	atomic_store_explicit(&w.slot->start_ns, now_ns(),
+			      memory_order_relaxed);
 	err = s->work(&w);
 	atomic_store_explicit(&w.slot->end_ns, now_ns(), memory_order_release);
 	if (s->detach)
@@ -149,6 +218,7 @@ struct workers {
 	bool crashed;		   /* the --crash-at worker died, as asked */
 	bool deadlock;		   /* no progress for run->timeout_s */
 	bool timed_out;		   /* told to stop after run->duration_s */
+	int64_t stopped_ns;	   /* when it was declared stuck, or 0 */
 	char why[160];		   /* what happened to it, in words */
 };
 
@@ -216,6 +286,7 @@ static void workers_stop(struct workers *c)
 {
 	if (c->run->mode == MODE_THREAD) {
 		atomic_store(&c->run->region->gate, GATE_STOP);
+		gate_wake(&c->run->region->gate); /* those still at the gate */
 		/* Half a second: a Ctrl-C must end a run within one. */
 		for (int tick = 0; tick < 50 && c->alive > 0; tick++) {
 			workers_reap(c);
@@ -304,8 +375,10 @@ static int workers_start(const struct run *run, struct workers *c)
 		}
 		/* Both sides call setpgid, so neither order can race. */
 		(void)setpgid(pid, group);
-		if (!group)
+		if (!group) {
 			group = pid;
+			guardian_watch_group(group); /* killed if we die */
+		}
 		c->m[i].id = i;
 		c->m[i].pid = pid;
 		c->started++;
@@ -314,15 +387,19 @@ static int workers_start(const struct run *run, struct workers *c)
 	return 0;
 }
 
-/* Wait until every worker stands at the gate (or something goes wrong). */
+/* Wait until the last worker has opened the gate (or something goes
+ * wrong). */
 static int workers_gate(const struct run *run, struct workers *c)
 {
-	while (atomic_load_explicit(&run->region->ready, memory_order_acquire) <
-	       run->procs) {
+	while (atomic_load_explicit(&run->region->gate, memory_order_acquire) ==
+	       GATE_CLOSED) {
 		(void)wait_signal(200000);
 		workers_reap(c);
 		if (stop_signal)
 			return -EINTR;
+		/* Opened meanwhile: a worker may be done already. */
+		if (atomic_load(&run->region->gate) != GATE_CLOSED)
+			break;
 		if (c->alive < run->procs) {
 			if (!c->failed)
 				snprintf(c->why, sizeof(c->why),
@@ -349,7 +426,16 @@ static uint64_t workers_progress(const struct workers *c)
  * stop when the time is up. With a watchdog, give up when no worker has
  * finished an increment for run->timeout_s: they are stuck.
  */
-static int workers_wait(struct workers *c, int64_t t0)
+/* The worker killed holding the lock (--crash-at), or -1. */
+static int workers_killed(const struct workers *c)
+{
+	for (unsigned i = 0; i < c->run->procs; i++)
+		if (atomic_load(&c->run->region->slot[i].dying))
+			return (int)i;
+	return -1;
+}
+
+static int workers_wait_loop(struct workers *c, int64_t t0, struct status *st)
 {
 	const struct run *run = c->run;
 	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
@@ -384,8 +470,31 @@ static int workers_wait(struct workers *c, int64_t t0)
 			c->deadlock = true;
 			return 0;
 		}
+		if (run->timeout_s > 0 && now - last_change >= 1000000000LL)
+			status_stuck(
+			    st, now, run->strategy->name, workers_killed(c),
+			    (double)(now - last_change) / 1e9, run->timeout_s);
+		else
+			status_progress(st, now, run->strategy->name, p,
+					(uint64_t)run->procs * run->iters,
+					run->duration_s);
 	}
 	return 0;
+}
+
+/*
+ * Wait until every worker has finished; on a terminal, say how far they got
+ * once it takes more than a second (status.h).
+ */
+static int workers_wait(struct workers *c, int64_t t0)
+{
+	struct status st;
+	int err;
+
+	status_begin(&st, t0);
+	err = workers_wait_loop(c, t0, &st);
+	status_end(&st);
+	return err;
 }
 
 /* ---- one run ---------------------------------------------------------- */
@@ -466,10 +575,18 @@ static void result_fill(const struct run *run, const struct workers *c,
 	int64_t end = t0;
 	uint64_t total = 0;
 
+	int64_t last_start = t0, first_end = INT64_MAX;
+
 	res->done_min = UINT64_MAX;
 	for (unsigned i = 0; i < run->procs; i++) {
 		int64_t e = atomic_load(&r->slot[i].end_ns);
+		int64_t st = atomic_load(&r->slot[i].start_ns);
 		uint64_t d = atomic_load(&r->slot[i].done);
+
+		if (st > last_start)
+			last_start = st;
+		if (e > 0 && e < first_end)
+			first_end = e;
 
 		total += d;
 		if (d < res->done_min)
@@ -480,6 +597,9 @@ static void result_fill(const struct run *run, const struct workers *c,
 		if (e > end)
 			end = e;
 	}
+	/* Stuck workers never reach their end: the run lasted until then. */
+	if (c->stopped_ns > end)
+		end = c->stopped_ns;
 	/* The crashed worker finished exactly `done` increments: the slow
 	 * loop publishes each one, and it died inside the next. */
 	res->crashed = c->crashed;
@@ -499,8 +619,26 @@ static void result_fill(const struct run *run, const struct workers *c,
 		return;
 	}
 	res->lost = (int64_t)(res->expected - res->final);
+	if (res->lost < 0 && (c->deadlock || c->crashed)) {
+		/*
+		 * Workers killed in the middle of a chunk finished increments
+		 * they never published: the count of finished increments is
+		 * at least final. Never show a negative loss.
+		 */
+		snprintf(res->detail, sizeof(res->detail),
+			 "%lld increments were finished by workers killed "
+			 "before they published them; expected counts them",
+			 (long long)-res->lost);
+		res->expected = res->final;
+		res->lost = 0;
+	}
 	res->verdict = res->lost == 0 ? VERDICT_EXACT : VERDICT_LOST;
 	res->elapsed_s = (double)(end - t0) / 1e9;
+	/* From the last worker's start to the first one's end. */
+	if (first_end == INT64_MAX)
+		first_end = end; /* nobody ended: stuck, or killed */
+	res->overlap_s =
+	    first_end > last_start ? (double)(first_end - last_start) / 1e9 : 0;
 	if (total > 0 && end > t0) {
 		res->ns_per_op = (double)(end - t0) / (double)total;
 		res->mops = (double)total / ((double)(end - t0) / 1e9) / 1e6;
@@ -601,9 +739,8 @@ int harness_run(struct run *run, struct result *res)
 	if (!err)
 		err = workers_gate(run, &team);
 	if (!err && !team.failed) {
-		t0 = now_ns();
-		atomic_store_explicit(&run->region->gate, GATE_OPEN,
-				      memory_order_release);
+		/* The time the last worker opened the gate at. */
+		t0 = atomic_load(&run->region->open_ns);
 		err = workers_wait(&team, t0);
 	}
 	if (err || team.failed || team.deadlock)
@@ -627,9 +764,21 @@ int harness_run(struct run *run, struct result *res)
 			deadlock_detail(run, &team, res);
 		}
 	}
+	if (run->mode == MODE_PROCESS && team.started && team.alive == 0)
+		guardian_forget_group(team.m[0].pid); /* every worker reaped */
 	/* A joined lock in memory is the store's: nothing of ours to undo. */
 	if (set_up && s->teardown && (!run->join || s->join))
 		s->teardown(run);
+	/*
+	 * A worker thread still blocked in a lock (it ends with the process)
+	 * reads the lock and the region until then: unmapping them now would
+	 * make it fault before the process has exited. Both are already
+	 * marked for removal; the exit detaches them.
+	 */
+	if (run->mode == MODE_THREAD && team.alive > 0) {
+		run->region = NULL;
+		return err;
+	}
 	if (own_store && run->home.store->close)
 		run->home.store->close(&run->home, run->verbose);
 	if (own_area)
@@ -668,6 +817,14 @@ static uint64_t round2(double x)
 	return (uint64_t)(floor(x / p) * p);
 }
 
+/* Increments per chunk so that one lasts target_s / 40 at per_iter. */
+static uint64_t chunk_for(double per_iter, double target_s)
+{
+	double chunk = per_iter > 0 ? target_s / 40 / per_iter : CHUNK;
+
+	return chunk >= CHUNK ? CHUNK : chunk < 1 ? 1 : (uint64_t)chunk;
+}
+
 uint64_t harness_iters_for(uint64_t iters, double elapsed_s, double target_s)
 {
 	double want = elapsed_s > 0 ? (double)iters * target_s / elapsed_s
@@ -682,14 +839,25 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 {
 	struct run trial = *run;
 	struct result res;
-	uint64_t n = HARNESS_ITERS_MIN;
+	/* About 2,000 increments in all for the first trial, whatever the
+	 * number of workers: 1,024 sysv-sem workers x 1,000 took 10 s. */
+	uint64_t n = run->procs < 2000 ? 2000 / run->procs : 1;
+	double per_iter;
 
 	trial.verbose = false;
 	/* Trials time the same loop (the slow one, with --crash-at or a
 	 * window) but nobody dies in them and nothing is traced. */
 	trial.crash_worker = UINT_MAX;
 	trial.trace = NULL;
-	trial.duration_s = 0;
+	/*
+	 * A trial has a time cap too: a trial 100x longer than the one before
+	 * can land in a slow mode (a ticket lock's convoy at more workers than
+	 * free CPUs measured ~1 ms per increment, and a trial of 4 x 50,000
+	 * then ran for minutes). A stopped trial is a measurement all the same:
+	 * the workers' published counts say how far they got.
+	 */
+	trial.duration_s = 4 * target_s;
+	trial.chunk = 0;
 	trial.latency = false; /* the sampled loop costs about 1 % more */
 	for (;;) {
 		int err;
@@ -704,8 +872,22 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 			       run->strategy->name, res.detail);
 			return -EIO;
 		}
-		/* 20 ms is long enough to see the steady cost of a primitive. */
-		if (res.elapsed_s >= 0.02 || n >= ITERS_MAX / 100)
+		/* The cost of one increment of one worker, as measured. */
+		per_iter = res.expected > 0 ? res.elapsed_s * run->procs /
+						  (double)res.expected
+					    : res.elapsed_s;
+		trial.chunk = chunk_for(per_iter, target_s);
+		/*
+		 * 20 ms is long enough to see the steady cost of a primitive,
+		 * if the workers really ran side by side for most of it: on a
+		 * busy machine the first can finish before the last starts,
+		 * which measures one worker alone.
+		 */
+		if (n >= ITERS_MAX / 100 || res.stopped)
+			break;
+		if (res.elapsed_s >= 0.02 &&
+		    (run->procs == 1 || res.overlap_s >= res.elapsed_s / 2 ||
+		     res.elapsed_s >= 4 * target_s))
 			break;
 		scale = res.elapsed_s > 0 ? 0.03 / res.elapsed_s : 100;
 		if (scale < 2)
@@ -713,7 +895,16 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 		if (scale > 100)
 			scale = 100;
 		n = (uint64_t)((double)n * scale);
+		if (n < 2)
+			n = 2;
 	}
-	*iters = harness_iters_for(n, res.elapsed_s, target_s);
+	/*
+	 * A chunk lasts at most target_s / 40 at the measured rate, so that a
+	 * stop (the caller's time cap) is noticed in time even if the cost
+	 * per increment grows 10-30x after the trial, as a contended kernel
+	 * lock's can, and at any number of workers.
+	 */
+	run->chunk = chunk_for(per_iter, target_s);
+	*iters = harness_iters_for(1, per_iter, target_s);
 	return 0;
 }

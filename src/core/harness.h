@@ -34,8 +34,9 @@ struct result {
 	uint64_t final;			 /* the counter at the end */
 	int64_t lost;			 /* expected - final */
 	double elapsed_s;		 /* gate open to last worker done */
-	double ns_per_op;		 /* elapsed / all increments */
-	double mops;		     /* all increments / elapsed, in 1e6/s */
+	double overlap_s; /* how long every worker was running at once */
+	double ns_per_op; /* elapsed / all increments */
+	double mops;	  /* all increments / elapsed, in 1e6/s */
 	uint64_t done_min, done_max; /* fewest and most by one worker */
 	uint64_t recoveries;	     /* owner-death recoveries */
 	bool crashed;		     /* the --crash-at worker died */
@@ -79,7 +80,9 @@ int harness_run(struct run *run, struct result *res);
 
 /*
  * Choose iters so that one run of run->strategy at run->procs takes about
- * target_s seconds, from short trial runs. Returns 0 or a negative errno.
+ * target_s seconds, from short trial runs (the first about 2,000 increments
+ * in all, whatever procs). Also sets run->chunk, so that a stop is noticed
+ * within target_s / 40 at the measured rate. Returns 0 or a negative errno.
  */
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters);
 

@@ -191,8 +191,12 @@ loop_run(struct worker *w, bool probed, bool memory, loop_lock_fn lock,
 		}
 		return 0;
 	}
+	/* The chunk calibration chose (a stop is noticed within one); 0, as
+	 * for a worker set up outside the harness: CHUNK. */
+	uint64_t chunk = w->chunk ? w->chunk : CHUNK;
+
 	while (done < w->iters) {
-		uint64_t n = w->iters - done < CHUNK ? w->iters - done : CHUNK;
+		uint64_t n = w->iters - done < chunk ? w->iters - done : chunk;
 
 		for (uint64_t i = 0; i < n; i++) {
 			if (lock && (err = loop_lock(w, lock, sample, hist,

@@ -1,4 +1,5 @@
 /* region.c - the run's private shared region; see region.h. */
+#include "core/guardian.h"
 #include "core/region.h"
 
 #include <errno.h>
@@ -14,7 +15,8 @@ struct region *region_create(unsigned slots, const char *who, bool verbose)
 	void *p;
 	int id;
 
-	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
+	/* Made by the guardian, so a SIGKILL right now leaks nothing. */
+	id = guardian_shmget(size);
 	if (id == -1) {
 		if (errno == ENOSPC)
 			report("harness: shmget: the system's limit on shared "
@@ -28,7 +30,8 @@ struct region *region_create(unsigned slots, const char *who, bool verbose)
 	p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
 		(void)report_errno("harness", "shmat", errno);
-		(void)shmctl(id, IPC_RMID, NULL);
+		if (shmctl(id, IPC_RMID, NULL) == 0)
+			guardian_forget_shm(id);
 		return NULL;
 	}
 	/* From now on the segment lives exactly as long as its mappings. */
@@ -37,6 +40,7 @@ struct region *region_create(unsigned slots, const char *who, bool verbose)
 		(void)shmdt(p);
 		return NULL;
 	}
+	guardian_forget_shm(id);
 	if (verbose)
 		fprintf(stderr,
 			"%s: %s: created SysV shared memory id %d (%zu bytes, "

@@ -41,6 +41,7 @@ struct slot {
 	_Atomic int64_t end_ns;	     /* CLOCK_MONOTONIC at the end */
 	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
 	_Atomic unsigned dying;	     /* 1: killing itself on purpose */
+	_Atomic int64_t start_ns;    /* CLOCK_MONOTONIC past the gate */
 };
 
 /* Values of region.gate. */
@@ -53,7 +54,8 @@ enum gate {
 struct region {
 	alignas(CACHE_LINE) union counter counter; /* the shm store's counter */
 	alignas(CACHE_LINE) _Atomic unsigned ready; /* workers at the gate */
-	_Atomic unsigned gate;			    /* enum gate */
+	_Atomic unsigned gate;	 /* enum gate; a futex word (harness.c) */
+	_Atomic int64_t open_ns; /* when the last worker opened the gate */
 	alignas(CACHE_LINE) unsigned char shared[SHARED_BYTES]; /* lock */
 	struct slot slot[]; /* one per worker */
 };

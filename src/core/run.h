@@ -68,6 +68,7 @@ struct run {
 	bool latency;		   /* --latency: time some acquires */
 	unsigned latency_shift;	   /* ... one in 2^this */
 	struct latency_hist *hist; /* ... a histogram per worker, shared */
+	uint64_t chunk; /* fast loop: increments a progress update (0: CHUNK) */
 };
 
 /* Does this run need the probed loop (crash, window or trace)? */

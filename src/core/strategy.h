@@ -80,6 +80,7 @@ struct worker {
 	uint64_t current;	/* probed loop: the increment under way */
 	uint64_t rng;		/* this worker's random state (never 0) */
 	uint64_t local;		/* the strategy's own per-worker count */
+	uint64_t chunk;		/* increments per progress update; 0: CHUNK */
 };
 
 struct strategy {

@@ -522,26 +522,10 @@ void trace_json(FILE *f, const struct trace_summary *sum, int64_t lost)
 		(unsigned long long)sum->max_travel);
 }
 
-int trace_write_csv(const char *path, const struct trace_set *t, bool append)
+int trace_write_csv(FILE *f, const struct trace_set *t, bool append)
 {
 	const struct trace_event *const *ev = t->by_write;
-	FILE *f;
-	int fd;
 
-	/* O_NOFOLLOW: never write through a symlink planted at path. */
-	fd = open(path,
-		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-		      (append ? O_APPEND : O_TRUNC),
-		  0666);
-	if (fd < 0)
-		return report_errno("trace", path, errno);
-	f = fdopen(fd, "w");
-	if (!f) {
-		int err = errno;
-
-		(void)close(fd);
-		return report_errno("trace", path, err);
-	}
 	if (!append)
 		fprintf(f, "%s\n", trace_csv_header);
 	for (uint64_t i = 0; i < t->n; i++)
@@ -554,8 +538,8 @@ int trace_write_csv(const char *path, const struct trace_set *t, bool append)
 			(long long)(ev[i]->overwritten - ev[i]->read),
 			(unsigned long long)ev[i]->t_read,
 			(unsigned long long)ev[i]->t_write);
-	if (fclose(f) != 0)
-		return report_errno("trace", path, errno);
+	if (ferror(f))
+		return report_errno("trace", "write", errno ? errno : EIO);
 	return 0;
 }
 

@@ -97,10 +97,11 @@ void trace_explain(FILE *out, const struct trace_set *t,
 void trace_json(FILE *f, const struct trace_summary *sum, int64_t lost);
 
 /*
- * Write every event as CSV, in store order (append: add to the file, for the
- * second and later strategies of one command). Returns 0 or -errno.
+ * Write every event as CSV to f, in store order (append: no header line,
+ * for the second and later strategies of one command). The caller opens f
+ * with safeout_open() (safefile.h). Returns 0 or -errno.
  */
-int trace_write_csv(const char *path, const struct trace_set *t, bool append);
+int trace_write_csv(FILE *f, const struct trace_set *t, bool append);
 
 /* The CSV's header line (without the newline). */
 extern const char trace_csv_header[];

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/safefile.h"
 #include "core/util.h"
 
 /* The canvas, in SVG user units (pixels at 100 %). */
@@ -543,45 +544,14 @@ int svg_chart_save(const char *path, const struct svg_chart *c)
 int svg_save(const char *path, const char *who,
 	     void (*write)(FILE *f, const void *ctx), const void *ctx)
 {
-	size_t len = strlen(path) + 16;
-	char *tmp = malloc(len);
-	FILE *f;
-	mode_t mask;
-	int fd, err = 0;
+	struct safeout out;
+	int err;
 
-	if (!tmp)
-		return report_errno(who, "malloc", ENOMEM);
-	snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = report_errno(path, "mkstemp", errno);
-		free(tmp);
+	/* Written beside path, renamed over it: never written through a
+	 * symlink, never half a file, no temporary left (safefile.h). */
+	err = safeout_open(&out, who, path);
+	if (err)
 		return err;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = report_errno(path, "fdopen", errno);
-		(void)close(fd);
-		goto err_unlink;
-	}
-	write(f, ctx);
-	if (fflush(f) == EOF || ferror(f))
-		err = report_errno(path, "write", errno ? errno : EIO);
-	/* mkstemp makes it 0600; give it what any new file would get. */
-	mask = umask(0);
-	(void)umask(mask);
-	if (!err && fchmod(fd, 0666 & ~mask) == -1)
-		err = report_errno(path, "fchmod", errno);
-	if (fclose(f) == EOF && !err)
-		err = report_errno(path, "close", errno);
-	if (!err && rename(tmp, path) == -1)
-		err = report_errno(path, "rename", errno);
-	if (!err) {
-		free(tmp);
-		return 0;
-	}
-err_unlink:
-	(void)unlink(tmp);
-	free(tmp);
-	return err;
+	write(out.f, ctx);
+	return safeout_commit(&out, who);
 }

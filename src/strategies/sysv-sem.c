@@ -33,6 +33,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
+#include "core/guardian.h"
 #include "core/loop.h"
 #include "core/tsan.h"
 #include "core/util.h"
@@ -56,7 +57,11 @@ int sysv_sem_setup(struct run *run)
 	 * (racelab segment), IPC_EXCL: never adopt a set someone else made
 	 * first, who could have set it to 0 and hung every incr.
 	 */
-	s->semid = semget(key, 1, IPC_CREAT | IPC_EXCL | mode);
+	s->semid = key == IPC_PRIVATE
+		       /* A private set outlives every process: the guardian
+			* makes it, so a SIGKILL of racelab leaves none. */
+		       ? guardian_semget(1)
+		       : semget(key, 1, IPC_CREAT | IPC_EXCL | mode);
 	if (s->semid == -1 && errno == EEXIST) {
 		report("%s: a semaphore set already exists at key 0x%08x",
 		       run->strategy->name, (unsigned)key);
@@ -125,11 +130,13 @@ void sysv_sem_teardown(struct run *run)
 	if (!s->created)
 		return;
 	/* Removing the set also wakes any waiter, with EIDRM. */
-	if (semctl(s->semid, 0, IPC_RMID) == -1)
+	if (semctl(s->semid, 0, IPC_RMID) == -1) {
 		(void)report_errno(run->strategy->name, "semctl IPC_RMID",
 				   errno);
-	else
+	} else {
 		run_note(run, "removed SysV semaphore set id %d", s->semid);
+		guardian_forget_sem(s->semid);
+	}
 	s->created = false;
 }
 

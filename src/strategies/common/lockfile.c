@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
+#include "core/safefile.h"
 #include "core/util.h"
 
 static int open_named(struct lockfile *lf, const char *who, const char *path,
@@ -20,8 +22,12 @@ static int open_named(struct lockfile *lf, const char *who, const char *path,
 		report("%s: --lock-file %s: path too long", who, path);
 		return -ENAMETOOLONG;
 	}
-	lf->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      at_name ? mode : 0600);
+	/* The guardian creates it, so it is removed whatever ends racelab. */
+	lf->fd = guardian_create(path, false, at_name ? mode : 0600, NULL, 0);
+	if (lf->fd < 0) {
+		errno = -lf->fd;
+		lf->fd = -1;
+	}
 	if (lf->fd >= 0) {
 		lf->created = true;
 	} else if (errno == EEXIST && at_name) {
@@ -29,17 +35,24 @@ static int open_named(struct lockfile *lf, const char *who, const char *path,
 		       path);
 		return -EEXIST;
 	} else if (errno == EEXIST) {
-		/* O_NONBLOCK: opening a planted FIFO must not hang. */
-		lf->fd =
-		    open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		/* An existing file, as it is: never a device, a FIFO or a
+		 * symlink (safefile.h); O_NONBLOCK, so nothing can hang. */
+		lf->fd = safefile_open_existing(path, O_RDWR | O_NONBLOCK);
+		if (lf->fd < 0) {
+			errno = -lf->fd;
+			lf->fd = -1;
+		}
 	}
 	if (lf->fd < 0) {
 		int err = errno;
 
-		if (err == ELOOP)
-			report("%s: --lock-file %s: is a symbolic link; "
-			       "refusing to follow it",
+		if (err == ELOOP || err == EXDEV)
+			report("%s: --lock-file %s: is (or passes through) a "
+			       "symbolic link; refusing to follow it",
 			       who, path);
+		else if (err == EINVAL)
+			report("%s: --lock-file %s: not a regular file", who,
+			       path);
 		else
 			report("%s: --lock-file %s: %s", who, path,
 			       strerror(err));
@@ -68,12 +81,22 @@ static int open_temp(struct lockfile *lf, const char *who)
 
 	if (!dir || !*dir)
 		dir = "/tmp";
+	/*
+	 * O_TMPFILE: a file that never has a name, so nothing can be left on
+	 * disk whatever ends racelab, SIGKILL included.
+	 */
+	lf->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (lf->fd >= 0) {
+		lf->open = true;
+		return 0;
+	}
 	if (snprintf(tpl, sizeof(tpl), "%s/racelab-%s-XXXXXX", dir, who) >=
 	    (int)sizeof(tpl)) {
 		report("%s: TMPDIR %s: path too long", who, dir);
 		return -ENAMETOOLONG;
 	}
-	/* mkostemp: a fresh name, O_EXCL, mode 0600; never an existing file. */
+	/* No O_TMPFILE here: a fresh name (O_EXCL, mode 0600), unlinked at
+	 * once. */
 	lf->fd = mkostemp(tpl, O_CLOEXEC);
 	if (lf->fd < 0) {
 		int err = errno;
@@ -149,6 +172,8 @@ void lockfile_close(struct lockfile *lf, const struct run *run)
 {
 	if (lf->created && unlink(lf->path) == -1)
 		(void)report_errno(run->strategy->name, "unlink", errno);
+	else if (lf->created)
+		guardian_forget_file(lf->path);
 	if (lf->open) {
 		(void)close(lf->fd);
 		run_note(run, "closed the lock file%s",

@@ -2,12 +2,14 @@
  * lockfile.h - the file that the file-lock strategies (flock, fcntl, ofd)
  * lock, made safely and reopened by each worker.
  *
- * Without --lock-file, mkostemp() creates it with mode 0600, O_EXCL and
- * O_CLOEXEC in $TMPDIR (or /tmp), and the name is unlinked at once, so
- * nothing is left on disk even if racelab is killed with SIGKILL. A file
- * given with --lock-file is opened with O_NOFOLLOW (a planted symlink is
- * refused, see PITFALLS.md), must be a regular file, and is removed at the
- * end only if racelab created it.
+ * Without --lock-file, it is an O_TMPFILE file in $TMPDIR (or /tmp), mode
+ * 0600: a file that never has a name, so nothing is left on disk even if
+ * racelab is killed with SIGKILL (where O_TMPFILE is missing, mkostemp and
+ * an unlink at once). A file given with --lock-file is never reached
+ * through a symbolic link (safefile.h; PITFALLS.md), must be a regular file
+ * (a device is never opened), is never truncated, and is removed at the end
+ * only if racelab created it; the guardian creates it, so it is removed
+ * whatever ends racelab (guardian.h).
  *
  * Each worker then opens the file again through /proc/self/fd/N, N being
  * the parent's descriptor: a real open() of the same file, so the worker
