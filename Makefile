@@ -32,6 +32,34 @@ ifneq ($(CI),)
 RL_CFLAGS += -Werror
 endif
 
+# The database stores (docs/databases.md) are built when their client
+# libraries are installed: libpq (Debian libpq-dev) for --store postgres,
+# hiredis (libhiredis-dev) for --store redis. Without them racelab builds
+# with only gcc and make, and `racelab list` says how to get them.
+# make NO_DB=1 leaves them out even when present.
+ifeq ($(NO_DB),)
+PQ_OK := $(shell pkg-config --exists libpq 2>/dev/null && echo yes)
+HIREDIS_OK := $(shell pkg-config --exists hiredis 2>/dev/null && echo yes)
+ifeq ($(PQ_OK),yes)
+DB_CPPFLAGS += -DRACELAB_HAVE_PQ $(shell pkg-config --cflags libpq)
+DB_LDLIBS += $(shell pkg-config --libs libpq)
+else ifneq ($(wildcard /usr/include/postgresql/libpq-fe.h),)
+PQ_OK := yes
+DB_CPPFLAGS += -DRACELAB_HAVE_PQ -I/usr/include/postgresql
+DB_LDLIBS += -lpq
+endif
+ifeq ($(HIREDIS_OK),yes)
+DB_CPPFLAGS += -DRACELAB_HAVE_HIREDIS $(shell pkg-config --cflags hiredis)
+DB_LDLIBS += $(shell pkg-config --libs hiredis)
+else ifneq ($(wildcard /usr/include/hiredis/hiredis.h),)
+HIREDIS_OK := yes
+DB_CPPFLAGS += -DRACELAB_HAVE_HIREDIS
+DB_LDLIBS += -lhiredis
+endif
+endif
+RL_CPPFLAGS += $(DB_CPPFLAGS)
+RL_LDLIBS += $(DB_LDLIBS)
+
 B = build
 # The source tree (docs/design-notes.md says what lives where):
 #   src/cli         main and one file per command
@@ -44,7 +72,7 @@ SRC_DIRS = src/cli src/core src/store src/out src/strategies \
 	   src/strategies/common
 SRC = $(sort $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
 OBJ = $(SRC:%.c=$(B)/%.o)
-TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
+TEST_SRC = tests/support.c tests/servers.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
