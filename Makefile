@@ -69,8 +69,17 @@ B = build
 #   src/out         the table, CSV and JSON writer; SVG charts
 # Every .c but main.c (the tests link these), and every strategy.
 SRC_DIRS = src/cli src/core src/store src/out src/strategies \
-	   src/strategies/common
+	   src/strategies/common src/strategies/pg src/strategies/redis
 SRC = $(sort $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
+# A database store and its strategies only when its library is there.
+PQ_SRC = src/store/postgres.c $(wildcard src/strategies/pg/*.c)
+HIREDIS_SRC = src/store/redis.c $(wildcard src/strategies/redis/*.c)
+ifneq ($(PQ_OK),yes)
+SRC := $(filter-out $(PQ_SRC),$(SRC))
+endif
+ifneq ($(HIREDIS_OK),yes)
+SRC := $(filter-out $(HIREDIS_SRC),$(SRC))
+endif
 OBJ = $(SRC:%.c=$(B)/%.o)
 TEST_SRC = tests/support.c tests/servers.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
