@@ -45,7 +45,7 @@ int pg_store_parse(struct pg_store *s, const char *conninfo)
 		       PG_CONNINFO_MAX - 1);
 		return -EINVAL;
 	}
-	strcpy(s->conninfo, conninfo);
+	memcpy(s->conninfo, conninfo, strlen(conninfo) + 1);
 	opts = PQconninfoParse(conninfo, &why);
 	if (!opts) {
 		/*
