@@ -3,11 +3,14 @@
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
 #   make test       install what the tests need (as root), run them all
-#   make labs-check every lab's starter fails its checker, the reference passes
+#   make labs-check every lab's starter fails its checker, the reference passes,
+#                   starters match references, each mistake gets its words
 #   make doc-commands  run every racelab command README.md and docs/ show
 #   make bench      racelab's hot loops against minimal hand-written loops
+#   make docs-img   remake docs/img/ (the race picture, the cost charts)
 #   make tsan       racelab-tsan (ThreadSanitizer); make sanitize: ASan+UBSan
-#   make install    racelab and racelab.1 under $(DESTDIR)$(PREFIX)
+#   make install    racelab, racelab.1 and the bash completion under
+#                   $(DESTDIR)$(PREFIX)
 #   make lint       cppcheck and clang-tidy (both run by make test)
 #   make format     clang-format the tree (format-check: only check)
 #
@@ -22,6 +25,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
+# bash-completion loads completions/NAME on first use of NAME.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 RL_CPPFLAGS = -D_GNU_SOURCE -Isrc
 RL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
@@ -83,10 +88,12 @@ endif
 OBJ = $(SRC:%.c=$(B)/%.o)
 TEST_SRC = tests/support.c tests/servers.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
-BENCH_SRC = $(sort $(wildcard bench/*.c))
-BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
+# bench/minimal/: one minimal loop per primitive (NAME.c, named as the
+# strategy) around a shared driver; each its own program build/bench/minimal/NAME.
+MINIMAL_SRC = $(sort $(filter-out bench/minimal/driver.c,$(wildcard bench/minimal/*.c)))
+MINIMAL_BIN = $(MINIMAL_SRC:bench/minimal/%.c=$(B)/bench/minimal/%)
 
-.PHONY: all demo test check deps doc-commands bench repro tsan sanitize \
+.PHONY: all demo test check deps doc-commands bench repro tsan sanitize docs-img \
 	install uninstall format format-check clean labs-check lint
 
 all: racelab
@@ -158,28 +165,41 @@ doc-commands: racelab racelab-tsan
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 
 # Minimal hand-written loops of each primitive, side by side with racelab.
-$(B)/bench/%: bench/%.c
-	@mkdir -p $(@D)
-	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS) $(RL_LDLIBS)
+# (A build tree from before the split has a file build/bench/minimal.)
+$(B)/bench/minimal/%: bench/minimal/%.c bench/minimal/driver.c $(wildcard bench/minimal/*.h)
+	@[ -d $(@D) ] || { rm -f $(@D); mkdir -p $(@D); }
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ bench/minimal/driver.c $< $(LDLIBS) -lpthread
 
-bench: racelab $(BENCH_BIN)
+bench: racelab $(MINIMAL_BIN)
 	sh bench/compare.sh
+
+# The pictures in README.md and docs/, remade by the commands the docs show
+# (each writes its command under the picture; the run exits 3, lost
+# updates, on purpose). About 2 minutes: the two bench sweeps take most of
+# it, and their figures are this machine's.
+docs-img: racelab
+	./racelab run --strategy none --procs 2 --iters 3000 --window yield --trace --trace-svg docs/img/race.svg || [ $$? -eq 3 ]
+	./racelab bench --strategies all --svg docs/img/overhead.svg
+	./racelab bench --strategies all --pin spread --svg docs/img/overhead-spread.svg
 
 # How often each recipe reproduces a lost update (20 runs each).
 repro: racelab
 	sh bench/repro.sh
 
 install: racelab
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 racelab $(DESTDIR)$(BINDIR)/racelab
 	install -m 644 racelab.1 $(DESTDIR)$(MANDIR)/racelab.1
+	install -m 644 completion/racelab.bash $(DESTDIR)$(BASHCOMPDIR)/racelab
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/racelab.1
+	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/racelab.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/racelab
 
 # The labs (labs/README.md): each builds its own racelab under labs/*/build.
 labs-check: racelab
 	sh labs/check-all.sh
+	sh labs/mistakes.sh
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy says which checks
 # and why some are left out); part of make test, so CI runs it.
@@ -192,7 +212,7 @@ lint:
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \
-	$(wildcard tests/*.[ch] bench/*.c labs/*/*.c)
+	$(wildcard tests/*.[ch] bench/minimal/*.[ch] labs/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -2,7 +2,8 @@
 # compare.sh - racelab's hot loops against minimal hand-written loops.
 #
 # Run by `make bench` from the project root. For every strategy in
-# `racelab list` that build/bench/minimal knows, at 1 and 2 workers, it runs
+# `racelab list` that has a minimal loop (bench/minimal/NAME.c, built as
+# build/bench/minimal/NAME), at 1 and 2 workers, it runs
 # racelab and the minimal loop alternately (interleaved, and each taking its
 # turn to go first, so that a drift in clock speed or load hits both), REPEAT
 # times each, and prints ns per increment: median [min-max] of each, and the
@@ -18,7 +19,8 @@
 # contended and carries no bar either.
 #
 # Environment: REPEAT (runs of each program per row, default 5, at least 5),
-# RACELAB (default ./racelab), MINIMAL (default build/bench/minimal),
+# RACELAB (default ./racelab), MINIMAL (the directory of the minimal loops'
+# programs, default build/bench/minimal),
 # STRATEGIES (default: all that `racelab list` shows; e.g. "spin ttas").
 set -u
 
@@ -100,7 +102,7 @@ racelab_ns() { # STRATEGY PROCS ITERS
 }
 
 minimal_ns() { # STRATEGY PROCS ITERS
-	out=$("$MINIMAL" "$1" "$2" "$3") || {
+	out=$("$MINIMAL/$1" "$2" "$3") || {
 		echo "compare.sh: minimal $1 $2 exited $?" >&2
 		return 1
 	}
@@ -126,7 +128,8 @@ line() {
 	printf '%-16s %5s %-26s %-26s %6s  %s\n' "$@"
 }
 
-list=$("$RACELAB" list)
+# COLUMNS emptied: the lines whole, never wrapped to a width.
+list=$(COLUMNS= "$RACELAB" list)
 strategies=${STRATEGIES:-$(printf '%s\n' "$list" | awk '/^  [a-z]/ { print $1 }')}
 if [ -z "$strategies" ]; then
 	echo "compare.sh: \`$RACELAB list\` gave no strategies" >&2
@@ -155,7 +158,7 @@ if [ -r /proc/loadavg ]; then
 fi
 line strategy procs "racelab" "minimal" ratio verdict
 for s in $strategies; do
-	if [ "$(iters_for "$s" 1)" = 0 ]; then
+	if [ "$(iters_for "$s" 1)" = 0 ] || [ ! -x "$MINIMAL/$s" ]; then
 		line "$s" - "(no minimal loop)" - - -
 		continue
 	fi

@@ -158,6 +158,22 @@ code_mentions() {
 	done | grep -qw "$1"
 }
 
+# The definition of function NAME in LAB_SOURCES, comments left out, on one
+# line (empty if there is none): for telling apart mistakes that every run
+# shows alike, as a V before P from P and V swapped.
+function_code() { # NAME
+	# shellcheck disable=SC2086 # a list of files
+	for f in $LAB_SOURCES; do
+		${CC:-cc} -fpreprocessed -dD -E -P "$f" 2>/dev/null
+	done | awk -v name="$1" '
+	!on && index($0, name "(") && $0 !~ /;[ \t]*$/ && $0 ~ /^[A-Za-z_]/ { on = 1 }
+	on {
+		printf "%s ", $0
+		ob += gsub(/\{/, "{"); cb += gsub(/\}/, "}")
+		if (ob > 0 && ob == cb) exit
+	}'
+}
+
 # The first CPU this process may run on (0 on most machines), for --cpus.
 first_cpu() {
 	sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status

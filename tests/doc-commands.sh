@@ -135,6 +135,8 @@ docs/strategies/flock.md: ln -s /tmp/docsrun/target /tmp/docsrun/lnk
 	why: the symlink that --lock-file must refuse (exit 1)
 docs/segment.md: touch counter
 	why: --path counter needs an existing file (ftok)
+docs/reproducing.md: printf 'strategy,worker,index,read,wrote,overwritten,lost_here,t_read,t_write\nnone,0,1,5,7,5,0,1,2\n' > /tmp/docsrun/bad.csv
+	why: a trace file racelab never wrote, which racelab trace must refuse (exit 2)
 docs/shared-memory.md: runuser -u nobody -- perl -e 'use IPC::SysV qw(IPC_CREAT); shmget(0xF00, 8, IPC_CREAT | 0666) // die "shmget: $!\n"'
 	why: another user's segment at the key, which racelab must refuse to create over or to use (exit 2)
 docs/shared-memory.md: ipcrm -M 0xF00

@@ -60,6 +60,47 @@ static void expect_options_documented(const char *cmd)
 	free(copy);
 }
 
+/* The SYNOPSIS names every command `racelab --help` lists. */
+Test(man, synopsis_names_every_command, .timeout = 30)
+{
+	int status;
+	char *help = strdup(shell("${RACELAB:-./racelab} --help", &status));
+	const char *man = shell("sed -n '/^.SH SYNOPSIS/,/^.SH DESC/p' "
+				"racelab.1",
+				&status);
+	const char *p = strstr(help, "commands:\n");
+	char want[64];
+
+	cr_assert_not_null(p);
+	for (p += 10; *p == ' ' && p[1] == ' ' && p[2] != ' ';
+	     p = strchr(p, '\n') + 1) {
+		int n = (int)strspn(p + 2, "abcdefghijklmnopqrstuvwxyz");
+
+		snprintf(want, sizeof(want), ".B racelab %.*s", n, p + 2);
+		cr_expect(strstr(man, want), "the SYNOPSIS lacks %s", want);
+	}
+	free(help);
+}
+
+/* The completion script completes every command and run's options. */
+Test(completion, completes_commands_options_and_strategies, .timeout = 30)
+{
+	int status;
+	const char *out = shell(
+	    "bash -c '. completion/racelab.bash; "
+	    "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _racelab; "
+	    "echo \"${COMPREPLY[*]}\"; }; "
+	    "t ${RACELAB:-./racelab} \"\"; t ${RACELAB:-./racelab} run "
+	    "--trace-s; "
+	    "t ${RACELAB:-./racelab} run --strategy robust'",
+	    &status);
+
+	cr_expect_eq(status, 0);
+	cr_expect(strstr(out, "run list bench segment trace help"), "%s", out);
+	cr_expect(strstr(out, "\n--trace-svg\n"), "%s", out);
+	cr_expect(strstr(out, "robust-mutex"), "%s", out);
+}
+
 Test(man, documents_every_option_of_help, .timeout = 30)
 {
 	expect_options_documented("run");
@@ -68,6 +109,7 @@ Test(man, documents_every_option_of_help, .timeout = 30)
 	expect_options_documented("segment incr");
 	expect_options_documented("segment show");
 	expect_options_documented("segment destroy");
+	expect_options_documented("trace");
 }
 
 Test(man, documents_every_exit_status_of_help, .timeout = 30)
@@ -98,6 +140,9 @@ Test(install, honours_prefix_and_destdir_and_uninstalls, .timeout = 120)
 	cr_expect_eq(access(path, X_OK), 0, "%s missing", path);
 	snprintf(path, sizeof(path), "%s/opt/rl/share/man/man1/racelab.1", dir);
 	cr_expect_eq(access(path, R_OK), 0, "%s missing", path);
+	snprintf(path, sizeof(path),
+		 "%s/opt/rl/share/bash-completion/completions/racelab", dir);
+	cr_expect_eq(access(path, R_OK), 0, "%s missing", path);
 
 	snprintf(cmd, sizeof(cmd),
 		 "make -s uninstall DESTDIR=%s PREFIX=/opt/rl >/dev/null 2>&1",
@@ -105,6 +150,9 @@ Test(install, honours_prefix_and_destdir_and_uninstalls, .timeout = 120)
 	shell(cmd, &status);
 	cr_expect_eq(status, 0, "make uninstall failed");
 	snprintf(path, sizeof(path), "%s/opt/rl/bin/racelab", dir);
+	cr_expect_neq(access(path, F_OK), 0, "uninstall left %s", path);
+	snprintf(path, sizeof(path),
+		 "%s/opt/rl/share/bash-completion/completions/racelab", dir);
 	cr_expect_neq(access(path, F_OK), 0, "uninstall left %s", path);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	shell(cmd, &status);

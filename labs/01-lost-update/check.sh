@@ -29,14 +29,32 @@ expect_alone() { # TITLE ARGS...
 		fail "$title" "$(outcome_words)."
 	fi
 	per=$(awk -v f="$R_final" -v e="$R_expected" 'BEGIN { if (e > 0 && f % e == 0) print f / e }')
-	if [ "$R_final" = 0 ]; then
+	if [ "$R_final" = 0 ] && stores_something; then
+		fail "$title" "The counter is still 0 after $(num "$R_expected") increments by one worker alone, yet your none.c assigns to *counter: what it stores leaves the count where it was, as storing v (the value the load read) does. Store v + 1, not v (TODO 2)."
+	elif [ "$R_final" = 0 ]; then
 		fail "$title" "The counter is still 0 after $(num "$R_expected") increments by one worker alone: nothing is stored. Write v + 1 back into the counter (TODO 2)."
+	elif [ "$R_final" = 1 ] && one_statement; then
+		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone, with the harness storing v + 1 after a yield: your none_increment adds to *counter in one statement and never loads it into v, so v stayed 0. (*counter)++ is still a load, an add and a store in the machine, but the harness can only act between them when they are your two steps: write the load (TODO 1, v = *counter) and the store (TODO 2) as two statements."
 	elif [ "$R_final" = 1 ]; then
 		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone: every store wrote 0 + 1, so v never held the counter. Load it into v first (TODO 1)."
 	elif [ -n "$per" ]; then
 		fail "$title" "Final count $(num "$R_final") for $(num "$R_expected") increments by one worker alone: each increment added $per. Store v + 1."
 	fi
 	fail "$title" "One worker alone cannot lose an update, yet the final count is $(num "$R_final") of $(num "$R_expected"). Load the counter into v (TODO 1), store v + 1 (TODO 2), nothing else."
+}
+
+# Does none_increment assign to *counter (comments aside; a statement, not
+# the declaration of the pointer)?
+stores_something() {
+	function_code none_increment |
+		grep -q '[;{})][[:space:]]*\*[[:space:]]*counter[[:space:]]*=[^=]'
+}
+
+# Does none_increment add to *counter in one statement: (*counter)++,
+# ++*counter, *counter += 1?
+one_statement() {
+	function_code none_increment |
+		grep -q 'counter)[[:space:]]*++\|++[[:space:]]*(\{0,1\}[[:space:]]*\*[[:space:]]*counter\|\*[[:space:]]*counter[[:space:]]*+='
 }
 
 # Two workers, one CPU, a yield between load and store: must lose.

@@ -15,22 +15,26 @@
 
 S=sysv-sem
 
-# Probe: one worker, two increments, each holding the semaphore for 1 s.
+# Probe: one worker, three increments, each holding the semaphore for 1 s.
 # Prints "value ncount pid" of the semaphore seen 0.3 s into the first
 # P..V and 1.5 s in (inside the second), then the worker's pid; nothing if
-# it could not look. pid is the last process that changed the semaphore:
+# it could not look. A P that never calls semop is known only after a
+# second of polling: then that look is the answer (a second look used to
+# fall after the end of the run, and the untouched starter got the list of
+# suspects instead of its diagnosis); three increments give the other
+# cases slack on a busy machine. pid is the last process that changed the semaphore:
 # racelab itself (SETVAL) until the worker's first semop. The moment of that
 # first semop (or of the worker blocking in it) is found by polling, so a
 # slow start on a busy machine does not shift the samples. What it saw goes
-# to build/probe.log. (racelab's --timeout ends the run within 5 s.)
+# to build/probe.log. (racelab's --timeout ends the run within 6 s.)
 sem_probe() {
 	perr=$LAB_BUILD/probe.err
 	plog=$LAB_BUILD/probe.log
-	"$RACELAB" run --strategy $S --procs 1 --iters 2 \
+	"$RACELAB" run --strategy $S --procs 1 --iters 3 \
 		--window sleep:1000000 --timeout 3 --verbose --format csv \
 		>/dev/null 2>"$perr" </dev/null &
 	rpid=$!
-	id="" worker="" a=""
+	id="" worker="" a="" b="" nosemop=""
 	tries=0
 	while [ $tries -lt 150 ]; do # 3 s
 		tries=$((tries + 1))
@@ -46,12 +50,19 @@ sem_probe() {
 				break
 			fi
 			# No semop after 1 s: keep the last look (P may never call one).
-			[ $tries -ge 50 ] && [ -n "$a" ] && break
+			if [ $tries -ge 50 ] && [ -n "$a" ]; then
+				nosemop=1
+				break
+			fi
 		fi
 		sleep 0.02
 	done
 	echo "set $id, worker $worker, first look after $tries polls: $a" >"$plog"
-	if [ -n "$a" ]; then
+	if [ -n "$nosemop" ]; then
+		# Nothing to wait for: that look is the diagnosis (and polling
+		# took long enough that a later look could miss the run).
+		b=$a
+	elif [ -n "$a" ]; then
 		sleep 0.3
 		a=$(sem_sample "$id")
 		sleep 1.2
@@ -67,6 +78,11 @@ sem_sample() { # ID
 	ipcs -s -i "$1" 2>/dev/null | awk '$1 == "0" { print $2, $3, $5 }'
 }
 
+# Does sysv_sem_work hand worker_loop V as the lock (and P as the unlock)?
+v_before_p() {
+	function_code sysv_sem_work | grep -q 'worker_loop([^,]*,[[:space:]]*sysv_sem_v[[:space:]]*,'
+}
+
 # What the probe says about P and V, in words: "right" if they look right,
 # nothing if it could not tell.
 explain_pv() {
@@ -79,6 +95,8 @@ explain_pv() {
 		echo "A probe with one worker found it waiting in its very first P, with the semaphore at $v1: nothing to take, because the semaphore starts at 0. A lock starts with one holder allowed: set SEM_START_VALUE (TODO 1)."
 	elif [ "$pid1" != "$worker" ]; then
 		echo "A probe with one worker inside its critical section found that the worker had made no semop() on the set at all (the semaphore was still at its start value, $v1): P does not call semop yet (TODO 2)."
+	elif [ "$v1" -ge 2 ] && v_before_p; then
+		echo "A probe with one worker inside its critical section found the semaphore at $v1, and sysv_sem_work passes V where P belongs: worker_loop's arguments are (w, lock, increment, unlock), so each increment runs after a V, which adds 1, and before a P. V before P lets everyone in. Pass sysv_sem_p first and sysv_sem_v last."
 	elif [ "$v1" -ge 2 ]; then
 		echo "A probe with one worker inside its critical section found the semaphore at $v1: your P added to it instead of taking 1 away. P's sem_op must be -1 and V's +1: are they swapped?"
 	elif [ "$v1" = 1 ]; then

@@ -61,6 +61,13 @@ int sysv_sem_setup(struct run *run)
 
 	/* IPC_PRIVATE: a new set no other program can find by key. */
 	s->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (s->semid == -1 && errno == ENOSPC) {
+		report("%s: semget: the system's limit on semaphore sets "
+		       "(SEMMNI) or semaphores (SEMMNS) is reached; `ipcs -s "
+		       "-l` shows the limits, `ipcs -s` the sets",
+		       run->strategy->name);
+		return -ENOSPC;
+	}
 	if (s->semid == -1)
 		return report_errno(run->strategy->name, "semget", errno);
 	s->created = true;

@@ -128,6 +128,7 @@ const struct strategy strategy_robust_mutex = {
 	.summary = "pthread mutex in shared memory (lab 03: yours)",
 	.kind = KIND_USER,
 	.on_crash = "EOWNERDEAD, if robust and handled",
+	.counts_recoveries = true, /* the recovery column (handout step 4) */
 	.setup = robust_mutex_setup,
 	.work = robust_mutex_work,
 	.teardown = robust_mutex_teardown,

@@ -46,6 +46,21 @@ flock_probe() {
 	rm -f "$lf"
 }
 
+# Which descriptor the workers shared, from the code: the parent's s->fd as
+# shipped, a dup() of it, or one opened in flock_setup, before fork().
+shared_description_words() {
+	attach=$(function_code flock_attach)
+	if printf '%s' "$attach" | grep -q 'dup[23]\{0,1\}[[:space:]]*('; then
+		echo "Your flock_attach gives each worker a dup() of the parent's descriptor: dup() makes a new descriptor for the same open file description, so the lock is still shared. Each worker must open() the file for itself (/proc/self/fd/N reaches it)."
+	elif function_code flock_setup | grep -q '[^_a-z]open[[:space:]]*('; then
+		echo "Your flock_setup opens a descriptor, but flock_setup runs once, in the parent, before fork(): every worker inherits that one descriptor and its one open file description. Open in flock_attach, which each worker runs for itself after fork()."
+	elif printf '%s' "$attach" | grep -q 'open[[:space:]]*('; then
+		echo "Your flock_attach opens something, yet the workers still share one open file description: does each worker lock the descriptor it opened (w->fd), and open it in flock_attach itself rather than keep one from before fork()?"
+	else
+		echo "Your workers lock s->fd, the parent's descriptor, opened before fork() and inherited by every worker: one open file description for all. Each worker must open() the file for itself, in flock_attach."
+	fi
+}
+
 explain_failed() { # TITLE
 	if said 'No such file or directory'; then
 		fail "$1" "A worker could not open the lock file: \"No such file or directory\"." \
@@ -71,13 +86,18 @@ expect_exact() { # TITLE ARGS...
 		WRITE)
 			fail "$title" "$lost" \
 				"flock took no effect: did every worker open its own descriptor?" \
-				"A probe found the exclusive lock taken (/proc/locks showed a FLOCK WRITE lock on the file), and yet the others went in too. flock belongs to the open file description, the thing one open() creates and fork() and dup() share: all your workers lock through the same one, so to the kernel they are all the one holder. Each worker must open() the file for itself, in flock_attach."
+				"A probe found the exclusive lock taken (/proc/locks showed a FLOCK WRITE lock on the file), and yet the others went in too. flock belongs to the open file description, the thing one open() creates and fork() and dup() share: all your workers lock through the same one, so to the kernel they are all the one holder." \
+				"$(shared_description_words)"
 			;;
 		READ)
 			fail "$title" "$lost" \
 				"A probe found a shared lock on the file (/proc/locks showed FLOCK READ): LOCK_SH lets every worker in at once. A lock that excludes is LOCK_EX."
 			;;
 		none)
+			if function_code flock_lock | grep -q LOCK_UN; then
+				fail "$title" "$lost" \
+					"A probe found no flock lock on the file while a worker was inside its critical section (/proc/locks had none), and your flock_lock uses LOCK_UN: it takes the lock and gives it back before the increment, which then runs outside the lock. flock_lock takes it (LOCK_EX) and returns holding it; flock_unlock gives it back."
+			fi
 			fail "$title" "$lost" \
 				"A probe found no flock lock on the file while a worker was inside its critical section (/proc/locks had none): flock_lock does not take it. It must call flock(w->fd, LOCK_EX)."
 			;;

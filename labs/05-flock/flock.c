@@ -197,6 +197,7 @@ const struct strategy strategy_flock = {
 	.name = "flock",
 	.summary = "flock(LOCK_EX) on a lock file (lab 05: yours)",
 	.kind = KIND_KERNEL,
+	.lock_file = true, /* takes --lock-file (handout steps 2 and 4) */
 	.on_crash = "kernel closed its fd",
 	.setup = flock_setup,
 	.attach = flock_attach,

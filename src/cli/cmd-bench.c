@@ -17,6 +17,7 @@
 
 #include "core/bench.h"
 #include "cli/cli.h"
+#include "out/bench-report.h"
 #include "out/report.h"
 #include "out/svg.h"
 #include "core/util.h"
@@ -64,6 +65,8 @@ static const char bench_usage[] =
     "  -m, --mode M           process (default) or thread workers\n"
     "  -f, --format F         table (default), csv or json\n"
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
+    "      --wide             the table with every column in full, however\n"
+    "                         narrow the terminal\n"
     "  -h, --help             this help\n"
     "\n"
     "output: one row per strategy and worker count: strategy, mode, procs,\n"
@@ -74,7 +77,11 @@ static const char bench_usage[] =
     "workers), expected, final, lost (summed over the measured runs),\n"
     "lost_pct, share_min_pct, share_max_pct, racy_on_purpose, verdict\n"
     "(exact, lost, failed, deadlock, skipped or not-run) and detail.\n"
-    "A progress line goes to stderr when it is a terminal.\n"
+    "A progress line goes to stderr when it is a terminal. The table's\n"
+    "preamble and header come first; it fits $COLUMNS, else the\n"
+    "terminal's width (a pipe or file gets it whole): numbers become\n"
+    "compact, then the Mincr/s and ns spreads and iters are dropped. A\n"
+    "Ctrl-C prints the rounds that finished, then exits 130.\n"
     "\n"
     "exit status: 0 every run verified, 1 system error, 2 usage, 3 lost\n"
     "updates under a strategy that must be exact, 4 deadlock, 128+N\n"
@@ -93,6 +100,7 @@ struct options {
 	enum mode mode;			  /* --mode */
 	enum format format;		  /* --format */
 	const char *svg;		  /* --svg FILE, or NULL */
+	bool wide;			  /* --wide */
 	bool seen[256];			  /* options given */
 };
 
@@ -351,6 +359,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'G' },
+		{ "wide", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -408,6 +417,9 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		case 'G':
 			o->svg = optarg;
 			break;
+		case 'X':
+			o->wide = true;
+			break;
 		case 'h':
 			fputs(bench_usage, stdout);
 			exit(EXIT_VERIFIED);
@@ -419,343 +431,6 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		return usage_error("bench", "unexpected argument '%s'",
 				   argv[optind]);
 	return check_options(o);
-}
-
-/* ---- the reports ------------------------------------------------------ */
-
-/* Everything a report shows, in one place. */
-struct sweep {
-	const struct options *o;      /* the command line */
-	const struct bench_opts *bo;  /* the sweep's settings */
-	struct bench_point *points;   /* n x nprocs */
-	unsigned npoints;	      /* how many */
-	struct bench_machine machine; /* where */
-	bool target_cut;	      /* the budget lowered the target */
-	double elapsed_s;	      /* the whole sweep */
-	FILE *out;		      /* stdout */
-};
-
-static const char *mode_name(enum mode m)
-{
-	return m == MODE_THREAD ? "thread" : "process";
-}
-
-static const char *verdict_name(const struct bench_point *pt)
-{
-	if (pt->skipped)
-		return "skipped";
-	switch (pt->verdict) {
-	case VERDICT_EXACT:
-		/* The sweep stopped before it: nothing was measured. */
-		return pt->runs < 1 ? "not-run" : "exact";
-	case VERDICT_LOST:
-		return "lost";
-	case VERDICT_FAILED:
-		return "failed";
-	case VERDICT_DEADLOCK:
-		return "deadlock";
-	}
-	return "?";
-}
-
-static const char *point_detail(const struct bench_point *pt)
-{
-	return pt->skipped ? pt->skipped : pt->detail;
-}
-
-static double lost_pct(const struct bench_point *pt)
-{
-	return pt->expected ? 100.0 * (double)pt->lost / (double)pt->expected
-			    : 0;
-}
-
-/* A figure in a table column: 3 significant digits, never an exponent. */
-static const char *fig(double v, char *buf, size_t len)
-{
-	snprintf(buf, len, v < 10 ? "%.2f" : v < 1000 ? "%.1f" : "%.0f", v);
-	return buf;
-}
-
-static void table_preamble(const struct sweep *w)
-{
-	const struct bench_opts *bo = w->bo;
-	const struct bench_machine *m = &w->machine;
-	bool fixed = bo->duration_s > 0; /* fixed-time mode */
-	FILE *f = w->out;
-
-	fprintf(f, "racelab bench: %u strateg%s x %u worker count%s (", w->o->n,
-		w->o->n == 1 ? "y" : "ies", bo->nprocs,
-		bo->nprocs == 1 ? "" : "s");
-	for (unsigned i = 0; i < bo->nprocs; i++)
-		fprintf(f, "%s%u", i ? "," : "", bo->procs[i]);
-	fprintf(f, ") = %u points, worker %s.\n", w->npoints,
-		bo->mode == MODE_THREAD ? "threads" : "processes");
-	fprintf(f,
-		"Each point: %u measured run%s after one warm-up round, in "
-		"rounds interleaved across\nstrategies; every run's count "
-		"verified.\n",
-		bo->repeat, bo->repeat == 1 ? "" : "s");
-	if (bo->duration_s > 0)
-		fprintf(f,
-			"Fixed time: every worker adds until %.3g s have "
-			"passed; expected = the sum of their tallies.\n",
-			bo->duration_s);
-	else
-		fprintf(f,
-			"Fixed iterations, calibrated per point so that one "
-			"run takes about %.0f ms%s.\n",
-			bo->target_s * 1e3,
-			w->target_cut ? " (lowered from 200 ms so that this "
-					"many points fit in about 12 s of runs)"
-				      : "");
-	if (bo->pin == PIN_NONE) {
-		fprintf(f, "CPU placement: none: the scheduler places the "
-			   "workers (--pin spread|compact pins them).\n");
-	} else {
-		fprintf(f, "CPU placement: %s: worker i on CPU",
-			bench_pin_name(bo->pin));
-		for (unsigned i = 0; i < bo->ncpus && i < 16; i++)
-			fprintf(f, "%s%d", i ? "," : " ", bo->cpus[i]);
-		fprintf(f, "%s (the i-th, round robin).\n",
-			bo->ncpus > 16 ? ",..." : "");
-	}
-	fprintf(f, "Machine: %s, %u online CPU%s, %s, %s", m->cpu, m->cpus,
-		m->cpus == 1 ? "" : "s", m->kernel, m->date);
-	if (m->load_avg >= 0)
-		fprintf(f, "; load average %.2f before", m->load_avg);
-	fprintf(f, ".\n\n");
-	/* Two header lines: the groups, centred over their columns. The
-	 * iterations column exists only when iterations were chosen. */
-	fprintf(f, "%-16s %5s%*s %s %s%s\n", "", "", fixed ? 0 : 15,
-		fixed ? "" : "iters per", "     ns per increment     ",
-		"  Mincr/s, all workers", fixed ? "       share" : "");
-	fprintf(f, "%-16s %5s%*s %9s %8s %8s %8s %7s %7s%s  %s\n", "strategy",
-		"procs", fixed ? 0 : 15, fixed ? "" : "worker", "median", "min",
-		"max", "median", "min", "max", fixed ? "     min-max" : "",
-		"verified");
-}
-
-static void table_row(const struct sweep *w, const struct bench_point *pt)
-{
-	const struct bench_opts *bo = w->bo;
-	char it[32] = "", a[6][24], share[32] = "";
-	FILE *f = w->out;
-
-	if (pt->skipped) {
-		fprintf(f, "%-16s %5u  skipped: %s\n", pt->strategy->name,
-			pt->procs, pt->skipped);
-		return;
-	}
-	if (pt->runs == 0) {
-		/* Failed in its warm-up, or the bench stopped before it. */
-		if (pt->verdict == VERDICT_EXACT)
-			fprintf(f,
-				"%-16s %5u  not run: the bench stopped "
-				"first\n",
-				pt->strategy->name, pt->procs);
-		else
-			fprintf(f, "%-16s %5u  %s (see below)\n",
-				pt->strategy->name, pt->procs,
-				verdict_name(pt));
-		return;
-	}
-	if (bo->duration_s <= 0) {
-		group_digits(pt->iters, it, sizeof(it));
-		snprintf(it + strlen(it), sizeof(it) - strlen(it), "*");
-	}
-	if (bo->duration_s > 0)
-		snprintf(share, sizeof(share), "  %5.1f-%4.1f%%",
-			 100 * pt->share_min, 100 * pt->share_max);
-	fprintf(f, "%-16s %5u%*s %9s %8s %8s %8s %7s %7s%s  ",
-		pt->strategy->name, pt->procs, bo->duration_s > 0 ? 0 : 15, it,
-		fig(pt->ns_med, a[0], sizeof(a[0])),
-		fig(pt->ns_min, a[1], sizeof(a[1])),
-		fig(pt->ns_max, a[2], sizeof(a[2])),
-		fig(pt->mops_med, a[3], sizeof(a[3])),
-		fig(pt->mops_min, a[4], sizeof(a[4])),
-		fig(pt->mops_max, a[5], sizeof(a[5])), share);
-	if (pt->verdict == VERDICT_EXACT)
-		fprintf(f, "exact, %u run%s\n", pt->runs,
-			pt->runs == 1 ? "" : "s");
-	else if (pt->verdict == VERDICT_LOST &&
-		 strategy_racy(pt->strategy, bo->mode))
-		fprintf(f, "lost %.2f%% (on purpose)\n", lost_pct(pt));
-	else
-		fprintf(f, "%s\n", verdict_name(pt));
-}
-
-static void table_notes(const struct sweep *w)
-{
-	const struct bench_opts *bo = w->bo;
-	FILE *f = w->out;
-	char a[32], b[32];
-
-	fputc('\n', f);
-	fprintf(f,
-		"ns per increment = wall time from the start gate to the last "
-		"worker done, divided by\nthe increments of all workers: the "
-		"machine's cost per increment, not one worker's.\n");
-	if (bo->duration_s <= 0)
-		fprintf(f, "* iterations per worker in each run, chosen by "
-			   "calibration (and checked by the warm-up).\n");
-	else
-		fprintf(f,
-			"share: the fewest and the most increments one worker "
-			"did, as a share of its run's total\n(worst run); an "
-			"even split at P workers is 100/P %%.\n");
-	for (unsigned i = 0; i < w->npoints; i++) {
-		const struct bench_point *pt = &w->points[i];
-
-		if (pt->skipped || pt->verdict == VERDICT_EXACT)
-			continue;
-		if (pt->verdict == VERDICT_LOST &&
-		    strategy_racy(pt->strategy, bo->mode))
-			fprintf(f,
-				"%s at %u procs: %s of %s increments vanished "
-				"(%.2f%%):\n  it loses updates on purpose; "
-				"its speed is the speed of a wrong answer.\n",
-				pt->strategy->name, pt->procs,
-				group_digits((uint64_t)pt->lost, a, sizeof(a)),
-				group_digits(pt->expected, b, sizeof(b)),
-				lost_pct(pt));
-		else
-			fprintf(f, "%s at %u procs: %s\n", pt->strategy->name,
-				pt->procs, pt->detail);
-	}
-	fprintf(f, "The bench took %.0f s.\n", w->elapsed_s);
-}
-
-static void csv_report(const struct sweep *w)
-{
-	const struct bench_opts *bo = w->bo;
-	FILE *f = w->out;
-
-	fprintf(f, "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,"
-		   "ns_min,ns_max,mops_median,mops_min,mops_max,expected,"
-		   "final,lost,lost_pct,share_min_pct,share_max_pct,"
-		   "racy_on_purpose,verdict,detail\n");
-	for (unsigned i = 0; i < w->npoints; i++) {
-		const struct bench_point *pt = &w->points[i];
-
-		fprintf(f, "%s,%s,%u,%s,%u,", pt->strategy->name,
-			mode_name(bo->mode), pt->procs, bench_pin_name(bo->pin),
-			pt->runs);
-		if (bo->duration_s > 0)
-			fprintf(f, ",%.3f,", bo->duration_s);
-		else if (pt->iters && !pt->skipped)
-			fprintf(f, "%llu,,", (unsigned long long)pt->iters);
-		else
-			fprintf(f, ",,");
-		if (pt->runs)
-			fprintf(f,
-				"%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%llu,%llu,%lld,"
-				"%.4f,%.2f,%.2f,",
-				pt->ns_med, pt->ns_min, pt->ns_max,
-				pt->mops_med, pt->mops_min, pt->mops_max,
-				(unsigned long long)pt->expected,
-				(unsigned long long)pt->final,
-				(long long)pt->lost, lost_pct(pt),
-				100 * pt->share_min, 100 * pt->share_max);
-		else
-			fprintf(f, ",,,,,,,,,,,,");
-		fprintf(f, "%d,%s,", strategy_racy(pt->strategy, bo->mode),
-			verdict_name(pt));
-		report_csv_string(f, point_detail(pt));
-		fputc('\n', f);
-	}
-}
-
-static void json_point(FILE *f, const struct bench_opts *bo,
-		       const struct bench_point *pt)
-{
-	fprintf(f, "    {\"strategy\": ");
-	report_json_string(f, pt->strategy->name);
-	fprintf(f,
-		", \"mode\": \"%s\", \"procs\": %u, \"pin\": \"%s\", "
-		"\"runs\": %u, ",
-		mode_name(bo->mode), pt->procs, bench_pin_name(bo->pin),
-		pt->runs);
-	if (bo->duration_s <= 0 && pt->iters && !pt->skipped)
-		fprintf(f, "\"iters\": %llu, ", (unsigned long long)pt->iters);
-	else
-		fprintf(f, "\"iters\": null, ");
-	if (pt->runs)
-		fprintf(f,
-			"\"ns_median\": %.3f, \"ns_min\": %.3f, \"ns_max\": "
-			"%.3f, \"mops_median\": %.3f, \"mops_min\": %.3f, "
-			"\"mops_max\": %.3f, \"expected\": %llu, \"final\": "
-			"%llu, \"lost\": %lld, \"lost_pct\": %.4f, "
-			"\"share_min_pct\": %.2f, \"share_max_pct\": %.2f, ",
-			pt->ns_med, pt->ns_min, pt->ns_max, pt->mops_med,
-			pt->mops_min, pt->mops_max,
-			(unsigned long long)pt->expected,
-			(unsigned long long)pt->final, (long long)pt->lost,
-			lost_pct(pt), 100 * pt->share_min, 100 * pt->share_max);
-	else
-		fprintf(f,
-			"\"ns_median\": null, \"ns_min\": null, \"ns_max\": "
-			"null, \"mops_median\": null, \"mops_min\": null, "
-			"\"mops_max\": null, \"expected\": null, \"final\": "
-			"null, \"lost\": null, \"lost_pct\": null, "
-			"\"share_min_pct\": null, \"share_max_pct\": null, ");
-	fprintf(f,
-		"\"racy_on_purpose\": %s, \"verdict\": \"%s\", "
-		"\"detail\": ",
-		strategy_racy(pt->strategy, bo->mode) ? "true" : "false",
-		verdict_name(pt));
-	report_json_string(f, point_detail(pt));
-	fprintf(f, ",\n     \"samples\": [");
-	for (unsigned r = 0; r < pt->runs; r++) {
-		const struct bench_sample *s = &pt->samples[r];
-
-		fprintf(
-		    f,
-		    "%s\n       {\"ns_per_op\": %.3f, \"mops_per_s\": %.3f, "
-		    "\"elapsed_s\": %.6f, \"expected\": %llu, \"final\": "
-		    "%llu, \"done_min\": %llu, \"done_max\": %llu}",
-		    r ? "," : "", s->ns_per_op, s->mops, s->elapsed_s,
-		    (unsigned long long)s->expected,
-		    (unsigned long long)s->final,
-		    (unsigned long long)s->done_min,
-		    (unsigned long long)s->done_max);
-	}
-	fprintf(f, "]}");
-}
-
-static void json_report(const struct sweep *w)
-{
-	const struct bench_opts *bo = w->bo;
-	const struct bench_machine *m = &w->machine;
-	FILE *f = w->out;
-
-	fprintf(f, "{\"version\": \"%s\",\n \"machine\": {\"cpu\": ",
-		RACELAB_VERSION);
-	report_json_string(f, m->cpu);
-	fprintf(f, ", \"cpus\": %u, \"kernel\": ", m->cpus);
-	report_json_string(f, m->kernel);
-	fprintf(f, ", \"date\": ");
-	report_json_string(f, m->date);
-	if (m->load_avg >= 0)
-		fprintf(f, ", \"load_avg\": %.2f},\n", m->load_avg);
-	else
-		fprintf(f, ", \"load_avg\": null},\n");
-	fprintf(f, " \"mode\": \"%s\", \"pin\": \"%s\", \"cpus\": [",
-		mode_name(bo->mode), bench_pin_name(bo->pin));
-	for (unsigned i = 0; i < bo->ncpus; i++)
-		fprintf(f, "%s%d", i ? ", " : "", bo->cpus[i]);
-	fprintf(f, "], \"repeat\": %u, \"warmup_rounds\": 1, ", bo->repeat);
-	if (bo->duration_s > 0)
-		fprintf(f, "\"target_ms\": null, \"duration_s\": %.3f, ",
-			bo->duration_s);
-	else
-		fprintf(f, "\"target_ms\": %.0f, \"duration_s\": null, ",
-			bo->target_s * 1e3);
-	fprintf(f, "\"elapsed_s\": %.1f,\n \"points\": [", w->elapsed_s);
-	for (unsigned i = 0; i < w->npoints; i++) {
-		fprintf(f, "%s\n", i ? "," : "");
-		json_point(f, bo, &w->points[i]);
-	}
-	fprintf(f, "\n]}\n");
 }
 
 /* "racelab bench --svg x.svg ...", for the chart's footer. */
@@ -790,8 +465,8 @@ int cmd_bench(int argc, char **argv)
 {
 	static struct options o; /* large: not on the stack */
 	static int cpus[CPU_SETSIZE];
+	static struct bench_report w; /* large (the table): not on the stack */
 	struct bench_opts bo;
-	struct sweep w = { .o = &o, .bo = &bo, .out = stdout };
 	enum verdict verdict;
 	int64_t t0;
 	char command[1024];
@@ -820,7 +495,12 @@ int cmd_bench(int argc, char **argv)
 		.timeout_s = WATCHDOG_S,
 		.progress = isatty(STDERR_FILENO),
 	};
-	w.npoints = o.n * o.nprocs;
+	w = (struct bench_report){ .out = stdout,
+				   .format = o.format,
+				   .wide = o.wide,
+				   .bo = &bo,
+				   .nstrategies = o.n,
+				   .npoints = o.n * o.nprocs };
 	/* The default must stay quick however many strategies there are. */
 	if (!o.seen['t'] && o.duration_s <= 0) {
 		double fit = (double)BUDGET_S / (w.npoints * (bo.repeat + 1));
@@ -837,33 +517,24 @@ int cmd_bench(int argc, char **argv)
 		return EXIT_SYSTEM;
 	bench_machine_read(&w.machine);
 	harness_signals_init();
+	/* The header first: a long sweep shows at once what it measures. */
+	bench_report_begin(&w);
 	t0 = now_ns();
 	err = bench_sweep(o.list, o.n, &bo, w.points);
 	w.elapsed_s = (double)(now_ns() - t0) / 1e9;
 	if (err == -EINTR && harness_interrupted()) {
+		/* Keep what finished: the sweep trimmed it to whole rounds. */
+		w.interrupted = harness_interrupted();
+		bench_report_end(&w);
 		bench_points_free(w.points, w.npoints);
-		return cli_die_of(harness_interrupted());
+		return cli_die_of(w.interrupted);
 	}
 	if (err) {
 		bench_points_free(w.points, w.npoints);
 		return EXIT_SYSTEM;
 	}
 	verdict = bench_verdict(w.points, w.npoints, o.mode);
-	switch (o.format) {
-	case FORMAT_TABLE:
-		table_preamble(&w);
-		for (unsigned i = 0; i < w.npoints; i++)
-			table_row(&w, &w.points[i]);
-		table_notes(&w);
-		break;
-	case FORMAT_CSV:
-		csv_report(&w);
-		break;
-	case FORMAT_JSON:
-		json_report(&w);
-		break;
-	}
-	fflush(stdout);
+	bench_report_end(&w);
 	status = exit_status(verdict);
 	if (o.svg && verdict != VERDICT_EXACT) {
 		report("bench: no chart written to %s: the sweep did not "

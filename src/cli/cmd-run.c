@@ -15,8 +15,9 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
-#include "out/report.h"
 #include "core/trace.h"
+#include "out/race-svg.h"
+#include "out/report.h"
 #include "core/util.h"
 
 #define TARGET_S	     0.15	    /* calibrated run length */
@@ -44,6 +45,8 @@ static const char run_usage[] =
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
+    "      --wide            the table with every column in full, however\n"
+    "                        narrow the terminal (see output below)\n"
     "      --lock-file PATH  flock, fcntl, ofd: lock PATH (a regular file,\n"
     "                        never a symlink) instead of a private\n"
     "                        temporary file\n"
@@ -70,6 +73,12 @@ static const char run_usage[] =
     "                        update; FILE gets the events as CSV. At most\n"
     "                        10,000,000 increments (procs x iters); without\n"
     "                        --iters, 200,000 in all\n"
+    "      --trace-svg FILE  (implies --trace) draw the first lost updates\n"
+    "                        as a picture: one lane per worker, each\n"
+    "                        increment from its load to its store, each\n"
+    "                        store that overwrote others marked (with\n"
+    "                        --strategy all: the first strategy that lost\n"
+    "                        updates). `racelab trace` draws a saved FILE\n"
     "  -h, --help            this help\n"
     "\n"
     "output: one row per strategy: strategy, mode, procs, iters, expected,\n"
@@ -77,7 +86,10 @@ static const char run_usage[] =
     "increments), mops_per_s, recoveries, verdict (exact, lost, failed or\n"
     "deadlock), then recovery, seed and window. Colour only on a "
     "terminal,\n"
-    "never with NO_COLOR set.\n"
+    "never with NO_COLOR set. The table fits $COLUMNS, else the terminal's\n"
+    "width (a pipe or file gets it whole): numbers become compact (340M),\n"
+    "then Mincr/s, time, iters and final are dropped, in that order, and\n"
+    "the notes wrap. CSV and JSON are never fitted.\n"
     "\n"
     "exit status: 0 verified, 1 system error, 2 usage, 3 lost updates,\n"
     "4 deadlock, 128+N stopped by signal N.\n";
@@ -97,8 +109,12 @@ struct options {
 	int cpus[PROCS_MAX];		 /* --cpus, expanded */
 	unsigned ncpus;			 /* 0: not pinned */
 	uint64_t seed;			 /* --seed or from the clock */
-	bool trace;			 /* --trace */
 	const char *trace_file;		 /* --trace FILE */
+	const char *trace_svg;		 /* --trace-svg FILE */
+	bool trace;			 /* --trace */
+	bool wide;			 /* --wide */
+	bool svg_drawn;			 /* --trace-svg has been written */
+	char command[512];		 /* the command line, for the picture */
 	bool seen[256];			 /* options given */
 };
 
@@ -332,6 +348,8 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "trace", optional_argument, NULL, 'R' },
+		{ "wide", no_argument, NULL, 'X' },
+		{ "trace-svg", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -437,6 +455,16 @@ static int parse_run(int argc, char **argv, struct options *o)
 				return usage_error("run",
 						   "--trace FILE: empty name");
 			break;
+		case 'X':
+			o->wide = true;
+			break;
+		case 'G':
+			if (!*optarg)
+				return usage_error("run",
+						   "--trace-svg needs a path");
+			o->trace = true;
+			o->trace_svg = optarg;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			exit(EXIT_VERIFIED);
@@ -532,20 +560,47 @@ static int run_one(const struct options *o, const struct strategy *s,
 	return err;
 }
 
-/* After the row: what the trace says, and the events to --trace FILE. */
-static int explain_trace(const struct options *o, const struct run *run,
-			 const struct result *res, bool first)
+/*
+ * After the row: what the trace says, the events to --trace FILE and the
+ * picture to --trace-svg FILE.
+ */
+static int explain_trace(struct options *o, const struct trace_set *t,
+			 const struct trace_summary *sum,
+			 const struct result *res, bool first, bool last)
 {
 	/* In csv or json, stdout is for scripts: explain on stderr. */
 	FILE *out = o->format == FORMAT_TABLE ? stdout : stderr;
-	struct trace_summary sum;
-	int err;
+	char a[32];
+	int err = 0;
 
-	if (res->verdict == VERDICT_FAILED)
-		return 0;
-	err = trace_explain(out, run, res, TIMELINE, &sum);
-	if (!err && o->trace_file)
-		err = trace_write_csv(o->trace_file, run, !first);
+	trace_explain(out, t, sum, &res->lost, TIMELINE);
+	if (o->trace_file) {
+		err = trace_write_csv(o->trace_file, t, !first);
+		if (!err)
+			fprintf(out,
+				"  Wrote %s events to %s (`racelab trace %s "
+				"--svg race.svg` draws them).\n",
+				group_digits(t->n, a, sizeof(a)), o->trace_file,
+				o->trace_file);
+	}
+	/* With all: the first strategy that lost updates, else the last. */
+	if (!err && o->trace_svg && !o->svg_drawn &&
+	    (sum->destructive || last)) {
+		struct race_svg r = { .trace = t,
+				      .sum = sum,
+				      .show = RACE_SVG_SHOW,
+				      .lost_known = true,
+				      .lost = res->lost,
+				      .command = o->command };
+
+		err = race_svg_save(o->trace_svg, &r);
+		if (!err) {
+			o->svg_drawn = true;
+			fprintf(out,
+				"  Drew the first collisions of %s in %s.\n",
+				t->strategy, o->trace_svg);
+		}
+	}
 	return err;
 }
 
@@ -568,6 +623,26 @@ static int exit_status(const struct options *o, const struct result *res,
 	return deadlock ? EXIT_DEADLOCK : lost ? EXIT_LOST : EXIT_VERIFIED;
 }
 
+/* Is strategies[i] the last one this command runs? */
+static bool is_last(const struct options *o, unsigned i)
+{
+	if (o->strategy)
+		return true;
+	for (unsigned j = i + 1; j < strategy_count; j++)
+		if (!strategies[j]->unsupported)
+			return false;
+	return true;
+}
+
+/* The command line, as typed, for the picture's footer. */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "racelab");
+
+	for (int i = 0; i < argc && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct options o; /* large (the --cpus list): not on the stack */
@@ -582,11 +657,13 @@ int cmd_run(int argc, char **argv)
 	status = parse_run(argc, argv, &o);
 	if (status)
 		return status;
+	command_line(argc, argv, o.command, sizeof(o.command));
 	res = calloc(strategy_count, sizeof(*res));
 	if (!res)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
 	rp.traced = o.trace;
+	rp.wide = o.wide;
 	rp.colour = isatty(STDOUT_FILENO) && !(nc && *nc);
 	run_init(&o, NULL, &shape);
 	harness_signals_init();
@@ -607,9 +684,7 @@ int cmd_run(int argc, char **argv)
 			why = s->refuse(&probe);
 			if (why) {
 				/* With all, skip it and say why; never hide it. */
-				fprintf(o.format == FORMAT_TABLE ? stdout
-								 : stderr,
-					"%-16s skipped: %s\n", s->name, why);
+				report_skipped(&rp, s->name, why);
 				continue;
 			}
 		}
@@ -617,9 +692,22 @@ int cmd_run(int argc, char **argv)
 
 		err = run_one(&o, s, &run, &res[n]);
 		if (!err) {
-			report_row(&rp, &res[n]);
-			if (run.trace)
-				err = explain_trace(&o, &run, &res[n], n == 0);
+			struct trace_set t = { 0 };
+			struct trace_summary sum;
+			bool traced =
+			    run.trace && res[n].verdict != VERDICT_FAILED;
+
+			if (traced && !(err = trace_set_from_run(&t, &run))) {
+				trace_summarize(&t, &sum);
+				rp.trace = &sum; /* into the JSON row */
+			}
+			if (!err)
+				report_row(&rp, &res[n]);
+			rp.trace = NULL;
+			if (traced && !err)
+				err = explain_trace(&o, &t, &sum, &res[n],
+						    n == 0, is_last(&o, i));
+			trace_set_free(&t);
 			n++;
 		}
 		trace_free(run.trace, (uint64_t)run.procs * run.iters);

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/strategy.h"
 #include "core/util.h"
+#include "out/text.h"
 
 static const struct command {
 	const char *name;		  /* as typed after racelab */
@@ -21,7 +22,10 @@ static const struct command {
 	  "teaches" },
 	{ "bench", cmd_bench, "compare what each strategy costs, verified" },
 	{ "segment", cmd_segment, "a counter unrelated processes open by key" },
+	{ "trace", cmd_trace, "explain and draw a saved --trace FILE" },
+	{ "help", cmd_help, "help on a command: racelab help run" },
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void main_usage(FILE *f)
 {
@@ -33,13 +37,14 @@ static void main_usage(FILE *f)
 		   "final count.\n"
 		   "\n"
 		   "commands:\n");
-	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (unsigned i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s%s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
 		"options:\n"
-		"  -h, --help     this help; `racelab COMMAND --help` for a "
-		"command\n"
+		"  -h, --help     this help; `racelab help COMMAND` (or "
+		"`racelab COMMAND\n"
+		"                 --help`) for a command\n"
 		"  -V, --version  print the version\n"
 		"\n"
 		"exit status:\n"
@@ -60,7 +65,9 @@ static const char list_usage[] =
     "usage: racelab list\n"
     "\n"
     "List the strategies by group: name, one line on what it teaches, and\n"
-    "a mark on those that lose updates on purpose.\n";
+    "a mark on those that lose updates on purpose. Lines wrap at word\n"
+    "boundaries to $COLUMNS, else to the terminal's width (a pipe or file\n"
+    "gets them whole).\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -69,8 +76,11 @@ int cmd_list(int argc, char **argv)
 		fputs(list_usage, stdout);
 		return EXIT_VERIFIED;
 	}
+	unsigned width;
+
 	if (argc > 1)
 		return usage_error("list", "unexpected argument '%s'", argv[1]);
+	width = text_width(stdout);
 	for (int k = KIND_NONE; k <= KIND_NOSHARE; k++) {
 		bool header = false;
 
@@ -83,17 +93,54 @@ int cmd_list(int argc, char **argv)
 				printf("%s:\n", strategy_kind_name(
 						    (enum strategy_kind)k));
 			header = true;
-			printf("  %-16s %s%s\n", s->name, s->summary,
-			       s->racy		    ? "  [wrong on purpose]"
-			       : s->racy_in_threads ? "  [wrong on purpose in "
-						      "thread mode]"
-						    : "");
+			/* Continuation lines under the summary. */
+			text_printf(stdout, width, 19, "  %-16s %s%s", s->name,
+				    s->summary,
+				    s->racy ? "  [wrong on purpose]"
+				    : s->racy_in_threads
+					? "  [wrong on purpose in thread mode]"
+					: "");
 			if (s->unsupported)
-				printf("  %-16s (cannot run here: %s)\n", "",
-				       s->unsupported);
+				text_printf(stdout, width, 19,
+					    "  %-16s (cannot run here: %s)", "",
+					    s->unsupported);
 		}
 	}
 	return EXIT_VERIFIED;
+}
+
+static const char help_usage[] =
+    "usage: racelab help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, what racelab does and its commands; with one, that\n"
+    "command's options (the same as `racelab COMMAND --help`).\n";
+
+int cmd_help(int argc, char **argv)
+{
+	static char help_opt[] = "--help";
+
+	if (argc < 2) {
+		main_usage(stdout);
+		return EXIT_VERIFIED;
+	}
+	if (argc > 2)
+		return usage_error("help", "one command at a time, not '%s'",
+				   argv[2]);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(help_usage, stdout);
+		return EXIT_VERIFIED;
+	}
+	for (unsigned i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			char *args[] = { argv[1], help_opt, NULL };
+
+			return commands[i].fn(2, args);
+		}
+	return usage_error("help",
+			   "unknown command '%s' (the commands: run, list, "
+			   "bench, segment, trace, help)",
+			   argv[1]);
 }
 
 int main(int argc, char **argv)
@@ -110,7 +157,7 @@ int main(int argc, char **argv)
 		printf("racelab %s\n", RACELAB_VERSION);
 		return EXIT_VERIFIED;
 	}
-	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (unsigned i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (see `racelab --help`)\n",

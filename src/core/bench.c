@@ -360,6 +360,18 @@ int bench_sweep(const struct strategy *const *list, unsigned n,
 	}
 out:
 	progress_clear(&pr);
+	/* Interrupted: keep the measured rounds that every point finished,
+	 * so that what is reported stays interleaved. */
+	if (err == -EINTR) {
+		unsigned rounds = o->repeat;
+
+		for (unsigned k = 0; k < np; k++)
+			if (!points[k].skipped && points[k].runs < rounds)
+				rounds = points[k].runs;
+		for (unsigned k = 0; k < np; k++)
+			if (points[k].runs > rounds)
+				points[k].runs = rounds;
+	}
 	for (unsigned k = 0; k < np; k++)
 		point_summarise(&points[k]);
 	return err;

@@ -91,7 +91,8 @@ void bench_points_free(struct bench_point *points, unsigned npoints);
  * the sweep with a message on stderr, and its point carries the verdict.
  *
  * Returns 0 when the sweep finished or was stopped by a bad verdict (look
- * at bench_verdict()), -EINTR on a signal, or another negative errno on a
+ * at bench_verdict()), -EINTR on a signal (the points then keep the
+ * measured rounds that all of them finished, summarised), or another negative errno on a
  * system error (already reported). Nothing outlives the call.
  */
 int bench_sweep(const struct strategy *const *list, unsigned n,

@@ -43,17 +43,65 @@ struct trace_summary {
 };
 
 /*
- * Summarise the trace of a finished run, print the explanation (with a
- * timeline of the first `timeline` collisions) to out, and fill *sum.
- * Returns 0, or -ENOMEM.
+ * A trace's completed events, in two orders: by_write (store order: the
+ * timeline) and by_read (the value each load saw, to find who wrote what).
+ * Built from a finished run or read back from a --trace FILE.
  */
-int trace_explain(FILE *out, const struct run *run, const struct result *res,
-		  unsigned timeline, struct trace_summary *sum);
+struct trace_set {
+	const char *strategy;		     /* whose trace */
+	unsigned procs;			     /* workers: 0..procs-1 */
+	uint64_t n;			     /* completed events */
+	const struct trace_event **by_write; /* n, sorted by t_write */
+	const struct trace_event **by_read;  /* n, sorted by read */
+	struct trace_event *owned;	     /* events read from a file */
+	char *strategy_owned;		     /* ... and their strategy */
+};
+
+/* Index a finished run's trace. Returns 0, or -ENOMEM (reported). */
+int trace_set_from_run(struct trace_set *t, const struct run *run);
+
+/*
+ * Read a --trace FILE back, the events of one strategy (NULL: the first in
+ * the file). The file is untrusted: a line that is not what racelab writes
+ * (or numbers that contradict each other) is refused, with the line number
+ * and reason in msg. Returns 0; -EINVAL for a bad file (msg says why);
+ * another -errno when it cannot be read.
+ */
+int trace_set_from_csv(struct trace_set *t, const char *path,
+		       const char *strategy, char *msg, size_t msglen);
+
+void trace_set_free(struct trace_set *t);
+
+/* Count what the trace says. */
+void trace_summarize(const struct trace_set *t, struct trace_summary *sum);
+
+/*
+ * The store that put `value` into the counter just before x overwrote it
+ * (one that read value - 1, other than x), or NULL.
+ */
+const struct trace_event *trace_writer_of(const struct trace_set *t,
+					  uint64_t value,
+					  const struct trace_event *x);
+
+/*
+ * Print the explanation of a summarised trace (with a timeline of the
+ * first `timeline` collisions) to out; lost is expected - final, to
+ * compare with, or NULL when unknown (a trace read back from a file).
+ */
+void trace_explain(FILE *out, const struct trace_set *t,
+		   const struct trace_summary *sum, const int64_t *lost,
+		   unsigned timeline);
+
+/* The summary as a JSON object, for the run's JSON row. */
+void trace_json(FILE *f, const struct trace_summary *sum, int64_t lost);
 
 /*
  * Write every event as CSV, in store order (append: add to the file, for the
  * second and later strategies of one command). Returns 0 or -errno.
  */
-int trace_write_csv(const char *path, const struct run *run, bool append);
+int trace_write_csv(const char *path, const struct trace_set *t, bool append);
+
+/* The CSV's header line (without the newline). */
+extern const char trace_csv_header[];
 
 #endif

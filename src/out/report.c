@@ -1,19 +1,18 @@
 /*
- * report.c - the three output formats.
+ * report.c - a run's report: the run row described once as a list of
+ * fields (report_run_schema), rendered by the one writer (schema.c) as a
+ * table fitted to the terminal, CSV or JSON, and the table's notes in words.
  *
  * The CSV columns and JSON keys are a contract with scripts and labs: later
- * versions add columns at the end, never rename or reorder these.
+ * versions add fields at the end, never rename or reorder these.
  */
 #include "out/report.h"
 
 #include <string.h>
 
+#include "core/trace.h"
 #include "core/util.h"
-
-static const char *const csv_columns =
-    "strategy,mode,procs,iters,iters_auto,expected,final,lost,lost_pct,"
-    "elapsed_s,ns_per_op,mops_per_s,recoveries,verdict,detail,recovery,"
-    "seed,window";
+#include "out/text.h"
 
 int report_format_parse(const char *s, enum format *out)
 {
@@ -26,6 +25,16 @@ int report_format_parse(const char *s, enum format *out)
 	else
 		return -1;
 	return 0;
+}
+
+void report_json_string(FILE *f, const char *s)
+{
+	schema_json_string(f, s);
+}
+
+void report_csv_string(FILE *f, const char *s)
+{
+	schema_csv_string(f, s);
 }
 
 static const char *mode_name(enum mode m)
@@ -67,37 +76,6 @@ static const char *recovery(const struct result *r, char *buf, size_t len)
 	return buf;
 }
 
-/* Print s as a JSON string (quotes included). */
-void report_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* Print s as a CSV field: quoted only when it must be. */
-void report_csv_string(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void window_name(const struct window *w, char *buf, size_t len)
 {
 	static const char *const names[] = { "none", "yield", "spin", "sleep",
@@ -110,63 +88,370 @@ static void window_name(const struct window *w, char *buf, size_t len)
 			 (unsigned long long)w->n);
 }
 
+/* ---- the run row's fields ------------------------------------------------ */
+
+#define R(rec)	((const struct result *)(rec))
+#define RP(ctx) ((const struct report *)(ctx))
+#define GET(name)                                                              \
+	static void get_##name(const void *rec, const void *ctx,               \
+			       struct value *v)
+#define TEXT(name)                                                             \
+	static const char *text_##name(const void *rec, const void *ctx,       \
+				       bool compact, char *buf, size_t len)
+
+/* A row whose workers never finished has no times to show. */
+static bool no_times(const void *rec)
+{
+	return R(rec)->verdict == VERDICT_DEADLOCK;
+}
+
+GET(strategy)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_STR, .s = R(rec)->strategy->name };
+}
+
+GET(mode)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_STR, .s = mode_name(R(rec)->mode) };
+}
+
+GET(procs)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->procs };
+}
+
+GET(iters)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->iters };
+}
+
+/* iters/worker, marked * when racelab chose it. */
+TEXT(iters)
+{
+	(void)ctx;
+	if (compact)
+		text_compact(R(rec)->iters, buf, (unsigned)len);
+	else
+		group_digits(R(rec)->iters, buf, (unsigned)len);
+	if (R(rec)->iters_auto)
+		snprintf(buf + strlen(buf), len - strlen(buf), "*");
+	return buf;
+}
+
+GET(iters_auto)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_BOOL, .b = R(rec)->iters_auto };
+}
+
+GET(expected)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->expected };
+}
+
+GET(final)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->final };
+}
+
+GET(lost)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_I64, .i = R(rec)->lost };
+}
+
+/* The table shows how many, whichever way the count is off. */
+TEXT(lost)
+{
+	int64_t l = R(rec)->lost;
+
+	(void)ctx;
+	if (no_times(rec))
+		return "-";
+	if (compact)
+		return text_compact((uint64_t)(l < 0 ? -l : l), buf,
+				    (unsigned)len);
+	return group_digits((uint64_t)(l < 0 ? -l : l), buf, (unsigned)len);
+}
+
+GET(lost_pct)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_F64, .f = lost_pct(R(rec)) };
+}
+
+GET(elapsed_s)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_F64, .f = R(rec)->elapsed_s };
+}
+
+GET(ns_per_op)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_F64, .f = R(rec)->ns_per_op };
+}
+
+GET(mops_per_s)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_F64, .f = R(rec)->mops };
+}
+
+/* Deadlocked rows show "-" for what was never measured. */
+static const char *table_figure(double x, const char *fmt, const void *rec,
+				char *buf, size_t len)
+{
+	if (no_times(rec))
+		return "-";
+	snprintf(buf, len, fmt, x);
+	return buf;
+}
+
+TEXT(lost_pct)
+{
+	(void)ctx, (void)compact;
+	return table_figure(lost_pct(R(rec)), "%.2f%%", rec, buf, len);
+}
+
+TEXT(elapsed_s)
+{
+	(void)ctx, (void)compact;
+	return table_figure(R(rec)->elapsed_s, "%.3f", rec, buf, len);
+}
+
+TEXT(ns_per_op)
+{
+	(void)ctx, (void)compact;
+	return table_figure(R(rec)->ns_per_op, "%.2f", rec, buf, len);
+}
+
+TEXT(mops_per_s)
+{
+	(void)ctx, (void)compact;
+	return table_figure(R(rec)->mops, "%.2f", rec, buf, len);
+}
+
+GET(recoveries)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->recoveries };
+}
+
+GET(racy_on_purpose)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_BOOL,
+			     .b = strategy_racy(R(rec)->strategy,
+						R(rec)->mode) };
+}
+
+GET(crashed)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_BOOL, .b = R(rec)->crashed };
+}
+
+GET(verdict)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_STR,
+			     .s = verdict_name(R(rec)->verdict) };
+}
+
+TEXT(verdict)
+{
+	(void)ctx, (void)compact, (void)buf, (void)len;
+	switch (R(rec)->verdict) {
+	case VERDICT_EXACT:
+		return "exact";
+	case VERDICT_LOST:
+		return "LOST UPDATES";
+	case VERDICT_FAILED:
+		return "FAILED";
+	case VERDICT_DEADLOCK:
+		return "DEADLOCK";
+	}
+	return "?";
+}
+
+static const char *colour_verdict(const void *rec, const void *ctx)
+{
+	(void)ctx;
+	return R(rec)->verdict == VERDICT_EXACT ? "\033[32m" : "\033[1;31m";
+}
+
+GET(detail)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_STR, .s = R(rec)->detail };
+}
+
+GET(recovery)
+{
+	static char buf[160];
+
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_STR,
+			     .s = recovery(R(rec), buf, sizeof(buf)) };
+}
+
+TEXT(recovery)
+{
+	(void)ctx, (void)compact;
+	return R(rec)->crashed ? recovery(R(rec), buf, len)
+			       : "(finished before the crash)";
+}
+
+GET(seed)
+{
+	(void)rec;
+	*v = (struct value){ .kind = VALUE_U64, .u = RP(ctx)->seed };
+}
+
+GET(window)
+{
+	(void)rec;
+	*v = (struct value){ .kind = VALUE_STR, .s = RP(ctx)->window };
+}
+
+/*
+ * The run row, in CSV order. Table columns dropped first on a narrow
+ * terminal: Mincr/s (the inverse of ns/incr), time s, iters/worker
+ * (expected / procs), final (expected - lost); then, only with the wide
+ * recovery column of --crash-at, ns/incr and lost%.
+ */
+static const struct field run_fields[] = {
+	{ "strategy", IN_ALL, 0, "strategy", NULL, -16, 0, 0, CELL_TEXT, 0,
+	  get_strategy, NULL, NULL, NULL },
+	{ "mode", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_mode, NULL,
+	  NULL, NULL },
+	{ "procs", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_procs,
+	  NULL, NULL, NULL },
+	{ "iters", IN_ALL, 0, "iters/worker", NULL, 14, 6, 0, CELL_COUNT, 4,
+	  get_iters, text_iters, NULL, "iters" },
+	{ "iters_auto", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_iters_auto, NULL, NULL, NULL },
+	{ "expected", IN_ALL, 0, "expected", NULL, 15, 6, 0, CELL_COUNT, 0,
+	  get_expected, NULL, NULL, NULL },
+	{ "final", IN_ALL, 0, "final", NULL, 15, 6, 0, CELL_COUNT, 3, get_final,
+	  NULL, NULL, NULL },
+	{ "lost", IN_ALL, 0, "lost", NULL, 14, 6, 0, CELL_COUNT, 0, get_lost,
+	  text_lost, NULL, NULL },
+	{ "lost_pct", IN_ALL, 4, "lost%", NULL, 7, 0, 0, CELL_PCT, 1,
+	  get_lost_pct, text_lost_pct, NULL, NULL },
+	{ "elapsed_s", IN_ALL, 6, "time s", NULL, 8, 0, 0, CELL_FIXED, 5,
+	  get_elapsed_s, text_elapsed_s, NULL, NULL },
+	{ "ns_per_op", IN_ALL, 3, "ns/incr", NULL, 9, 0, 0, CELL_FIXED, 2,
+	  get_ns_per_op, text_ns_per_op, NULL, NULL },
+	{ "mops_per_s", IN_ALL, 3, "Mincr/s", NULL, 8, 0, 0, CELL_FIXED, 6,
+	  get_mops_per_s, text_mops_per_s, NULL, NULL },
+	{ "recoveries", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_recoveries, NULL, NULL, NULL },
+	{ "racy_on_purpose", IN_JSON, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_racy_on_purpose, NULL, NULL, NULL },
+	{ "crashed", IN_JSON, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_crashed,
+	  NULL, NULL, NULL },
+	{ "verdict", IN_ALL, 0, "verdict", NULL, -12, 0, 1, CELL_TEXT, 0,
+	  get_verdict, text_verdict, colour_verdict, NULL },
+	{ "detail", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_detail,
+	  NULL, NULL, NULL },
+	{ "recovery", IN_ALL, 0, "recovery after the crash", NULL, -33, 0, 1,
+	  CELL_TEXT, 0, get_recovery, text_recovery, NULL, NULL },
+	{ "seed", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_seed, NULL,
+	  NULL, NULL },
+	{ "window", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_window,
+	  NULL, NULL, NULL },
+};
+
+const struct schema report_run_schema = {
+	.name = "run",
+	.fields = run_fields,
+	.n = sizeof(run_fields) / sizeof(run_fields[0]),
+};
+
+/* ---- the report ------------------------------------------------------------ */
+
 /* The table's preamble: what kind of run this is, in words. */
 static void table_preamble(struct report *rp, const struct run *run)
 {
 	FILE *f = rp->out;
-	char num[32];
+	unsigned w = rp->width;
+	char num[32], cpus[160] = "";
 
-	fprintf(f,
-		"%u worker %s%s, each adding 1 to one shared counter "
-		"(SysV shared memory), released together.\n",
-		run->procs, mode_name(run->mode),
-		run->procs == 1		   ? ""
-		: run->mode == MODE_THREAD ? "s"
-					   : "es");
+	text_printf(f, w, 0,
+		    "%u worker %s%s, each adding 1 to one shared counter "
+		    "(SysV shared memory), released together.",
+		    run->procs, mode_name(run->mode),
+		    run->procs == 1	       ? ""
+		    : run->mode == MODE_THREAD ? "s"
+					       : "es");
 	if (run->window.kind != WINDOW_NONE)
-		fprintf(f, "Race window between load and store: %s%s.\n",
-			rp->window,
-			run->window.kind == WINDOW_RANDOM ? " (seeded)" : "");
+		text_printf(
+		    f, w, 0, "Race window between load and store: %s%s.",
+		    rp->window,
+		    run->window.kind == WINDOW_RANDOM ? " (seeded)" : "");
 	if (run->ncpus) {
-		fprintf(f, "Pinned: worker i runs on CPU");
+		size_t n = 0;
+
 		for (unsigned i = 0; i < run->ncpus && i < 16; i++)
-			fprintf(f, "%s%d", i ? "," : " ", run->cpus[i]);
-		fprintf(f, "%s (the i-th of the list, round robin).\n",
-			run->ncpus > 16 ? ",..." : "");
+			n +=
+			    (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%d",
+					     i ? "," : " ", run->cpus[i]);
+		text_printf(f, w, 0,
+			    "Pinned: worker i runs on CPU%s%s (the i-th of the "
+			    "list, round robin).",
+			    cpus, run->ncpus > 16 ? ",..." : "");
 	}
-	if (run->crash_at)
-		fprintf(f,
-			"Crash: worker %u takes the lock, reads the counter "
-			"and is killed (SIGKILL) at its increment %s;\n"
-			"       watchdog: no progress for %.0f s means "
-			"DEADLOCK.\n",
-			run->crash_worker,
-			group_digits(run->crash_at, num, sizeof(num)),
-			run->timeout_s);
+	if (run->crash_at) {
+		text_printf(
+		    f, w, 0,
+		    "Crash: worker %u takes the lock, reads the counter "
+		    "and is killed (SIGKILL) at its increment %s;",
+		    run->crash_worker,
+		    group_digits(run->crash_at, num, sizeof(num)));
+		text_printf(f, w, 17,
+			    "       watchdog: no progress for %.0f s means "
+			    "DEADLOCK.",
+			    run->timeout_s);
+	}
 	if (run->window.kind == WINDOW_RANDOM)
-		fprintf(f,
-			"Seed: %llu (repeat the same choices with --seed "
-			"%llu).\n",
-			(unsigned long long)rp->seed,
-			(unsigned long long)rp->seed);
-	fprintf(f, "\n%-16s %14s %15s %15s %14s %7s %8s %9s %8s  %s%s\n",
-		"strategy", "iters/worker", "expected", "final", "lost",
-		"lost%", "time s", "ns/incr", "Mincr/s", "verdict",
-		rp->crash ? "       recovery after the crash" : "");
+		text_printf(f, w, 0,
+			    "Seed: %llu (repeat the same choices with --seed "
+			    "%llu).",
+			    (unsigned long long)rp->seed,
+			    (unsigned long long)rp->seed);
+	fputc('\n', f);
+	table_init(&rp->table, f, &report_run_schema, rp,
+		   rp->wide ? 0 : rp->width, rp->colour);
+	if (!rp->crash)
+		table_hide(&rp->table, "recovery");
+	table_fit(&rp->table);
+	table_header(&rp->table);
 }
 
 void report_begin(struct report *rp, const struct run *run)
 {
 	rp->crash = run->crash_at != 0;
 	rp->seed = run->seed;
+	rp->timeout_s = run->timeout_s;
+	rp->width = text_width(rp->out);
 	window_name(&run->window, rp->window, sizeof(rp->window));
 	switch (rp->format) {
 	case FORMAT_CSV:
-		fprintf(rp->out, "%s\n", csv_columns);
+		schema_csv_header(rp->out, &report_run_schema);
 		break;
 	case FORMAT_JSON:
-		fprintf(rp->out, "{\"version\": \"%s\", \"runs\": [",
-			RACELAB_VERSION);
+		fprintf(rp->out, "{\"version\": ");
+		schema_json_string(rp->out, RACELAB_VERSION);
+		fprintf(rp->out, ", \"schema\": %d, \"runs\": [",
+			SCHEMA_VERSION);
 		break;
 	case FORMAT_TABLE:
 		table_preamble(rp, run);
@@ -175,185 +460,215 @@ void report_begin(struct report *rp, const struct run *run)
 	fflush(rp->out);
 }
 
-static void table_row(struct report *rp, const struct result *r)
-{
-	char it[32], ex[32], fi[32], lo[32], rec[96];
-	const char *colour = "", *reset = "", *verdict;
-
-	if (r->verdict == VERDICT_FAILED) {
-		fprintf(rp->out, "%-16s %s\n", r->strategy->name,
-			rp->colour ? "\033[1;31mFAILED\033[0m" : "FAILED");
-		return;
-	}
-	verdict = r->verdict == VERDICT_EXACT  ? "exact"
-		  : r->verdict == VERDICT_LOST ? "LOST UPDATES"
-					       : "DEADLOCK";
-	if (rp->colour) {
-		colour =
-		    r->verdict == VERDICT_EXACT ? "\033[32m" : "\033[1;31m";
-		reset = "\033[0m";
-	}
-	group_digits(r->iters, it, sizeof(it));
-	if (r->iters_auto)
-		snprintf(it + strlen(it), sizeof(it) - strlen(it), "*");
-	if (r->verdict == VERDICT_DEADLOCK) {
-		/* The workers never finished: no times to show. */
-		fprintf(rp->out,
-			"%-16s %14s %15s %15s %14s %7s %8s %9s %8s  %s%-12s%s  "
-			"%s\n",
-			r->strategy->name, it,
-			group_digits(r->expected, ex, sizeof(ex)),
-			group_digits(r->final, fi, sizeof(fi)), "-", "-", "-",
-			"-", "-", colour, verdict, reset,
-			r->crashed ? recovery(r, rec, sizeof(rec)) : "");
-		return;
-	}
-	fprintf(rp->out,
-		"%-16s %14s %15s %15s %14s %6.2f%% %8.3f %9.2f %8.2f  "
-		"%s%-*s%s",
-		r->strategy->name, it,
-		group_digits(r->expected, ex, sizeof(ex)),
-		group_digits(r->final, fi, sizeof(fi)),
-		group_digits((uint64_t)(r->lost < 0 ? -r->lost : r->lost), lo,
-			     sizeof(lo)),
-		lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops, colour,
-		rp->crash ? 12 : 0, verdict, reset);
-	if (rp->crash)
-		fprintf(rp->out, "  %s",
-			r->crashed ? recovery(r, rec, sizeof(rec))
-				   : "(finished before the crash)");
-	fputc('\n', rp->out);
-}
-
 void report_row(struct report *rp, const struct result *r)
 {
 	FILE *f = rp->out;
-	char rec[96];
 
 	switch (rp->format) {
 	case FORMAT_TABLE:
-		table_row(rp, r);
+		if (r->verdict == VERDICT_FAILED)
+			table_note_row(&rp->table, r->strategy->name, "%s",
+				       rp->colour ? "\033[1;31mFAILED\033[0m"
+						  : "FAILED");
+		else
+			table_row(&rp->table, r);
 		break;
 	case FORMAT_CSV:
-		fprintf(f,
-			"%s,%s,%u,%llu,%d,%llu,%llu,%lld,%.4f,%.6f,%.3f,%.3f,"
-			"%llu,%s,",
-			r->strategy->name, mode_name(r->mode), r->procs,
-			(unsigned long long)r->iters, r->iters_auto,
-			(unsigned long long)r->expected,
-			(unsigned long long)r->final, (long long)r->lost,
-			lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
-			(unsigned long long)r->recoveries,
-			verdict_name(r->verdict));
-		report_csv_string(f, r->detail);
-		fputc(',', f);
-		report_csv_string(f, recovery(r, rec, sizeof(rec)));
-		fprintf(f, ",%llu,%s\n", (unsigned long long)rp->seed,
-			rp->window);
+		schema_csv_row(f, &report_run_schema, r, rp);
 		break;
 	case FORMAT_JSON:
-		fprintf(
-		    f,
-		    "%s\n  {\"strategy\": \"%s\", \"mode\": \"%s\", "
-		    "\"procs\": %u, \"iters\": %llu, \"iters_auto\": %s, "
-		    "\"expected\": %llu, \"final\": %llu, \"lost\": %lld, "
-		    "\"lost_pct\": %.4f, \"elapsed_s\": %.6f, "
-		    "\"ns_per_op\": %.3f, \"mops_per_s\": %.3f, "
-		    "\"recoveries\": %llu, \"racy_on_purpose\": %s, "
-		    "\"crashed\": %s, \"verdict\": \"%s\", \"detail\": ",
-		    rp->rows ? "," : "", r->strategy->name, mode_name(r->mode),
-		    r->procs, (unsigned long long)r->iters,
-		    r->iters_auto ? "true" : "false",
-		    (unsigned long long)r->expected,
-		    (unsigned long long)r->final, (long long)r->lost,
-		    lost_pct(r), r->elapsed_s, r->ns_per_op, r->mops,
-		    (unsigned long long)r->recoveries,
-		    strategy_racy(r->strategy, r->mode) ? "true" : "false",
-		    r->crashed ? "true" : "false", verdict_name(r->verdict));
-		report_json_string(f, r->detail);
-		fprintf(f, ", \"recovery\": ");
-		report_json_string(f, recovery(r, rec, sizeof(rec)));
-		fprintf(f, ", \"seed\": %llu, \"window\": \"%s\"}",
-			(unsigned long long)rp->seed, rp->window);
+		fprintf(f, "%s\n  {", rp->rows ? "," : "");
+		schema_json_members(f, &report_run_schema, r, rp);
+		if (rp->trace) { /* --trace: what it says (trace.h) */
+			fprintf(f, ", \"trace\": ");
+			trace_json(f, rp->trace, r->lost);
+		}
+		fputc('}', f);
 		break;
 	}
 	rp->rows++;
 	fflush(f);
 }
 
+void report_skipped(struct report *rp, const char *name, const char *why)
+{
+	if (rp->format == FORMAT_TABLE)
+		table_note_row(&rp->table, name, "skipped: %s", why);
+	else
+		fprintf(stderr, "%-16s skipped: %s\n", name, why);
+}
+
+/* A list of names, "a, b and c", of the results with verdict v. */
+static unsigned names_with(const struct result *res, unsigned n, enum verdict v,
+			   bool must_be_exact, char *buf, size_t len)
+{
+	unsigned count = 0, k = 0;
+	size_t at = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (res[i].verdict == v &&
+		    (!must_be_exact ||
+		     !strategy_racy(res[i].strategy, res[i].mode)))
+			count++;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && at < len; i++) {
+		if (res[i].verdict != v ||
+		    (must_be_exact &&
+		     strategy_racy(res[i].strategy, res[i].mode)))
+			continue;
+		k++;
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+				       k == 1	    ? ""
+				       : k == count ? " and "
+						    : ", ",
+				       res[i].strategy->name);
+	}
+	return count;
+}
+
+/* The last line: what happened, in one sentence or two. */
+static void closing_line(struct report *rp, const struct result *res,
+			 unsigned n, bool correct_ran)
+{
+	unsigned w = rp->width, dead, failed, bad;
+	char names[1024];
+
+	dead =
+	    names_with(res, n, VERDICT_DEADLOCK, false, names, sizeof(names));
+	if (dead)
+		text_printf(rp->out, w, 0,
+			    "DEADLOCK: %s made no progress for %.0f s (%s), so "
+			    "the watchdog stopped %s; the run exits 4.",
+			    names, rp->timeout_s,
+			    rp->crash ? "the crashed worker never released "
+					"the lock"
+				      : "see above",
+			    dead == 1 ? "its workers" : "their workers");
+	failed =
+	    names_with(res, n, VERDICT_FAILED, false, names, sizeof(names));
+	if (failed)
+		text_printf(rp->out, w, 0,
+			    "FAILED: %s could not be verified (see above); the "
+			    "run exits 1.",
+			    names);
+	bad = names_with(res, n, VERDICT_LOST, true, names, sizeof(names));
+	if (bad)
+		text_printf(
+		    rp->out, w, 0,
+		    "LOST UPDATES under %s, which must be exact: a bug; "
+		    "the run exits 3.",
+		    names);
+	if (!correct_ran || bad)
+		return;
+	if (dead || failed)
+		text_printf(rp->out, w, 0,
+			    "Every other strategy that must be exact counted "
+			    "exactly.");
+	else
+		fprintf(rp->out, "Every strategy that must be exact counted "
+				 "exactly.\n");
+}
+
 /* The table's notes: what the numbers mean, in words. */
 static void table_notes(struct report *rp, const struct result *res, unsigned n)
 {
-	bool any_auto = false, correct_lost = false, correct_ran = false;
+	bool any_auto = false, correct_ran = false;
+	unsigned w = rp->width;
 	char a[32], b[32];
 
 	fputc('\n', rp->out);
 	for (unsigned i = 0; i < n; i++) {
 		const struct result *r = &res[i];
 		const char *name = r->strategy->name;
+		bool racy = strategy_racy(r->strategy, r->mode);
+		unsigned hang = (unsigned)strlen(name) + 2;
 
 		any_auto |= r->iters_auto;
 		/* Wrong only with threads: say why, lost or lucky. */
 		if (r->strategy->racy_in_threads && r->mode == MODE_THREAD &&
 		    r->verdict != VERDICT_FAILED)
-			fprintf(rp->out,
-				"%s: in thread mode it excludes nothing, on "
-				"purpose: %s.\n",
-				name, r->strategy->summary);
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: in thread mode it excludes nothing, on "
+			    "purpose: %s.",
+			    name, r->strategy->summary);
 		if (r->verdict == VERDICT_FAILED ||
 		    r->verdict == VERDICT_DEADLOCK) {
-			fprintf(rp->out, "%s: %s\n", name, r->detail);
+			text_printf(rp->out, w, hang, "%s: %s", name,
+				    r->detail);
 			continue;
 		}
 		if (r->crashed)
-			fprintf(rp->out,
-				"%s: the crashed worker died inside increment "
-				"%s, after %s; recovery: %s.\n",
-				name,
-				group_digits(r->crash_done + 1, b, sizeof(b)),
-				group_digits(r->crash_done, a, sizeof(a)),
-				r->strategy->on_crash);
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: the crashed worker died inside "
+			    "increment %s, after %s; recovery: %s.",
+			    name, group_digits(r->crash_done + 1, b, sizeof(b)),
+			    group_digits(r->crash_done, a, sizeof(a)),
+			    r->strategy->on_crash);
 		if (r->stopped)
-			fprintf(rp->out,
-				"%s: %s, after %s increments; still "
-				"verified.\n",
-				name, r->detail,
-				group_digits(r->expected, a, sizeof(a)));
-		if (!strategy_racy(r->strategy, r->mode))
+			text_printf(rp->out, w, hang,
+				    "%s: %s, after %s increments; still "
+				    "verified.",
+				    name, r->detail,
+				    group_digits(r->expected, a, sizeof(a)));
+		if (!racy)
 			correct_ran = true;
+		/* A race that did not show: say why, and what to try. */
+		if (racy && r->verdict == VERDICT_EXACT && r->procs > 1)
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: no update was lost this time, though nothing "
+			    "prevents it: the workers did not overlap long "
+			    "enough to collide (%s increments each, %.2g s). "
+			    "To see the race, try more --iters (10000000), "
+			    "--window yield (a yield between the load and the "
+			    "store) or --cpus 0,1 (the workers on different "
+			    "CPUs at once).",
+			    name, group_digits(r->iters, a, sizeof(a)),
+			    r->elapsed_s);
+		else if (racy && r->verdict == VERDICT_EXACT)
+			text_printf(rp->out, w, hang,
+				    "%s: no update was lost: one worker has "
+				    "no one to race with (try --procs 2).",
+				    name);
 		if (r->verdict != VERDICT_LOST)
 			continue;
-		if (strategy_racy(r->strategy, r->mode)) {
-			fprintf(rp->out,
-				"%s: %s of %s increments vanished (%.1f%%): a "
-				"worker stored its value+1 over increments\n"
-				"%*s  others had made since its load. This "
-				"strategy shows that on purpose (--trace shows "
-				"which).\n",
-				name,
-				group_digits((uint64_t)r->lost, a, sizeof(a)),
-				group_digits(r->expected, b, sizeof(b)),
-				lost_pct(r), (int)strlen(name), "");
-		} else {
-			correct_lost = true;
-			fprintf(rp->out,
-				"%s: LOST UPDATES under a strategy that must "
-				"exclude: this is a bug.\n",
-				name);
-		}
+		if (racy)
+			text_printf(
+			    rp->out, w, hang,
+			    "%s: %s of %s increments vanished (%.1f%%): "
+			    "a worker stored its value+1 over "
+			    "increments others had made since its "
+			    "load. This strategy shows that on purpose "
+			    "(--trace shows which).",
+			    name, group_digits((uint64_t)r->lost, a, sizeof(a)),
+			    group_digits(r->expected, b, sizeof(b)),
+			    lost_pct(r));
+		else
+			text_printf(rp->out, w, hang,
+				    "%s: LOST UPDATES under a strategy that "
+				    "must exclude: this is a bug.",
+				    name);
 	}
-	if (correct_ran && !correct_lost)
-		fprintf(rp->out, "Every strategy that must be exact counted "
-				 "exactly.\n");
+	closing_line(rp, res, n, correct_ran);
 	if (any_auto && rp->traced)
-		fprintf(rp->out, "* iters chosen by racelab: --trace records "
-				 "200,000 increments in all unless --iters "
-				 "says otherwise.\n");
+		text_printf(rp->out, w, 2,
+			    "* iters chosen by racelab: --trace records "
+			    "200,000 increments in all unless --iters says "
+			    "otherwise.");
 	else if (any_auto)
-		fprintf(rp->out,
-			"* iters chosen per strategy by a short trial run to "
-			"take about %.2g s (set them with --iters).\n",
-			rp->target_s);
+		text_printf(rp->out, w, 2,
+			    "* iters chosen per strategy by a short trial run "
+			    "to take about %.2g s (set them with --iters).",
+			    rp->target_s);
+	if (rp->table.width && rp->table.compact)
+		text_printf(rp->out, w, 2,
+			    "(Fitted to %u columns: numbers in K = 10^3, M = "
+			    "10^6, G = 10^9%s; --wide shows every column in "
+			    "full.)",
+			    rp->table.width,
+			    rp->table.dropped ? ", columns dropped" : "");
 }
 
 void report_end(struct report *rp, const struct result *res, unsigned n)

@@ -54,8 +54,7 @@ static double y_of(const struct scale *s, double ns)
 	return PLOT_BOT - (l - s->lo) / (s->hi - s->lo) * (PLOT_BOT - PLOT_TOP);
 }
 
-/* Text, escaped for XML. */
-static void esc(FILE *f, const char *s)
+void svg_escape(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -208,7 +207,7 @@ static void tooltip(FILE *f, const struct bench_point *pt)
 	fmt_time(lo, sizeof(lo), pt->ns_min);
 	fmt_time(hi, sizeof(hi), pt->ns_max);
 	fprintf(f, "<title>");
-	esc(f, pt->strategy->name);
+	svg_escape(f, pt->strategy->name);
 	fprintf(f, ", %u worker%s: median %s, min %s, max %s (%u runs)</title>",
 		pt->procs, pt->procs == 1 ? "" : "s", med, lo, hi, pt->runs);
 }
@@ -250,7 +249,7 @@ static void panel_lines(FILE *f, const struct svg_chart *c,
 		bool open = false;
 
 		fprintf(f, "<g class=\"series\" data-strategy=\"");
-		esc(f, c->list[i]->name);
+		svg_escape(f, c->list[i]->name);
 		fprintf(f, "\">\n");
 		/* The line through the medians, broken where a point is
 		 * missing (skipped, or the sweep stopped). */
@@ -384,7 +383,7 @@ static void panel_bars(FILE *f, const struct svg_chart *c,
 		const struct bench_point *b = point(c, i, last);
 
 		fprintf(f, "<g class=\"bars\" data-strategy=\"");
-		esc(f, c->list[i]->name);
+		svg_escape(f, c->list[i]->name);
 		fprintf(f, "\">\n");
 		if (np > 1) {
 			if (measured(a))
@@ -404,7 +403,7 @@ static void panel_bars(FILE *f, const struct svg_chart *c,
 			"<text transform=\"translate(%.1f %d) rotate(-40)\" "
 			"text-anchor=\"end\" font-size=\"12\">",
 			cx + 4, PLOT_BOT + 16);
-		esc(f, c->list[i]->name);
+		svg_escape(f, c->list[i]->name);
 		fprintf(f, "</text>\n</g>\n");
 	}
 	if (np > 1) {
@@ -442,7 +441,7 @@ static void legend(FILE *f, const struct svg_chart *c)
 			"<text x=\"%d\" y=\"%d\" font-size=\"13\">",
 			x, y, x + 28, y, colour(i), dashes(c, i), x + 14, y,
 			colour(i), x + 36, y + 4);
-		esc(f, c->list[i]->name);
+		svg_escape(f, c->list[i]->name);
 		if (racy)
 			fprintf(f, " (loses updates)");
 		fprintf(f, "</text>\n");
@@ -457,9 +456,9 @@ static void footer(FILE *f, const struct svg_chart *c, int y)
 
 	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\">Measured on ",
 		P1_LEFT, y);
-	esc(f, m->cpu);
+	svg_escape(f, m->cpu);
 	fprintf(f, ", %u online CPU%s, ", m->cpus, m->cpus == 1 ? "" : "s");
-	esc(f, m->kernel);
+	svg_escape(f, m->kernel);
 	fprintf(f, ", %s", m->date);
 	if (m->load_avg >= 0)
 		fprintf(f, "; load average %.2f before the sweep", m->load_avg);
@@ -486,7 +485,7 @@ static void footer(FILE *f, const struct svg_chart *c, int y)
 		"<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#333\" "
 		"font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\">",
 		P1_LEFT, y + 52);
-	esc(f, c->command ? c->command : "racelab bench");
+	svg_escape(f, c->command ? c->command : "racelab bench");
 	fprintf(f, "</text>\n");
 }
 
@@ -531,7 +530,18 @@ void svg_chart_write(FILE *f, const struct svg_chart *c)
 	fprintf(f, "</svg>\n");
 }
 
+static void chart_write(FILE *f, const void *c)
+{
+	svg_chart_write(f, c);
+}
+
 int svg_chart_save(const char *path, const struct svg_chart *c)
+{
+	return svg_save(path, "bench", chart_write, c);
+}
+
+int svg_save(const char *path, const char *who,
+	     void (*write)(FILE *f, const void *ctx), const void *ctx)
 {
 	size_t len = strlen(path) + 16;
 	char *tmp = malloc(len);
@@ -540,7 +550,7 @@ int svg_chart_save(const char *path, const struct svg_chart *c)
 	int fd, err = 0;
 
 	if (!tmp)
-		return report_errno("bench", "malloc", ENOMEM);
+		return report_errno(who, "malloc", ENOMEM);
 	snprintf(tmp, len, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -554,7 +564,7 @@ int svg_chart_save(const char *path, const struct svg_chart *c)
 		(void)close(fd);
 		goto err_unlink;
 	}
-	svg_chart_write(f, c);
+	write(f, ctx);
 	if (fflush(f) == EOF || ferror(f))
 		err = report_errno(path, "write", errno ? errno : EIO);
 	/* mkstemp makes it 0600; give it what any new file would get. */

@@ -41,4 +41,14 @@ void svg_chart_write(FILE *f, const struct svg_chart *c);
  */
 int svg_chart_save(const char *path, const struct svg_chart *c);
 
+/*
+ * What every SVG racelab writes shares: text escaped for XML (control
+ * characters dropped), and saving through a temporary file renamed over
+ * path (a symlink at path is replaced, never written through). who names
+ * the command in error messages.
+ */
+void svg_escape(FILE *f, const char *s);
+int svg_save(const char *path, const char *who,
+	     void (*write)(FILE *f, const void *ctx), const void *ctx);
+
 #endif
