@@ -303,6 +303,37 @@ int redis_link_call(struct redis_link *l, enum redis_want want, int64_t *v,
 	return err;
 }
 
+int redis_link_transaction(struct redis_link *l, bool *aborted, const char *fmt,
+			   ...)
+{
+	redisContext *c = l->ctx;
+	va_list ap;
+	void *reply = NULL;
+	int err = 0;
+
+	*aborted = false;
+	va_start(ap, fmt);
+	if (redisAppendCommand(c, "MULTI") != REDIS_OK ||
+	    redisvAppendCommand(c, fmt, ap) != REDIS_OK ||
+	    redisAppendCommand(c, "EXEC") != REDIS_OK) {
+		va_end(ap);
+		return redis_check(c, NULL, REDIS_ANY, NULL, NULL, "MULTI");
+	}
+	va_end(ap);
+	/* +OK, +QUEUED, then EXEC's array, or nil when it was aborted. */
+	for (int i = 0; i < 3 && !err; i++) {
+		static const char *const what[] = { "MULTI", "queued command",
+						    "EXEC" };
+
+		reply = NULL;
+		if (redisGetReply(c, &reply) != REDIS_OK)
+			reply = NULL;
+		err = redis_check(c, reply, i < 2 ? REDIS_OK : REDIS_ANY, NULL,
+				  i < 2 ? NULL : aborted, what[i]);
+	}
+	return err;
+}
+
 int redis_link_script(struct redis_link *l, const char *lua, char *sha)
 {
 	redisContext *c = l->ctx;

@@ -40,6 +40,9 @@ struct redis_link {
 	char fence[REDIS_KEY_MAX]; /* KEY:fence */
 	char max[REDIS_KEY_MAX];   /* KEY:max */
 	const char *where;	   /* for messages */
+	char sha[3][41];	   /* the strategy's Lua scripts (SHA1) */
+	char token[40];		   /* lease: this worker's lock token */
+	int64_t fence_token;	   /* fenced: the token of its lease */
 };
 
 /* Reply kinds of redis_link_call(), as the caller wants them checked. */
@@ -77,6 +80,14 @@ void redis_link_close(struct redis_link *l);
  */
 int redis_link_call(struct redis_link *l, enum redis_want want, int64_t *v,
 		    bool *nil, const char *fmt, ...);
+
+/*
+ * MULTI, the one command fmt says, EXEC: sent together, one round trip.
+ * *aborted is set when EXEC replied nil (a WATCHed key changed: nothing
+ * was run). Returns 0, -ENOTCONN or -EIO, as redis_link_call().
+ */
+int redis_link_transaction(struct redis_link *l, bool *aborted, const char *fmt,
+			   ...);
 
 /* Load a Lua script; its SHA1 (41 bytes with the NUL) into sha. */
 int redis_link_script(struct redis_link *l, const char *lua, char *sha);
