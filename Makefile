@@ -152,8 +152,8 @@ deps:
 	@sh tests/deps.sh
 
 test check: deps
-	$(MAKE) racelab racelab-tsan $(B)/racelab-tests
-	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan $(B)/racelab-tests --jobs 1 --short-filename
+	$(MAKE) racelab racelab-tsan racelab-asan $(B)/racelab-tests
+	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan RACELAB_ASAN=./racelab-asan $(B)/racelab-tests --jobs 1 --short-filename
 	RACELAB=./racelab RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
 	$(MAKE) --no-print-directory labs-check
 	$(MAKE) --no-print-directory lint format-check

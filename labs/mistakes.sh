@@ -177,7 +177,7 @@ mistake $L "adds 2" starter 'each increment added 2' \
 mistake $L "atomic increment" starter 'your increment is indivisible' \
 	none.c "$LOAD; s|(void)counter;|__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);|"
 mistake $L "not volatile" solved 'Access the counter through the volatile pointer' \
-	none.c 's|volatile uint64_t \*counter = &w->region->counter.plain;|uint64_t *counter = (uint64_t *)\&w->region->counter.plain;|'
+	none.c 's|volatile uint64_t \*counter = &c->plain;|uint64_t *counter = (uint64_t *)\&c->plain;|'
 
 # ---- lab 02: sysv-sem.c --------------------------------------------------
 L=02-sysv-semaphore F=sysv-sem.c
@@ -207,7 +207,7 @@ mistake $L "P and V swapped" starter 'your P added to it instead of taking 1 awa
 	$F "$START1
 $(pv +1 SEM_UNDO -1 SEM_UNDO)"
 mistake $L "a V before P" solved 'passes V where P belongs' \
-	$F 's/worker_loop(w, sysv_sem_p, counter_rmw, sysv_sem_v)/worker_loop(w, sysv_sem_v, counter_rmw, sysv_sem_p)/'
+	$F 's/worker_loop(w, sysv_sem_p, sysv_sem_v)/worker_loop(w, sysv_sem_v, sysv_sem_p)/'
 mistake $L "V takes instead of giving" starter 'V did not give the 1 back' \
 	$F "$START1
 $(pv -1 SEM_UNDO -1 SEM_UNDO)"
@@ -263,7 +263,7 @@ $(ownerdead "$CONSISTENT")"
 # ---- lab 04: atomic.c and atomic-split.c ---------------------------------
 L=04-atomics
 FETCH_ADD='/the value it had just before in old\./{n;a\
-	old = atomic_fetch_add_explicit(\&w->region->counter.atomic, 1,\
+	old = atomic_fetch_add_explicit(\&w->link.counter->atomic, 1,\
 					memory_order_relaxed);
 }'
 SPLIT_LOAD='s|/\* TODO 1: the load: read the counter into v, atomically. \*/|v = atomic_load_explicit(c, memory_order_relaxed);|'
@@ -284,12 +284,12 @@ mistake $L "atomic load, then atomic store" solved \
 	"/^#include/a $SPLIT
 s/old = atomic_fetch_add_explicit(/old = split_add(/"
 mistake $L "adds 2" solved 'each increment added 2' \
-	atomic.c 's/counter.atomic, 1,/counter.atomic, 2,/'
+	atomic.c 's/counter->atomic, 1,/counter->atomic, 2,/'
 mistake $L "split done with fetch_add" solved 'your split increment is indivisible' \
 	atomic-split.c 's/atomic_store_explicit(c, v + 1, memory_order_relaxed)/atomic_fetch_add_explicit(c, 1, memory_order_relaxed)/'
 mistake $L "split load not atomic" solved \
 	'one of your accesses to the counter is a plain one' atomic-split.c \
-	's/v = atomic_load_explicit(c, memory_order_relaxed);/v = w->region->counter.plain;/'
+	's/v = atomic_load_explicit(c, memory_order_relaxed);/v = u->plain;/'
 mistake $L "split without its load" starter 'The load is missing' \
 	atomic.c "$FETCH_ADD" atomic-split.c "$SPLIT_STORE"
 

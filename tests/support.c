@@ -245,7 +245,7 @@ bool strategy_refuses(const struct strategy *s, bool threads, unsigned procs)
 			     .mode = threads ? MODE_THREAD : MODE_PROCESS,
 			     .procs = procs };
 
-	return s->refuse && s->refuse(&probe);
+	return s->cannot_run && s->cannot_run(&probe);
 }
 
 int sysv_ids(const char *kind, int *ids, int max)

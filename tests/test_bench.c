@@ -25,7 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "core/bench.h"
+#include "core/loop.h"
 #include "out/svg.h"
 #include "support.h"
 
@@ -549,24 +551,24 @@ Test(bench, json_is_well_formed_with_samples_and_fairness, .timeout = 60)
 /* 1. Every 1000th increment is counted as done but never stored. */
 static __thread uint64_t skipped_so_far;
 
-static inline void skipping_increment(struct worker *w, bool slow)
+static inline uint64_t skipping_increment(struct worker *w)
 {
-	(void)slow;
 	if (++skipped_so_far % 1000 == 0)
-		return;
-	atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
-				  memory_order_relaxed);
+		return 0;
+	return atomic_fetch_add_explicit(&w->link.counter->atomic, 1,
+					 memory_order_relaxed);
 }
 
 static int skipping_work(struct worker *w)
 {
-	return worker_loop(w, NULL, skipping_increment, NULL);
+	return worker_loop_op(w, skipping_increment, NULL);
 }
 
 static const struct strategy broken_skip = {
 	.name = "broken-skip",
 	.summary = "drops every 1000th store",
 	.kind = KIND_LOCKFREE,
+	.counter = COUNTER_WORD,
 	.work = skipping_work,
 };
 
@@ -577,18 +579,19 @@ static int lock_nothing(struct worker *w)
 	return 0;
 }
 
-static inline void yielding_rmw(struct worker *w, bool slow)
+/* The load, then a yield before the loop's store. */
+static inline uint64_t yielding_load(union counter *c)
 {
-	uint64_t v = w->region->counter.plain;
+	uint64_t v = c->plain;
 
-	(void)slow;
 	sched_yield(); /* certain loss even on one CPU (PITFALLS.md) */
-	w->region->counter.plain = v + 1;
+	return v;
 }
 
 static int nolock_work(struct worker *w)
 {
-	return worker_loop(w, lock_nothing, yielding_rmw, lock_nothing);
+	return worker_loop_rmw(w, lock_nothing, yielding_load, counter_store,
+			       lock_nothing);
 }
 
 static const struct strategy broken_nolock = {
@@ -599,23 +602,23 @@ static const struct strategy broken_nolock = {
 };
 
 /* 3. Exact, but each worker does half the work it was given. */
-static inline void atomic_increment(struct worker *w, bool slow)
+static inline uint64_t atomic_increment(struct worker *w)
 {
-	(void)slow;
-	atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
-				  memory_order_relaxed);
+	return atomic_fetch_add_explicit(&w->link.counter->atomic, 1,
+					 memory_order_relaxed);
 }
 
 static int half_work(struct worker *w)
 {
 	w->iters /= 2;
-	return worker_loop(w, NULL, atomic_increment, NULL);
+	return worker_loop_op(w, atomic_increment, NULL);
 }
 
 static const struct strategy broken_half = {
 	.name = "broken-half",
 	.summary = "does half its increments",
 	.kind = KIND_LOCKFREE,
+	.counter = COUNTER_WORD,
 	.work = half_work,
 };
 
@@ -715,14 +718,15 @@ static const char *refuse_crowds(const struct run *run)
 
 static int loner_work(struct worker *w)
 {
-	return worker_loop(w, NULL, atomic_increment, NULL);
+	return worker_loop_op(w, atomic_increment, NULL);
 }
 
 static const struct strategy loner = {
 	.name = "loner",
 	.summary = "refuses more than one worker",
 	.kind = KIND_LOCKFREE,
-	.refuse = refuse_crowds,
+	.counter = COUNTER_WORD,
+	.cannot_run = refuse_crowds,
 	.work = loner_work,
 };
 

@@ -16,26 +16,50 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 struct crash_case {
 	char strategy[32]; /* crash-safe */
-	char recovery[48]; /* what the recovery column must say */
+	char recovery[64]; /* what the recovery column must say */
+	char procs[4];	   /* workers: 3, or 2 for a two-worker lock */
 };
+
+/*
+ * The strategies come from the table: each declares what a crash inside
+ * it does (.crash) and says it in words (.on_crash), which the recovery
+ * column prints; a strategy that counts recoveries adds " (x1)".
+ */
+static size_t crash_cases(struct crash_case *cases, enum crash_outcome want)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategies[i];
+		bool two = strategy_refuses(s, false, 3);
+
+		if (s->crash != want || s->unsupported ||
+		    (two && strategy_refuses(s, false, 2)))
+			continue;
+		snprintf(cases[n].strategy, sizeof(cases[n].strategy), "%s",
+			 s->name);
+		snprintf(cases[n].recovery, sizeof(cases[n].recovery), "%s%s",
+			 s->on_crash, s->counts_recoveries ? " (x1)" : "");
+		snprintf(cases[n].procs, sizeof(cases[n].procs), "%s",
+			 two ? "2" : "3");
+		n++;
+	}
+	return n;
+}
 
 ParameterizedTestParameters(crash, exact_after_a_holder_dies)
 {
-	static struct crash_case cases[] = {
-		{ "robust-mutex", "EOWNERDEAD, made consistent (x1)" },
-		{ "sysv-sem", "SEM_UNDO gave it back" },
-		{ "flock", "kernel closed its fd" },
-		{ "atomic", "nothing to release" },
-	};
+	static struct crash_case cases[64];
 
 	return cr_make_param_array(struct crash_case, cases,
-				   sizeof(cases) / sizeof(cases[0]));
+				   crash_cases(cases, CRASH_EXACT));
 }
 
 ParameterizedTest(struct crash_case *c, crash, exact_after_a_holder_dies,
@@ -48,7 +72,7 @@ ParameterizedTest(struct crash_case *c, crash, exact_after_a_holder_dies,
 	become_subreaper();
 	snap(&before);
 	racelab(&o, 100,
-		ARGS("run", "--strategy", c->strategy, "--procs", "3",
+		ARGS("run", "--strategy", c->strategy, "--procs", c->procs,
 		     "--iters", "20000", "--crash-at", "50", "--crash-worker",
 		     "1", "--format", "csv"));
 	cr_assert_eq(o.exit_code, 0, "%s: exit %d\n%s%s", c->strategy,
@@ -85,16 +109,12 @@ Test(crash, none_still_reports_its_lost_updates, .timeout = 120)
 		     expected);
 }
 
-struct deadlock_case {
-	char strategy[32]; /* not crash-safe */
-};
-
 ParameterizedTestParameters(crash, deadlock_reported_and_cleaned)
 {
-	static struct deadlock_case cases[] = { { "mutex" },
-						{ "sysv-sem-noundo" } };
+	static struct crash_case cases[64];
 
-	return cr_make_param_array(struct deadlock_case, cases, 2);
+	return cr_make_param_array(struct crash_case, cases,
+				   crash_cases(cases, CRASH_DEADLOCK));
 }
 
 static double seconds(void)
@@ -105,7 +125,7 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-ParameterizedTest(struct deadlock_case *c, crash, deadlock_reported_and_cleaned,
+ParameterizedTest(struct crash_case *c, crash, deadlock_reported_and_cleaned,
 		  .timeout = 60)
 {
 	struct snapshot before;
@@ -116,9 +136,15 @@ ParameterizedTest(struct deadlock_case *c, crash, deadlock_reported_and_cleaned,
 	become_subreaper();
 	snap(&before);
 	t0 = seconds();
+	/*
+	 * The survivors spin or sleep for ever; the watchdog (--timeout 2)
+	 * ends the run. --iters is large so that no survivor can finish
+	 * before the crash (an unfair lock can starve the worker that is to
+	 * die for a while).
+	 */
 	racelab(&o, 30,
-		ARGS("run", "--strategy", c->strategy, "--procs", "3",
-		     "--iters", "1000000", "--crash-at", "500", "--timeout",
+		ARGS("run", "--strategy", c->strategy, "--procs", c->procs,
+		     "--iters", "100000000", "--crash-at", "500", "--timeout",
 		     "2", "--format", "csv"));
 	cr_expect_eq(o.exit_code, 4, "%s: exit %d\n%s%s", c->strategy,
 		     o.exit_code, o.out, o.err);
@@ -129,6 +155,8 @@ ParameterizedTest(struct deadlock_case *c, crash, deadlock_reported_and_cleaned,
 	csv_field(o.out, 0, "detail", v, sizeof(v));
 	cr_expect(strstr(v, "w0 499 (killed)"),
 		  "the detail gives each worker's progress: %s", v);
+	csv_field(o.out, 0, "recovery", v, sizeof(v));
+	cr_expect_str_eq(v, c->recovery);
 	expect_same_tables(&before, c->strategy);
 	cr_expect_eq(live_descendants(), 0, "a survivor was left running");
 }

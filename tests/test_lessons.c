@@ -20,14 +20,6 @@
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- Peterson ---------------------------------------------------------- */
 
 /*
@@ -101,110 +93,10 @@ Test(lesson, peterson_refuses_other_worker_counts, .timeout = 120)
 		cr_expect(strncmp(v, "peterson", 8) != 0, "%s ran with 3", v);
 }
 
-/* ---- a worker dies holding the lock (--crash-at) ----------------------- */
-
-struct crash_case {
-	char strategy[32]; /* crash-safe */
-	char recovery[48]; /* what the recovery column must say */
-};
-
-ParameterizedTestParameters(lesson, crash_safe_exact)
-{
-	static struct crash_case cases[] = {
-		{ "fcntl", "kernel: owner process exited" },
-		{ "ofd", "kernel closed its fd" },
-		{ "sharded", "nothing to release" },
-		{ "pipe", "nothing held; sent batches whole" },
-		{ "pipe-unbatched", "nothing held; each write whole" },
-	};
-
-	return cr_make_param_array(struct crash_case, cases,
-				   sizeof(cases) / sizeof(cases[0]));
-}
-
-ParameterizedTest(struct crash_case *c, lesson, crash_safe_exact,
-		  .timeout = 120)
-{
-	struct snapshot before;
-	struct outcome o;
-	char v[96];
-
-	become_subreaper();
-	snap(&before);
-	racelab(&o, 100,
-		ARGS("run", "--strategy", c->strategy, "--procs", "3",
-		     "--iters", "20000", "--crash-at", "5000", "--crash-worker",
-		     "1", "--format", "csv"));
-	cr_assert_eq(o.exit_code, 0, "%s: exit %d\n%s%s", c->strategy,
-		     o.exit_code, o.out, o.err);
-	/* Two survivors did 20000 each; the dead one finished 4999. */
-	cr_expect_eq(csv_u64(o.out, 0, "expected"), 2 * 20000 + 4999);
-	cr_expect_eq(csv_u64(o.out, 0, "final"), 2 * 20000 + 4999,
-		     "%s: final count after the crash\n%s", c->strategy, o.out);
-	csv_field(o.out, 0, "recovery", v, sizeof(v));
-	cr_expect_str_eq(v, c->recovery);
-	csv_field(o.out, 0, "verdict", v, sizeof(v));
-	cr_expect_str_eq(v, "exact");
-	expect_same_tables(&before, c->strategy);
-	cr_expect_eq(live_descendants(), 0, "%s: something outlived the run",
-		     c->strategy);
-}
-
-struct deadlock_case {
-	char strategy[32]; /* not crash-safe */
-	char procs[4];	   /* workers */
-	char recovery[48]; /* what the recovery column must say */
-};
-
-ParameterizedTestParameters(lesson, crash_deadlocks)
-{
-	static struct deadlock_case cases[] = {
-		{ "spin", "3", "none: spins for ever" },
-		{ "ttas", "3", "none: spins for ever" },
-		{ "ticket", "3", "none: serving never advances" },
-		{ "futex", "3", "none: the word stays locked" },
-		{ "posix-sem", "3", "none: count stays 0" },
-		{ "peterson", "2", "none: its flag stays up" },
-	};
-
-	return cr_make_param_array(struct deadlock_case, cases,
-				   sizeof(cases) / sizeof(cases[0]));
-}
-
 /*
- * The survivors spin or sleep for ever; the watchdog (--timeout 2) ends the
- * run. --iters is large so that no survivor can finish before the crash
- * (an unfair lock can starve the worker that is to die for a while).
+ * A worker dying holding the lock (--crash-at) is tested for every strategy
+ * in test_crash.c, from what each declares (.crash, .on_crash).
  */
-ParameterizedTest(struct deadlock_case *c, lesson, crash_deadlocks,
-		  .timeout = 60)
-{
-	struct snapshot before;
-	struct outcome o;
-	double t0;
-	char v[256];
-
-	become_subreaper();
-	snap(&before);
-	t0 = seconds();
-	racelab(&o, 30,
-		ARGS("run", "--strategy", c->strategy, "--procs", c->procs,
-		     "--iters", "100000000", "--crash-at", "500", "--timeout",
-		     "2", "--format", "csv"));
-	cr_expect_eq(o.exit_code, 4, "%s: exit %d\n%s%s", c->strategy,
-		     o.exit_code, o.out, o.err);
-	/* The timeout, plus setup and the final kill: well under 10 s. */
-	cr_expect_lt(seconds() - t0, 10.0, "took %.1f s", seconds() - t0);
-	csv_field(o.out, 0, "verdict", v, sizeof(v));
-	cr_expect_str_eq(v, "deadlock");
-	csv_field(o.out, 0, "detail", v, sizeof(v));
-	cr_expect(strstr(v, "w0 499 (killed)"),
-		  "the detail gives each worker's progress: %s", v);
-	csv_field(o.out, 0, "recovery", v, sizeof(v));
-	cr_expect_str_eq(v, c->recovery);
-	expect_same_tables(&before, c->strategy);
-	cr_expect_eq(live_descendants(), 0, "a survivor was left running");
-}
 
 /* ---- the pipe's owner -------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "out/bench-report.h"
 #include "out/report.h"
 #include "out/schema.h"
@@ -320,10 +321,15 @@ Test(notes, a_deadlock_never_ends_with_every_strategy_exact, .timeout = 60)
 {
 	struct outcome o;
 
-	/* spin's holder dies holding the flag: the other spins for ever. */
+	/*
+	 * spin's holder dies holding the flag: the other spins for ever. The
+	 * crash comes at worker 0's 100th increment, long before worker 1
+	 * could finish its 10^8 (half a second at the least), so worker 1
+	 * always needs the lock after the crash.
+	 */
 	racelab(&o, 50,
 		ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
-		     "100000", "--crash-at", "100", "--timeout", "1"));
+		     "100000000", "--crash-at", "100", "--timeout", "1"));
 	cr_assert_eq(o.exit_code, 4, "%s%s", o.out, o.err);
 	cr_expect(strstr(o.out, "DEADLOCK: spin made no progress for 1 s") &&
 		      strstr(o.out, "the run exits 4"),

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "store/segment.h"
 #include "support.h"
 
@@ -503,8 +505,11 @@ Test(segment, bad_input_exits_2_with_one_line_and_creates_nothing,
 		{ { "segment", "create", "--path", "/nonexistent/x" },
 		  "No such file" },
 		{ { "segment", "create", "--key", "KEY", "--strategy",
-		    "mutex" },
-		  "none, sysv-sem, robust-mutex, atomic, flock" },
+		    "sharded" },
+		  "keeps the count itself" },
+		{ { "segment", "create", "--key", "KEY", "--strategy",
+		    "peterson" },
+		  "cannot live at a name" },
 		{ { "segment", "create", "--key", "KEY", "--strategy",
 		    "flock" },
 		  "flock needs --path" },
@@ -944,4 +949,258 @@ Test(segment, perl_holding_the_flock_loses_nothing, .init = segment_init,
 	cr_expect_eq(counter_at_offset_0(path_key), INCRS * 20000 + 20000,
 		     "a writer holding the same flock lost updates");
 	cr_expect_eq(seg(&o, "destroy", true, NULL), 0, "%s", o.err);
+}
+
+/* ---- every strategy that can live at a name -------------------------- */
+
+struct named_case {
+	char strategy[32]; /* one the segment store admits */
+	bool by_path;	   /* it locks FILE.lock: name it with --path */
+};
+
+ParameterizedTestParameters(segment, crowd_is_exact_under_every_admitted_lock)
+{
+	static struct named_case cases[64];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategies[i];
+
+		if (s->racy || segment_refuses(s))
+			continue;
+		snprintf(cases[n].strategy, sizeof(cases[n].strategy), "%s",
+			 s->name);
+		cases[n].by_path = s->lock_file;
+		n++;
+	}
+	return cr_make_param_array(struct named_case, cases, n);
+}
+
+/* Registering a strategy that can live at a name enrolls it here. */
+ParameterizedTest(struct named_case *c, segment,
+		  crowd_is_exact_under_every_admitted_lock,
+		  .init = segment_init, .fini = segment_fini, .timeout = 240)
+{
+	struct interval iv[INCRS];
+	struct outcome o;
+
+	cr_assert_eq(
+	    seg(&o, "create", c->by_path, "--strategy", c->strategy, NULL), 0,
+	    "%s", o.err);
+	incr_crowd(c->by_path, "5000", iv);
+	cr_expect_eq(seg(&o, "show", c->by_path, "--format", "csv", NULL), 0,
+		     "%s", o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "counter"), INCRS * 5000, "%s: %s",
+		     c->strategy, o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "completed"), INCRS * 5000, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "unfinished"), 0, "%s", o.out);
+	cr_expect_eq(seg(&o, "destroy", c->by_path, NULL), 0, "%s", o.err);
+	cr_expect_neq(access(lock, F_OK), 0, "the lock file remains");
+	expect_key_gone(c->strategy);
+}
+
+/* ---- a lock word that names a dead (or no) owner ------------------------ */
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Write 1 into the first word of the segment's lock area, as if a holder
+ * had died holding it (spin, ttas: locked; ticket: ticket 0 handed out,
+ * never served; futex: locked; a pthread mutex: owned by thread 1, which
+ * never took it).
+ */
+static void wedge_lock(key_t k)
+{
+	int id = shmget(k, 0, 0);
+	unsigned char *p;
+
+	cr_assert_neq(id, -1);
+	p = shmat(id, NULL, 0);
+	cr_assert_neq(p, (void *)-1);
+	*(volatile uint32_t *)(p + offsetof(struct region, shared)) = 1;
+	shmdt(p);
+}
+
+struct wedged_case {
+	char strategy[32]; /* its lock lives in the segment */
+};
+
+ParameterizedTestParameters(segment, dead_owner_never_hangs_incr)
+{
+	static struct wedged_case cases[] = {
+		{ "spin" },  { "ttas" },  { "ticket" },
+		{ "futex" }, { "mutex" }, { "robust-mutex" },
+	};
+
+	return cr_make_param_array(struct wedged_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct wedged_case *c, segment, dead_owner_never_hangs_incr,
+		  .init = segment_init, .fini = segment_fini, .timeout = 60)
+{
+	struct outcome o;
+	double t0;
+
+	cr_assert_eq(seg(&o, "create", false, "--strategy", c->strategy, NULL),
+		     0, "%s", o.err);
+	wedge_lock(key);
+	t0 = seconds();
+	cr_expect_eq(
+	    seg(&o, "incr", false, "--times", "1000", "--timeout", "1", NULL),
+	    4, "%s: exit %d signal %d: %s", c->strategy, o.exit_code, o.signal,
+	    o.err);
+	cr_expect_lt(seconds() - t0, 4.0, "%s: took %.1f s", c->strategy,
+		     seconds() - t0);
+	cr_expect(strstr(o.err, "dead or never existed"), "%s", o.err);
+	/* A single SIGTERM stops one that waits for it, within a second. */
+	{
+		const char *argv[] = { "segment", "incr", "--key", keyarg,
+				       "--times", "1000", NULL };
+		int fd;
+		pid_t pid = racelab_start(argv, &fd);
+		double t1;
+
+		cr_assert_gt(pid, 0);
+		usleep(300000);
+		t1 = seconds();
+		kill(pid, SIGTERM);
+		racelab_wait(pid, 10, &o);
+		close(fd);
+		cr_expect_eq(o.signal, SIGTERM, "%s: exit %d signal %d",
+			     c->strategy, o.exit_code, o.signal);
+		cr_expect_lt(seconds() - t1, 1.0, "%s: SIGTERM took %.2f s",
+			     c->strategy, seconds() - t1);
+	}
+	cr_expect_eq(seg(&o, "destroy", false, NULL), 0, "%s", o.err);
+	expect_key_gone(c->strategy);
+}
+
+/* ---- the lock a segment names is checked before it is removed ---------- */
+
+Test(segment, destroy_never_removes_a_set_it_did_not_make, .init = segment_init,
+     .fini = segment_fini, .timeout = 60)
+{
+	struct outcome o;
+	int other;
+
+	cr_assert_eq(seg(&o, "create", false, "--strategy", "sysv-sem", NULL),
+		     0, "%s", o.err);
+	/* Replace the set at the key with one of 3 semaphores (not ours). */
+	cr_assert_eq(semctl(semget(key, 0, 0), 0, IPC_RMID), 0);
+	other = semget(key, 3, IPC_CREAT | IPC_EXCL | 0600);
+	cr_assert_neq(other, -1);
+	cr_expect_eq(seg(&o, "incr", false, NULL), 2);
+	cr_expect(strstr(o.err, "not this segment's"), "%s", o.err);
+	cr_expect_eq(seg(&o, "destroy", false, NULL), 0, "%s", o.err);
+	cr_expect(sysv_has("sem", other), "destroy removed a foreign set");
+	cr_expect(strstr(o.err, "left in place"), "%s", o.err);
+	(void)semctl(other, 0, IPC_RMID);
+	expect_key_gone("foreign set");
+}
+
+/* ---- fuzz: garbage metadata, under ASan and UBSan ----------------------- */
+
+static uint64_t fuzz_state = 0x9E3779B97F4A7C15ULL;
+
+static uint64_t fuzz_next(void)
+{
+	uint64_t x = fuzz_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	fuzz_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/*
+ * Random bytes over the metadata of a real segment, many times, then show,
+ * incr and destroy under the ASan+UBSan build: each must exit cleanly (0,
+ * 2, 3 or 4), never crash, hang or draw a sanitizer report. Some rounds
+ * keep the magic and the layout (or also the key and the strategy) so that
+ * the checks behind them are reached too.
+ */
+Test(segment, fuzzed_metadata_is_refused_or_survived, .init = segment_init,
+     .fini = segment_fini, .timeout = 600)
+{
+	static const char *const strategies_tried[] = { "robust-mutex",
+							"sysv-sem", "none",
+							"spin" };
+	const char *asan = getenv("RACELAB_ASAN");
+	char keep[4096];
+	const char *saved = getenv("RACELAB");
+	int rounds = 150, shown = 0, refused = 0;
+
+	if (!asan || !*asan)
+		asan = "./racelab-asan";
+	cr_assert_eq(access(asan, X_OK), 0,
+		     "%s is not built (make racelab-asan; make test builds "
+		     "it)",
+		     asan);
+	snprintf(keep, sizeof(keep), "%s", saved ? saved : "./racelab");
+	setenv("RACELAB", asan, 1);
+	for (int r = 0; r < rounds; r++) {
+		const char *s = strategies_tried[r % 4];
+		struct segment_meta *m;
+		unsigned char *p, saved_head[64];
+		struct outcome o;
+		int id, depth = r % 3;
+
+		cr_assert_eq(
+		    seg(&o, "create", false, "--strategy", s, "--force", NULL),
+		    0, "%s", o.err);
+		cr_assert_eq(seg(&o, "incr", false, "--times", "10", NULL), 0,
+			     "%s", o.err);
+		id = shmget(key, 0, 0);
+		p = shmat(id, NULL, 0);
+		cr_assert_neq(p, (void *)-1);
+		m = (struct segment_meta *)(p + SEGMENT_META);
+		memcpy(saved_head, m, sizeof(saved_head));
+		for (size_t i = 0; i < sizeof(*m); i++)
+			((unsigned char *)m)[i] = (unsigned char)fuzz_next();
+		/* depth 1: magic, version, bytes kept; 2: key, strategy too */
+		if (depth >= 1)
+			memcpy(m, saved_head, 16);
+		if (depth >= 2)
+			memcpy(m, saved_head, sizeof(saved_head));
+		shmdt(p);
+		static const char *const subs[] = { "show", "incr", "show",
+						    "destroy" };
+		for (unsigned k = 0; k < 4; k++) {
+			int rc = k == 1 ? seg(&o, subs[k], false, "--times",
+					      "100", "--timeout", "2", NULL)
+					: seg(&o, subs[k], false, NULL);
+
+			shown += k == 0 && rc != 2;
+			refused += k == 0 && rc == 2;
+			cr_expect(rc == 0 || rc == 2 || rc == 3 || rc == 4,
+				  "round %d (%s, depth %d): %s exit %d signal "
+				  "%d:\n%s",
+				  r, s, depth, subs[k], rc, o.signal, o.err);
+			cr_expect_null(strstr(o.err, "Sanitizer"),
+				       "round %d: %s: %s", r, subs[k], o.err);
+			cr_expect_null(strstr(o.err, "runtime error"),
+				       "round %d: %s: %s", r, subs[k], o.err);
+			for (const char *c = o.out; *c; c++)
+				if ((unsigned char)*c < 0x20 && *c != '\n') {
+					cr_expect_fail("round %d: %s printed "
+						       "control byte %#x",
+						       r, subs[k], *c);
+					break;
+				}
+		}
+	}
+	setenv("RACELAB", keep, 1);
+	/* Both outcomes happened: the checks behind the magic were reached. */
+	cr_expect_gt(shown, 0, "no fuzzed segment got past the checks");
+	cr_expect_gt(refused, 0, "no fuzzed segment was refused");
+	remove_key(key);
+	expect_key_gone("fuzz");
 }

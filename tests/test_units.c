@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "core/strategy.h"
+#include "core/registry.h"
 #include "core/util.h"
 
 struct number_case {

@@ -4,7 +4,7 @@
 # Run by `make check` (see ../lab.mk).
 #
 # Cases, in order: one worker alone through the fast path (your load and
-# your store) and through the slow path (your load, then the harness's
+# your store) and through the probed path (your load, then the probe's
 # store); two processes, then two threads, sharing ONE CPU with a yield
 # between load and store, which makes the loss certain on any machine; two
 # processes pinned to two CPUs with no window at all (skipped on a one-CPU
@@ -34,7 +34,7 @@ expect_alone() { # TITLE ARGS...
 	elif [ "$R_final" = 0 ]; then
 		fail "$title" "The counter is still 0 after $(num "$R_expected") increments by one worker alone: nothing is stored. Write v + 1 back into the counter (TODO 2)."
 	elif [ "$R_final" = 1 ] && one_statement; then
-		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone, with the harness storing v + 1 after a yield: your none_increment adds to *counter in one statement and never loads it into v, so v stayed 0. (*counter)++ is still a load, an add and a store in the machine, but the harness can only act between them when they are your two steps: write the load (TODO 1, v = *counter) and the store (TODO 2) as two statements."
+		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone, with the harness storing v + 1 after a yield: your none_load adds to *counter in one statement and never loads it into v, so v stayed 0. (*counter)++ is still a load, an add and a store in the machine, but the harness can only act between them when they are your two steps: write the load (TODO 1, v = *counter) and the store (TODO 2) as two statements."
 	elif [ "$R_final" = 1 ]; then
 		fail "$title" "The counter reads 1 after $(num "$R_expected") increments by one worker alone: every store wrote 0 + 1, so v never held the counter. Load it into v first (TODO 1)."
 	elif [ -n "$per" ]; then
@@ -43,17 +43,17 @@ expect_alone() { # TITLE ARGS...
 	fail "$title" "One worker alone cannot lose an update, yet the final count is $(num "$R_final") of $(num "$R_expected"). Load the counter into v (TODO 1), store v + 1 (TODO 2), nothing else."
 }
 
-# Does none_increment assign to *counter (comments aside; a statement, not
-# the declaration of the pointer)?
+# Does none_load or none_store assign to *counter (comments aside; a
+# statement, not the declaration of the pointer)?
 stores_something() {
-	function_code none_increment |
+	{ function_code none_load; function_code none_store; } |
 		grep -q '[;{})][[:space:]]*\*[[:space:]]*counter[[:space:]]*=[^=]'
 }
 
-# Does none_increment add to *counter in one statement: (*counter)++,
-# ++*counter, *counter += 1?
+# Does none_load or none_store add to *counter in one statement:
+# (*counter)++, ++*counter, *counter += 1?
 one_statement() {
-	function_code none_increment |
+	{ function_code none_load; function_code none_store; } |
 		grep -q 'counter)[[:space:]]*++\|++[[:space:]]*(\{0,1\}[[:space:]]*\*[[:space:]]*counter\|\*[[:space:]]*counter[[:space:]]*+='
 }
 

@@ -10,55 +10,56 @@
  *	v = counter;		the load: read the counter into a register
  *	counter = v + 1;	the store: write it back, plus one
  *
+ * The loop that runs them (see src/core/loop.h) calls your none_load(),
+ * then hands what it returned, v, to your none_store().
+ *
  * Nothing stops another worker from loading the same value between your
  * load and your store; then both store the same v + 1, and one increment
  * is lost. That is the point of this lab: the checker expects your
  * increment to count right for one worker alone, and to lose updates as
  * soon as two run at once.
  *
- * The counter: w->region->counter.plain, a volatile uint64_t in memory
- * that every worker shares (SysV shared memory between processes).
- * Headers: strategy.h is src/core/strategy.h.
+ * The counter: c->plain, a volatile uint64_t in memory that every worker
+ * shares (SysV shared memory between processes).
+ * Headers: loop.h is src/core/loop.h.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
-static inline void none_increment(struct worker *w, bool slow)
+/* The load: return what the counter holds now. */
+static inline uint64_t none_load(union counter *c)
 {
-	volatile uint64_t *counter = &w->region->counter.plain;
+	volatile uint64_t *counter = &c->plain;
 	uint64_t v = 0;
 
 	/* TODO 1: the load. Read the counter into v. */
 
-	/*
-	 * Keep v in a register between the load and the store: without this
-	 * the compiler may fuse them into one `add` instruction on memory,
-	 * which is just as racy but hides the two steps from objdump.
-	 */
-	__asm__ volatile("" : "+r"(v));
+	(void)(counter); /* (keeps the compiler quiet until you use it) */
+	return v;
+}
 
-	/*
-	 * With --window, --crash-at or --trace the harness acts between the
-	 * load and the store, then stores v + 1 itself (given).
-	 */
-	if (slow) {
-		worker_store(w, v);
-		return;
-	}
+/* The store: v is what your load returned. */
+static inline void none_store(union counter *c, uint64_t v)
+{
+	volatile uint64_t *counter = &c->plain;
 
 	/* TODO 2: the store. Write v + 1 into the counter. */
 	(void)counter;
+	(void)v;
 }
 
-/* The timed loop: iters increments, no lock (see strategy.h). */
+/* The timed loop: iters x { v = none_load(); none_store(v) }. */
 static int none_work(struct worker *w)
 {
-	return worker_loop(w, NULL, none_increment, NULL);
+	return worker_loop_rmw(w, NULL, none_load, none_store, NULL);
 }
 
 const struct strategy strategy_none = {
 	.name = "none",
 	.summary = "no lock: a plain load and store (lab 01: yours)",
 	.kind = KIND_NONE,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_NONE,
+	.crash = CRASH_RACY,
 	.racy = true,
 	.on_crash = "nothing to release (racy)",
 	.work = none_work,

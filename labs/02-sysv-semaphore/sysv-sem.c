@@ -3,8 +3,9 @@
  *
  * This file replaces src/strategies/sysv-sem.c when you run `make` or
  * `make check` in this directory. It must keep exporting what the original
- * exports: strategy_sysv_sem, and sysv_sem_setup() and sysv_sem_teardown()
- * (sysv-sem-noundo.c uses them too).
+ * exports: strategy_sysv_sem, and sysv_sem_setup(), sysv_sem_join() and
+ * sysv_sem_teardown() (sysv-sem-noundo.c uses them too; join is what
+ * `racelab segment` uses to find the set at a key: given).
  *
  * The harness calls, in this order:
  *
@@ -30,14 +31,16 @@
  *				report_errno("sysv-sem", "semop", errno);
  *
  * The semaphore set's id is s->semid, where s = w->shared.
- * Headers: strategy.h, harness.h and util.h are src/core/strategy.h,
- * src/core/harness.h and src/core/util.h; sysv-sem.h is src/strategies/common/sysv-sem.h.
+ * Headers: loop.h, tsan.h and util.h are src/core/loop.h (the timed
+ * loop; it includes the contract, src/core/strategy.h), src/core/tsan.h
+ * and src/core/util.h; sysv-sem.h is src/strategies/common/sysv-sem.h.
  */
 #include <errno.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "strategies/common/sysv-sem.h"
 #include "core/util.h"
 
@@ -57,10 +60,21 @@ union semun {
 
 int sysv_sem_setup(struct run *run)
 {
-	struct sysv_sem_shared *s = (void *)run->region->shared;
+	struct sysv_sem_shared *s = (void *)run->lock_area;
+	key_t key = run->lock_key ? (key_t)run->lock_key : IPC_PRIVATE;
+	int mode = run->lock_key ? (int)(run->lock_mode & 0777) : 0600;
 
-	/* IPC_PRIVATE: a new set no other program can find by key. */
-	s->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	/*
+	 * IPC_PRIVATE: a new set no other program can find by key. At a key
+	 * (racelab segment), IPC_EXCL: never adopt a set someone else made
+	 * first, who could have set it to 0 and hung every incr.
+	 */
+	s->semid = semget(key, 1, IPC_CREAT | IPC_EXCL | mode);
+	if (s->semid == -1 && errno == EEXIST) {
+		report("%s: a semaphore set already exists at key 0x%08x",
+		       run->strategy->name, (unsigned)key);
+		return -EEXIST;
+	}
 	if (s->semid == -1 && errno == ENOSPC) {
 		report("%s: semget: the system's limit on semaphore sets "
 		       "(SEMMNI) or semaphores (SEMMNS) is reached; `ipcs -s "
@@ -71,8 +85,8 @@ int sysv_sem_setup(struct run *run)
 	if (s->semid == -1)
 		return report_errno(run->strategy->name, "semget", errno);
 	s->created = true;
-	run_note(run, "created SysV semaphore set id %d (IPC_PRIVATE, 0600)",
-		 s->semid);
+	run_note(run, "created SysV semaphore set id %d (%s, %04o)", s->semid,
+		 run->lock_key ? "at a key" : "IPC_PRIVATE", (unsigned)mode);
 	if (semctl(s->semid, 0, SETVAL,
 		   (union semun){ .val = SEM_START_VALUE }) == -1)
 		return report_errno(run->strategy->name, "semctl SETVAL",
@@ -80,9 +94,47 @@ int sysv_sem_setup(struct run *run)
 	return 0;
 }
 
+int sysv_sem_join(struct run *run, bool take)
+{
+	struct sysv_sem_shared *s = (void *)run->lock_area;
+	key_t key = (key_t)run->lock_key;
+	struct semid_ds ds;
+	int id;
+
+	s->created = false;
+	/* The kernel's record, found by the key: never an id read from a
+	 * segment, which anyone who may write it could have set. */
+	id = semget(key, 0, 0);
+	if (id == -1 && errno == ENOENT) {
+		report("%s: key 0x%08x: the segment's semaphore set is gone "
+		       "(removed with ipcrm?); destroy and create the segment "
+		       "again",
+		       run->strategy->name, (unsigned)key);
+		return -ENOENT;
+	}
+	if (id == -1)
+		return report_errno(run->strategy->name, "semget", errno);
+	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == -1)
+		return report_errno(run->strategy->name, "semctl IPC_STAT",
+				    errno);
+	if (ds.sem_perm.__key != key || ds.sem_nsems != 1 ||
+	    ds.sem_perm.cuid != (uid_t)run->lock_uid) {
+		report("%s: semaphore set id %d at key 0x%08x is not this "
+		       "segment's (%lu semaphores, made by uid %u, the segment "
+		       "by uid %u): not touching it",
+		       run->strategy->name, id, (unsigned)key,
+		       (unsigned long)ds.sem_nsems, (unsigned)ds.sem_perm.cuid,
+		       run->lock_uid);
+		return -EPERM;
+	}
+	s->semid = id;
+	s->created = take; /* teardown removes it only when taken */
+	return 0;
+}
+
 void sysv_sem_teardown(struct run *run)
 {
-	struct sysv_sem_shared *s = (void *)run->region->shared;
+	struct sysv_sem_shared *s = (void *)run->lock_area;
 
 	if (!s->created)
 		return;
@@ -103,7 +155,7 @@ static inline int sysv_sem_p(struct worker *w)
 	/* TODO 2: one semop() on s->semid that takes 1 (see the top). */
 	(void)s;
 
-	TSAN_ACQUIRE(w->shared); /* tells ThreadSanitizer; see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* tells ThreadSanitizer; see core/tsan.h */
 	return 0;
 }
 
@@ -119,18 +171,22 @@ static inline int sysv_sem_v(struct worker *w)
 	return 0;
 }
 
-/* The timed loop: P, increment, V, iters times (see strategy.h). */
+/* The timed loop: P, increment, V, iters times (see core/loop.h). */
 static int sysv_sem_work(struct worker *w)
 {
-	return worker_loop(w, sysv_sem_p, counter_rmw, sysv_sem_v);
+	return worker_loop(w, sysv_sem_p, sysv_sem_v);
 }
 
 const struct strategy strategy_sysv_sem = {
 	.name = "sysv-sem",
 	.summary = "System V semaphore, semop P/V (lab 02: yours)",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.on_crash = "SEM_UNDO, if P and V use it",
 	.setup = sysv_sem_setup,
+	.join = sysv_sem_join,
 	.work = sysv_sem_work,
 	.teardown = sysv_sem_teardown,
 };

@@ -32,13 +32,14 @@
  *				the mutex is fine again"
  *
  * Report an error with report_errno("robust-mutex", "the call", err) and
- * return what it returns. Headers: strategy.h, harness.h and util.h are
- * src/core/strategy.h, src/core/harness.h and src/core/util.h.
+ * return what it returns. Headers: loop.h and util.h are src/core/loop.h
+ * (the timed loop; it includes the contract, src/core/strategy.h) and
+ * src/core/util.h.
  */
 #include <errno.h>
 #include <pthread.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct robust_mutex_shared {
@@ -48,7 +49,7 @@ struct robust_mutex_shared {
 
 static int robust_mutex_setup(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -74,7 +75,7 @@ static int robust_mutex_setup(struct run *run)
 
 static void robust_mutex_teardown(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 
 	/* EBUSY here would only mean a worker died holding it; the segment
 	 * goes away anyway. */
@@ -116,17 +117,19 @@ static inline int robust_mutex_unlock(struct worker *w)
 	return 0;
 }
 
-/* The timed loop: lock, increment, unlock, iters times (see strategy.h). */
+/* The timed loop: lock, increment, unlock, iters times (see core/loop.h). */
 static int robust_mutex_work(struct worker *w)
 {
-	return worker_loop(w, robust_mutex_lock, counter_rmw,
-			   robust_mutex_unlock);
+	return worker_loop(w, robust_mutex_lock, robust_mutex_unlock);
 }
 
 const struct strategy strategy_robust_mutex = {
 	.name = "robust-mutex",
 	.summary = "pthread mutex in shared memory (lab 03: yours)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_EXACT,
 	.on_crash = "EOWNERDEAD, if robust and handled",
 	.counts_recoveries = true, /* the recovery column (handout step 4) */
 	.setup = robust_mutex_setup,

@@ -12,33 +12,41 @@
  * expects this version to LOSE updates (it is racy on purpose) while
  * ThreadSanitizer reports nothing at all. Part 2 of the handout asks why.
  *
- * The counter, as a C11 atomic object: &w->region->counter.atomic. Do not
- * use counter.plain. Headers: strategy.h is src/core/strategy.h.
+ * The loop (src/core/loop.h) calls your atomic_split_load(), then hands
+ * what it returned, v, to your atomic_split_store().
+ *
+ * The counter, as a C11 atomic object: &u->atomic. Do not use u->plain.
+ * Headers: loop.h is src/core/loop.h.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
-static inline void atomic_split_increment(struct worker *w, bool slow)
+/* The load: return the counter's value, read atomically. */
+static inline uint64_t atomic_split_load(union counter *u)
 {
-	_Atomic uint64_t *c = &w->region->counter.atomic;
+	_Atomic uint64_t *c = &u->atomic;
 	uint64_t v = 0;
 
 	/* TODO 1: the load: read the counter into v, atomically. */
 	(void)c;
 
-	/* --window, --crash-at and --trace act between the load and the
-	 * store, and then store v + 1 themselves (given). */
-	if (slow) {
-		worker_store(w, v);
-		return;
-	}
-
-	/* TODO 2: the store: write v + 1 into the counter, atomically. */
+	return v;
 }
 
-/* The timed loop: iters increments, no lock (see strategy.h). */
+/* The store: v is what your load returned. */
+static inline void atomic_split_store(union counter *u, uint64_t v)
+{
+	_Atomic uint64_t *c = &u->atomic;
+
+	/* TODO 2: the store: write v + 1 into the counter, atomically. */
+	(void)c;
+	(void)v;
+}
+
+/* The timed loop: iters x { v = load(); store(v) }, no lock. */
 static int atomic_split_work(struct worker *w)
 {
-	return worker_loop(w, NULL, atomic_split_increment, NULL);
+	return worker_loop_rmw(w, NULL, atomic_split_load, atomic_split_store,
+			       NULL);
 }
 
 const struct strategy strategy_atomic_split = {
@@ -46,6 +54,9 @@ const struct strategy strategy_atomic_split = {
 	.summary = "atomic load, then atomic store: still loses updates (lab "
 		   "04: yours)",
 	.kind = KIND_NONE,
+	.counter = COUNTER_WORD,
+	.lock = LOCK_NONE,
+	.crash = CRASH_RACY,
 	.racy = true,
 	.on_crash = "nothing to release (racy)",
 	.work = atomic_split_work,

@@ -10,7 +10,7 @@
  *
  * The API you need (<stdatomic.h>, C11 section 7.17; already included):
  *
- *	_Atomic uint64_t *c = &w->region->counter.atomic;
+ *	_Atomic uint64_t *c = &w->link.counter->atomic;
  *				the shared counter, as a C11 atomic object
  *	atomic_load_explicit(c, order)		read it
  *	atomic_store_explicit(c, v, order)	write it
@@ -19,40 +19,38 @@
  *	order: memory_order_relaxed, memory_order_seq_cst, ... (which one
  *	does a counter need? the handout asks)
  *
- * The counter has a second view, w->region->counter.plain (volatile, not
+ * The counter has a second view, w->link.counter->plain (volatile, not
  * atomic), for the strategies with a lock. Do not use it here.
- * Headers: strategy.h is src/core/strategy.h.
+ * Headers: loop.h is src/core/loop.h.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
-static inline void atomic_increment(struct worker *w, bool slow)
+/* One increment; returns the counter's value just before it (--trace). */
+static inline uint64_t atomic_increment(struct worker *w)
 {
 	uint64_t old = 0; /* the counter's value just before your increment */
-
-	/* --crash-at and --window act here, before the increment (given). */
-	if (slow)
-		worker_gap(w);
 
 	/*
 	 * TODO: add 1 to the shared counter in one indivisible step, and keep
 	 * the value it had just before in old.
 	 */
 
-	/* --trace records what your increment saw (given). */
-	if (slow)
-		worker_traced(w, old);
+	return old;
 }
 
-/* The timed loop: iters increments, no lock (see strategy.h). */
+/* The timed loop: iters increments, no lock (see src/core/loop.h). */
 static int atomic_work(struct worker *w)
 {
-	return worker_loop(w, NULL, atomic_increment, NULL);
+	return worker_loop_op(w, atomic_increment, NULL);
 }
 
 const struct strategy strategy_atomic = {
 	.name = "atomic",
 	.summary = "C11 atomic increment, no lock (lab 04: yours)",
 	.kind = KIND_LOCKFREE,
+	.counter = COUNTER_WORD,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing to release",
 	.work = atomic_work,
 };

@@ -79,7 +79,7 @@ esac
 
 echo "part 2: atomic-split.c"
 # One worker alone, through the fast path (its own load and store) and
-# through the slow one (its load, then worker_store): must count right.
+# through the probed one (its load, then probe_store): must count right.
 split_alone() { # TITLE ARGS...
 	title=$1
 	shift

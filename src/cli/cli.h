@@ -37,6 +37,25 @@ int cli_option_check(const char *cmd, int c, char **argv, bool seen[256]);
 int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
 	       uint64_t max, uint64_t *out);
 
+/* How cli_list reads a list such as 0,2-3. */
+struct cli_list_rules {
+	uint64_t min, max;   /* each number's range */
+	unsigned cap;	     /* at most this many numbers in all */
+	bool unique;	     /* a number given twice is an error */
+	const char *what;    /* "CPU number": a token must start with a digit;
+				NULL: any token goes to cli_number */
+	const char *example; /* a range, for the message: "0-3" */
+	const char *items;   /* what cap counts, plural: "entries" */
+};
+
+/*
+ * Parse a list of numbers and ranges ("1", "1,2", "1-4", "0-1,3") into
+ * out[] in the order given, by the rules r; *n gets how many. 0 or
+ * EXIT_USAGE after printing the problem.
+ */
+int cli_list(const char *cmd, const char *opt, const char *arg,
+	     const struct cli_list_rules *r, unsigned *out, unsigned *n);
+
 /* Online CPUs, at least 2, at most PROCS_MAX: the default worker count. */
 unsigned default_procs(void);
 

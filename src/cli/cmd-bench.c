@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/registry.h"
+#include "core/tsan.h"
 #include "core/bench.h"
 #include "cli/cli.h"
 #include "out/bench-report.h"
@@ -151,70 +153,19 @@ static int parse_strategies(const char *arg, struct options *o)
 /* --procs: 1,2,4 or 1-8 or a mix; each count once; sorted ascending. */
 static int parse_procs(const char *arg, struct options *o)
 {
-	const char *p = arg;
+	static const struct cli_list_rules rules = {
+		.min = 1,
+		.max = PROCS_MAX,
+		.cap = BENCH_PROCS_MAX,
+		.unique = true,
+		.example = "1-4",
+		.items = "worker counts",
+	};
+	int err =
+	    cli_list("bench", "--procs", arg, &rules, o->procs, &o->nprocs);
 
-	o->nprocs = 0;
-	while (*p) {
-		char num[24], *end;
-		size_t len = strcspn(p, ",-");
-		uint64_t lo, hi;
-		int err;
-
-		if (len == 0 || len >= sizeof(num))
-			return usage_error("bench",
-					   "--procs '%s': expected a number at "
-					   "'%s'",
-					   arg, p);
-		snprintf(num, sizeof(num), "%.*s", (int)len, p);
-		if ((err = cli_number("bench", "--procs", num, 1, PROCS_MAX,
-				      &lo)))
-			return err;
-		hi = lo;
-		end = (char *)p + len;
-		if (*end == '-') {
-			p = end + 1;
-			len = strcspn(p, ",");
-			if (len == 0 || len >= sizeof(num))
-				return usage_error("bench",
-						   "--procs '%s': a range "
-						   "needs an end, as in 1-4",
-						   arg);
-			snprintf(num, sizeof(num), "%.*s", (int)len, p);
-			if ((err = cli_number("bench", "--procs", num, 1,
-					      PROCS_MAX, &hi)))
-				return err;
-			end = (char *)p + len;
-			if (hi < lo)
-				return usage_error("bench",
-						   "--procs '%s': range "
-						   "%llu-%llu runs backwards",
-						   arg, (unsigned long long)lo,
-						   (unsigned long long)hi);
-		}
-		for (uint64_t v = lo; v <= hi; v++) {
-			for (unsigned i = 0; i < o->nprocs; i++)
-				if (o->procs[i] == v)
-					return usage_error(
-					    "bench",
-					    "--procs '%s': %llu is "
-					    "listed twice",
-					    arg, (unsigned long long)v);
-			if (o->nprocs == BENCH_PROCS_MAX)
-				return usage_error("bench",
-						   "--procs '%s': more than "
-						   "%d worker counts",
-						   arg, BENCH_PROCS_MAX);
-			o->procs[o->nprocs++] = (unsigned)v;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return usage_error(
-			    "bench", "--procs '%s': unexpected '%s'", arg, end);
-		p = end;
-	}
-	if (!o->nprocs)
-		return usage_error("bench", "--procs needs at least one count");
+	if (err)
+		return err;
 	/* Ascending: the chart's x axis and the table read that way. */
 	for (unsigned i = 1; i < o->nprocs; i++)
 		for (unsigned j = i; j > 0 && o->procs[j - 1] > o->procs[j];

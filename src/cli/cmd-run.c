@@ -15,6 +15,8 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/registry.h"
+#include "core/tsan.h"
 #include "core/trace.h"
 #include "out/race-svg.h"
 #include "out/report.h"
@@ -42,6 +44,12 @@ static const char run_usage[] =
     "                        (default: chosen per strategy by a short "
     "trial\n"
     "                        so that each run takes about 0.15 s)\n"
+    "      --store S         where the counter lives: shm (default, the\n"
+    "                        run's private SysV region), file (a private\n"
+    "                        temporary file of decimal text) or file:PATH\n"
+    "                        (that file, kept with the final count); "
+    "`racelab\n"
+    "                        list` says which strategies each admits\n"
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
@@ -96,6 +104,8 @@ static const char run_usage[] =
 
 struct options {
 	const struct strategy *strategy; /* NULL: all */
+	const struct store *store;	 /* --store, NULL: the default */
+	const char *store_name;		 /* --store file:PATH's PATH */
 	enum mode mode;			 /* processes or threads */
 	unsigned procs;			 /* workers */
 	uint64_t iters;			 /* 0: calibrate */
@@ -165,61 +175,32 @@ static int parse_window(const char *arg, struct window *w)
 /* --cpus: a list like 0, 0,1, 0-3 or 0-1,3, each CPU one we may use. */
 static int parse_cpus(const char *arg, struct options *o)
 {
+	static const struct cli_list_rules rules = {
+		.min = 0,
+		.max = UINT32_MAX,
+		.cap = PROCS_MAX,
+		.what = "CPU number",
+		.example = "0-3",
+		.items = "entries",
+	};
+	static unsigned list[PROCS_MAX];
 	cpu_set_t allowed;
-	const char *p = arg;
+	int err;
 
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 		return report_errno("run", "sched_getaffinity", errno),
 		       EXIT_SYSTEM;
-	o->ncpus = 0;
-	while (*p) {
-		char *end;
-		unsigned long lo, hi;
-
-		if (*p < '0' || *p > '9')
+	if ((err = cli_list("run", "--cpus", arg, &rules, list, &o->ncpus)))
+		return err;
+	for (unsigned i = 0; i < o->ncpus; i++) {
+		if (list[i] >= CPU_SETSIZE || !CPU_ISSET(list[i], &allowed))
 			return usage_error("run",
-					   "--cpus '%s': expected a CPU number "
-					   "at '%s'",
-					   arg, p);
-		lo = hi = strtoul(p, &end, 10);
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return usage_error("run",
-						   "--cpus '%s': a range needs "
-						   "an end, as in 0-3",
-						   arg);
-			hi = strtoul(p, &end, 10);
-		}
-		if (hi < lo)
-			return usage_error("run",
-					   "--cpus '%s': range %lu-%lu runs "
-					   "backwards",
-					   arg, lo, hi);
-		for (unsigned long c = lo; c <= hi; c++) {
-			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
-				return usage_error(
-				    "run",
-				    "--cpus: CPU %lu is not "
-				    "available here (this machine "
-				    "has %ld online)",
-				    c, sysconf(_SC_NPROCESSORS_ONLN));
-			if (o->ncpus == PROCS_MAX)
-				return usage_error("run",
-						   "--cpus '%s': more than %d "
-						   "entries",
-						   arg, PROCS_MAX);
-			o->cpus[o->ncpus++] = (int)c;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return usage_error(
-			    "run", "--cpus '%s': unexpected '%s'", arg, end);
-		p = end;
+					   "--cpus: CPU %u is not available "
+					   "here (this machine has %ld online)",
+					   list[i],
+					   sysconf(_SC_NPROCESSORS_ONLN));
+		o->cpus[i] = (int)list[i];
 	}
-	if (!o->ncpus)
-		return usage_error("run", "--cpus needs at least one CPU");
 	return 0;
 }
 
@@ -245,6 +226,7 @@ static int check_combination(struct options *o)
 {
 	bool *seen = o->seen;
 	char num[32], names[128];
+	const char *why;
 
 #ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
 	/* Shadow memory is per process: TSan cannot see another's accesses. */
@@ -271,12 +253,21 @@ static int check_combination(struct options *o)
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
-	if (o->strategy && o->strategy->refuse) {
+	if (o->strategy && o->store &&
+	    (why = store_refuses(o->store, o->strategy)))
+		return usage_error("run", "--store %s: %s", o->store->name,
+				   why);
+	if (o->trace && o->store && !o->store->memory)
+		return usage_error("run",
+				   "--trace records what each store overwrote, "
+				   "which needs an exchange on a memory word; "
+				   "the %s store has none",
+				   o->store->name);
+	if (o->strategy && o->strategy->cannot_run) {
 		struct run probe;
-		const char *why;
 
 		run_init(o, o->strategy, &probe);
-		why = o->strategy->refuse(&probe);
+		why = o->strategy->cannot_run(&probe);
 		if (why)
 			return usage_error("run", "%s: %s", o->strategy->name,
 					   why);
@@ -335,6 +326,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "strategy", required_argument, NULL, 's' },
+		{ "store", required_argument, NULL, 'O' },
 		{ "procs", required_argument, NULL, 'p' },
 		{ "iters", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
@@ -353,6 +345,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	uint64_t v;
 	int c, err;
 
@@ -374,6 +367,21 @@ static int parse_run(int argc, char **argv, struct options *o)
 				    "unknown strategy '%s' "
 				    "(`racelab list` shows them)",
 				    optarg);
+			break;
+		case 'O':
+			o->store = store_find(optarg, &o->store_name);
+			if (!o->store)
+				return usage_error("run",
+						   "--store '%s' is not one of "
+						   "shm, file, file:PATH",
+						   optarg);
+			if (o->store_name && !*o->store_name)
+				return usage_error(
+				    "run", "--store %s: empty name", optarg);
+			if (o->store_name && o->store->check_name &&
+			    (why = o->store->check_name(o->store_name)))
+				return usage_error("run", "--store %s: %s",
+						   optarg, why);
 			break;
 		case 'p':
 			if ((err = cli_number("run", "--procs", optarg, 1,
@@ -486,6 +494,8 @@ static void run_init(const struct options *o, const struct strategy *s,
 {
 	*run = (struct run){
 		.strategy = s,
+		.store = o->store,
+		.store_name = o->store_name,
 		.mode = o->mode,
 		.procs = o->procs,
 		.iters = o->iters,
@@ -676,12 +686,17 @@ int cmd_run(int argc, char **argv)
 			break;
 		if (s->unsupported)
 			continue;
-		if (s->refuse) {
+		if (o.store && store_refuses(o.store, s)) {
+			/* With all, skip it and say why; never hide it. */
+			report_skipped(&rp, s->name, store_refuses(o.store, s));
+			continue;
+		}
+		if (s->cannot_run) {
 			struct run probe;
 			const char *why;
 
 			run_init(&o, s, &probe);
-			why = s->refuse(&probe);
+			why = s->cannot_run(&probe);
 			if (why) {
 				/* With all, skip it and say why; never hide it. */
 				report_skipped(&rp, s->name, why);

@@ -8,25 +8,23 @@
  * and child; they share nothing but the key. `run` shows the race between
  * workers it forks; this shows it between processes started by a shell.
  *
- * The segment (src/store/segment.h) begins with a struct region with one slot,
- * so `incr` runs the strategies' own code unchanged: it builds a struct run
- * and a struct worker over the attached segment (the gate is always open)
- * and calls the strategy's work function, whose worker_loop does each
- * increment under the strategy's lock. The lock lives where the strategy
- * keeps it: the robust mutex inside the segment, the sysv-sem set under the
- * same key, the flock lock file next to --path. Only flock needs code of
- * its own here: the flock strategy reaches its lock file through the
- * parent's descriptor (/proc/self/fd/N), which means nothing in an
- * unrelated process, so each incr opens FILE.lock itself.
+ * A thin command over a named store (store/segment.h: layout, checks) and
+ * a named lock (the strategy's own setup at a name, and its join, which
+ * checks the lock against the kernel's record before using it). It names
+ * no strategy: what a strategy needs is in its descriptor. `incr` is one
+ * run of the harness with one worker (a thread, so that a Ctrl-C lets it
+ * finish its chunk and every increment is recorded) over the segment's
+ * counter, with the watchdog on: a lock whose owner is dead or never
+ * existed stops it after --timeout, never hangs it.
  *
- * Bookkeeping: racelab's metadata sits after the region. Every incr adds
- * its --times to `requested` before it starts and adds what it finished to
- * `completed` every TALLY_CHUNK increments, so `show` can say how many
- * updates were lost (completed - counter). An incr killed with SIGKILL
- * leaves its last chunk unaccounted (show says so); SIGINT, SIGTERM and
- * SIGHUP stop it cleanly at the end of a chunk with everything recorded.
- * A foreign program writing the counter bypasses racelab's lock and its
- * tally alike; show sees only that the counter is above what racelab did.
+ * Bookkeeping: the tallies (store_tally) sit in the segment's metadata.
+ * Every incr adds its --times to `requested` before it starts and what it
+ * finished to `completed` when it ends, so `show` can say how many updates
+ * were lost (completed - counter). An incr killed with SIGKILL leaves its
+ * work unaccounted (show says so); SIGINT, SIGTERM and SIGHUP stop it
+ * cleanly with everything recorded. A foreign program writing the counter
+ * bypasses racelab's lock and its tally alike; show sees only that the
+ * counter is above what racelab did.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -48,24 +45,13 @@
 
 #include "cli/cli.h"
 #include "core/harness.h"
+#include "core/registry.h"
 #include "out/report.h"
+#include "out/segment-report.h"
 #include "store/segment.h"
-#include "strategies/common/sysv-sem.h"
 #include "core/util.h"
 
-/*
- * Increments between two updates of the shared tally (and two looks at a
- * pending Ctrl-C). Large enough that the tally's one contended atomic add
- * costs nothing measurable; small enough that a Ctrl-C under the slowest
- * lock (sysv-sem handing over at ~30 us) is honoured within a quarter of a
- * second.
- */
-#define TALLY_CHUNK ((uint64_t)8 * CHUNK)
-
-/* The strategies a named segment can hold, as `create --help` lists them. */
-static const char *const supported[] = { "none", "sysv-sem", "robust-mutex",
-					 "atomic", "flock" };
-#define SUPPORTED_LIST "none, sysv-sem, robust-mutex, atomic, flock"
+#define INCR_TIMEOUT_S 10 /* incr's default --timeout */
 
 static const char segment_usage[] =
     "usage: racelab segment COMMAND [OPTIONS]\n"
@@ -111,10 +97,12 @@ static const char create_usage[] =
     "\n"
     "options:\n" NAMING_HELP
     "  -s, --strategy S   how every incr protects the counter (default\n"
-    "                     none): " SUPPORTED_LIST "\n"
-    "                     sysv-sem: a semaphore set under the same key;\n"
-    "                     robust-mutex: a mutex inside the segment;\n"
-    "                     flock: the lock file FILE.lock (needs --path)\n"
+    "                     none): any strategy that can live at a name;\n"
+    "                     `racelab list` names them (store segment).\n"
+    "                     A lock in memory (robust-mutex, spin, ...) lives\n"
+    "                     inside the segment; sysv-sem: a semaphore set\n"
+    "                     under the same key; flock, fcntl, ofd: the lock\n"
+    "                     file FILE.lock (needs --path)\n"
     "  -m, --mode OCTAL   permissions of the segment, its semaphore set and\n"
     "                     its lock file (default 0600; the owner needs rw);\n"
     "                     anything wider prints a warning\n"
@@ -138,16 +126,21 @@ static const char incr_usage[] =
     "                     (a flock segment needs --path: its lock file is\n"
     "                     FILE.lock)\n"
     "  -n, --times N      increments, 1..10000000000 (default 1)\n"
+    "  -t, --timeout S    no increment done for S seconds (a lock whose\n"
+    "                     owner is dead or never existed): stop, exit 4\n"
+    "                     (default 10)\n"
     "  -v, --verbose      print the pid, the increments, the time taken and\n"
     "                     the CLOCK_MONOTONIC interval (to check overlap)\n"
     "  -h, --help         this help\n"
     "\n"
     "SIGINT, SIGTERM or SIGHUP stop it at the end of the current chunk of\n"
-    "8192 increments, with what it did recorded; a second one stops it at\n"
-    "once.\n"
+    "1024 increments, with what it did recorded, within a second even when\n"
+    "it waits for a lock nobody gives back.\n"
     "\n"
-    "exit status: 0 done, 1 system error, 2 usage error or refused,\n"
-    "128+N stopped by signal N. " REFUSAL_HELP;
+    "exit status: 0 done, 1 system error, 2 usage error or refused (also\n"
+    "when the lock the segment names is not its own: another key, owner,\n"
+    "file), 4 no progress for --timeout, 128+N stopped by signal "
+    "N. " REFUSAL_HELP;
 
 static const char show_usage[] =
     "usage: racelab segment show (--key KEY | --path FILE) [OPTIONS]\n"
@@ -164,7 +157,8 @@ static const char show_usage[] =
     "unfinished (requested by incr processes still running or killed),\n"
     "lost (empty in csv, null in json, when unfinished increments or a\n"
     "foreign writer make it unknowable), recoveries (robust-mutex:\n"
-    "EOWNERDEAD recovered), incr_processes, attached.\n"
+    "EOWNERDEAD recovered), incr_processes, attached. Strings read from\n"
+    "the segment are printed without control characters.\n"
     "\n"
     "exit status: 0 shown, 1 system error, 2 usage error or refused,\n"
     "3 lost updates under a strategy that must be exact. " REFUSAL_HELP;
@@ -173,8 +167,10 @@ static const char destroy_usage[] =
     "usage: racelab segment destroy (--key KEY | --path FILE)\n"
     "\n"
     "Remove the segment, its semaphore set (sysv-sem) and its lock file\n"
-    "(flock, with --path). Processes still attached keep their mapping\n"
-    "until they detach; the key is free at once.\n"
+    "(flock, fcntl, ofd, with --path), each only once it is checked to be\n"
+    "the segment's own (key, owner, device and inode). Processes still\n"
+    "attached keep their mapping until they detach; the key is free at\n"
+    "once.\n"
     "\n"
     "options:\n" NAMING_HELP "  -h, --help         this help\n"
     "\n"
@@ -194,7 +190,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ SUB_CREATE, "create", "segment create", create_usage, "kPsmF" },
-	{ SUB_INCR, "incr", "segment incr", incr_usage, "kPnv" },
+	{ SUB_INCR, "incr", "segment incr", incr_usage, "kPnvt" },
 	{ SUB_SHOW, "show", "segment show", show_usage, "kPf" },
 	{ SUB_DESTROY, "destroy", "segment destroy", destroy_usage, "kP" },
 };
@@ -207,30 +203,11 @@ struct seg_options {
 	unsigned mode;			 /* create: --mode */
 	bool force;			 /* create: --force */
 	uint64_t times;			 /* incr: --times */
+	uint64_t timeout_s;		 /* incr: --timeout */
 	bool verbose;			 /* incr: --verbose */
 	enum format format;		 /* show: --format */
 	bool seen[256];			 /* options given */
 };
-
-/* An attached segment, as one command sees it. */
-struct seg {
-	int shmid;			 /* its id */
-	struct shmid_ds ds;		 /* IPC_STAT, taken when found */
-	void *base;			 /* where it is attached, or NULL */
-	struct region *region;		 /* base, as the harness sees it */
-	struct segment_meta *meta;	 /* racelab's metadata in it */
-	const struct strategy *strategy; /* the one recorded in it */
-};
-
-static int vrefuse(bool say, const char *cmd, const char *fmt, va_list ap)
-{
-	if (!say)
-		return EXIT_USAGE;
-	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
-}
 
 /*
  * "racelab: CMD: message": a refusal about what is (or is not) at the key,
@@ -242,27 +219,13 @@ static int refuse(const char *cmd, const char *fmt, ...)
 static int refuse(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	int status;
 
+	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, cmd);
 	va_start(ap, fmt);
-	status = vrefuse(true, cmd, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	return status;
-}
-
-/* The same, said only when `say` (create --force probes quietly). */
-static int refuse_if(bool say, const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse_if(bool say, const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	status = vrefuse(say, cmd, fmt, ap);
-	va_end(ap);
-	return status;
+	fputc('\n', stderr);
+	return EXIT_USAGE;
 }
 
 /* A system call failed: report it the house way; EXIT_SYSTEM. */
@@ -272,10 +235,44 @@ static int sys_error(const char *cmd, const char *call, int err)
 	return EXIT_SYSTEM;
 }
 
+/*
+ * A negative errno from the store or a strategy's join, already said, as
+ * an exit status: what is at the key (or the lock it names) is not ours,
+ * is garbage or is gone: refused, 2. Anything else failed: 1.
+ */
+static int exit_of(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_VERIFIED;
+	case -EINVAL:
+	case -ENOENT:
+	case -EPERM:
+	case -ELOOP:
+	case -EEXIST:
+		return EXIT_USAGE;
+	}
+	return EXIT_SYSTEM;
+}
+
 /* ipcs prints keys as 0x%08x; so do we. */
 static const char *key_str(key_t key, char *buf, size_t len)
 {
 	snprintf(buf, len, "0x%08x", (unsigned)key);
+	return buf;
+}
+
+/* "none, sysv-sem, ...": every strategy that can live at a name. */
+static const char *admitted(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < strategy_count && n < len; i++)
+		if (!segment_refuses(strategies[i]))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "",
+					      strategies[i]->name);
 	return buf;
 }
 
@@ -349,24 +346,6 @@ static int parse_mode(const char *cmd, const char *arg, unsigned *out)
 	return 0;
 }
 
-static const struct strategy *supported_strategy(const char *name)
-{
-	for (unsigned i = 0; i < sizeof(supported) / sizeof(supported[0]); i++)
-		if (strcmp(name, supported[i]) == 0)
-			return strategy_find(name);
-	return NULL;
-}
-
-static bool is_flock(const struct strategy *s)
-{
-	return strcmp(s->name, "flock") == 0;
-}
-
-static bool is_sysv_sem(const struct strategy *s)
-{
-	return strcmp(s->name, "sysv-sem") == 0;
-}
-
 /* Parse the subcommand's options into *o; 0 or an exit status. */
 static int parse_segment(int argc, char **argv, struct seg_options *o)
 {
@@ -378,17 +357,19 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 		{ "force", no_argument, NULL, 'F' },
 		{ "times", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = o->sub->cmd;
+	char names[512], reason[256];
 	int c, err;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":k:s:m:n:f:vh", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ":k:s:m:n:f:t:vh", longopts,
+				NULL)) != -1) {
 		if ((err = cli_option_check(cmd, c, argv, o->seen)))
 			return err;
 		if (c != 'h' && !strchr(o->sub->opts, c))
@@ -410,15 +391,26 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 						   SEGMENT_PATH_MAX);
 			o->path = optarg;
 			break;
-		case 's':
-			o->strategy = supported_strategy(optarg);
+		case 's': {
+			const char *why;
+
+			o->strategy = strategy_find(optarg);
 			if (!o->strategy)
+				return usage_error(cmd,
+						   "unknown strategy '%s' "
+						   "(`racelab list` shows "
+						   "them)",
+						   optarg);
+			why = segment_refuses(o->strategy);
+			if (why) {
+				/* admitted() reuses the reason's buffer. */
+				snprintf(reason, sizeof(reason), "%s", why);
 				return usage_error(
-				    cmd,
-				    "strategy '%s' cannot hold a named "
-				    "segment; use one of " SUPPORTED_LIST,
-				    optarg);
+				    cmd, "%s; these can: %s", reason,
+				    admitted(names, sizeof(names)));
+			}
 			break;
+		}
 		case 'm':
 			if ((err = parse_mode(cmd, optarg, &o->mode)))
 				return err;
@@ -433,6 +425,11 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 't':
+			if ((err = cli_number(cmd, "--timeout", optarg, 1,
+					      86400, &o->timeout_s)))
+				return err;
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &o->format))
@@ -454,13 +451,11 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 	if (!o->seen['k'] && !o->path)
 		return usage_error(cmd, "name the segment with --key KEY or "
 					"--path FILE");
-	if (o->strategy && o->strategy->unsupported)
-		return usage_error(cmd, "%s cannot run here: %s",
-				   o->strategy->name, o->strategy->unsupported);
-	if (o->strategy && is_flock(o->strategy) && !o->path)
+	if (o->strategy && o->strategy->lock_file && !o->path)
 		return usage_error(cmd,
-				   "flock needs --path FILE: its lock file is "
-				   "FILE.lock, which every incr opens");
+				   "%s needs --path FILE: its lock file is "
+				   "FILE.lock, which every incr opens",
+				   o->strategy->name);
 	if (o->path) {
 		key_t k = ftok(o->path, SEGMENT_PROJ_ID);
 
@@ -470,163 +465,6 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 		o->key = k;
 	}
 	return 0;
-}
-
-/* ---- finding and checking a segment -------------------------------------- */
-
-static void seg_detach(struct seg *g)
-{
-	if (g->base)
-		(void)shmdt(g->base);
-	g->base = NULL;
-	g->region = NULL;
-	g->meta = NULL;
-}
-
-/*
- * Find the segment at key and check, through a read-only mapping, that it
- * is a racelab segment this racelab can read. Returns 0 with g->base
- * attached read-only, or an exit status after saying why (unless !say:
- * refusals are then silent). Nothing in the segment is touched.
- */
-static int seg_open(const char *cmd, key_t key, struct seg *g, bool say)
-{
-	const struct segment_meta *m;
-	char ks[16];
-
-	memset(g, 0, sizeof(*g));
-	key_str(key, ks, sizeof(ks));
-	g->shmid = shmget(key, 0, 0);
-	if (g->shmid == -1) {
-		if (errno == ENOENT)
-			return refuse_if(
-			    say, cmd,
-			    "no shared memory segment has key %s "
-			    "(`ipcs -m` lists them; `racelab segment "
-			    "create` makes one)",
-			    ks);
-		return sys_error(cmd, "shmget", errno);
-	}
-	if (shmctl(g->shmid, IPC_STAT, &g->ds) == -1)
-		return sys_error(cmd, "shmctl IPC_STAT", errno);
-	if (g->ds.shm_segsz < SEGMENT_BYTES)
-		return refuse_if(
-		    say, cmd,
-		    "key %s is shared memory id %d of %zu bytes, too "
-		    "small to be a racelab segment (%zu): not "
-		    "touching it (ipcrm -m %d removes it)",
-		    ks, g->shmid, (size_t)g->ds.shm_segsz,
-		    (size_t)SEGMENT_BYTES, g->shmid);
-	g->base = shmat(g->shmid, NULL, SHM_RDONLY);
-	if (g->base == (void *)-1) {
-		g->base = NULL;
-		return sys_error(cmd, "shmat", errno);
-	}
-	g->region = g->base;
-	g->meta = (struct segment_meta *)((char *)g->base + SEGMENT_META);
-	m = g->meta;
-	if (atomic_load_explicit(&m->magic, memory_order_acquire) !=
-	    SEGMENT_MAGIC) {
-		seg_detach(g);
-		return refuse_if(
-		    say, cmd,
-		    "key %s is shared memory id %d, which is not a "
-		    "racelab segment (no racelab magic at offset "
-		    "%zu): not touching it (ipcrm -m %d removes it)",
-		    ks, g->shmid, (size_t)SEGMENT_META, g->shmid);
-	}
-	if (m->version != SEGMENT_VERSION || m->bytes != SEGMENT_BYTES ||
-	    g->ds.shm_segsz != SEGMENT_BYTES) {
-		seg_detach(g);
-		return refuse_if(
-		    say, cmd,
-		    "key %s is a racelab segment of another layout "
-		    "(version %u, %zu bytes; this racelab reads "
-		    "version %d, %zu bytes): not touching it",
-		    ks, m->version, (size_t)g->ds.shm_segsz, SEGMENT_VERSION,
-		    (size_t)SEGMENT_BYTES);
-	}
-	if (!memchr(m->strategy, '\0', sizeof(m->strategy)) ||
-	    !(g->strategy = supported_strategy(m->strategy))) {
-		seg_detach(g);
-		return refuse_if(say, cmd,
-				 "key %s: the segment names no strategy this "
-				 "racelab knows: not touching it",
-				 ks);
-	}
-	return 0;
-}
-
-/* Re-attach read-write (for incr), checking it is still the same. */
-static int seg_attach_rw(const char *cmd, struct seg *g)
-{
-	void *p = shmat(g->shmid, NULL, 0);
-
-	if (p == (void *)-1)
-		return sys_error(cmd, "shmat", errno);
-	seg_detach(g);
-	g->base = p;
-	g->region = p;
-	g->meta = (struct segment_meta *)((char *)p + SEGMENT_META);
-	if (atomic_load_explicit(&g->meta->magic, memory_order_acquire) !=
-	    SEGMENT_MAGIC) {
-		seg_detach(g);
-		return refuse(cmd, "the segment was replaced meanwhile; try "
-				   "again");
-	}
-	return 0;
-}
-
-/* semctl(2): the caller must define this union. */
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-};
-
-/* The semaphore set recorded in a sysv-sem segment, if it is still its. */
-static int seg_semid(const struct seg *g)
-{
-	const struct sysv_sem_shared *s = (const void *)g->region->shared;
-	struct semid_ds ds;
-
-	if (!s->created ||
-	    semctl(s->semid, 0, IPC_STAT, (union semun){ .buf = &ds }) == -1)
-		return -1;
-	/* An id can be reused: it must still be the set under our key. */
-	if (ds.sem_perm.__key != g->meta->key || ds.sem_nsems != 1)
-		return -1;
-	return s->semid;
-}
-
-/* Is st the lock file create made (same device and inode)? */
-static bool same_lock_file(const struct segment_meta *m, const struct stat *st)
-{
-	return S_ISREG(st->st_mode) && (uint64_t)st->st_dev == m->lock_dev &&
-	       (uint64_t)st->st_ino == m->lock_ino;
-}
-
-/* ---- create -------------------------------------------------------------- */
-
-/* What one create (or destroy) made or removed, to print or to undo. */
-struct made {
-	int shmid;		     /* the segment, or -1 */
-	int semid;		     /* the semaphore set, or -1 */
-	char lock[SEGMENT_LOCK_MAX]; /* the lock file it created, or "" */
-	void *base;		     /* the segment, attached, or NULL */
-	struct stat lock_st;	     /* the lock file, as created */
-};
-
-static void made_undo(struct made *d)
-{
-	if (d->base)
-		(void)shmdt(d->base);
-	if (d->shmid != -1)
-		(void)shmctl(d->shmid, IPC_RMID, NULL);
-	if (d->semid != -1)
-		(void)semctl(d->semid, 0, IPC_RMID);
-	if (d->lock[0])
-		(void)unlink(d->lock);
 }
 
 static void warn_mode(const char *cmd, unsigned mode, bool has_lock)
@@ -653,6 +491,50 @@ static void warn_mode(const char *cmd, unsigned mode, bool has_lock)
 		has_lock && (mode & 022) ? " and take (or hold) its lock" : "");
 }
 
+/* ---- the run over the segment --------------------------------------------- */
+
+/* FILE.lock for a strategy that locks a file, into buf; NULL otherwise. */
+static const char *lock_path_of(const struct seg_options *o,
+				const struct strategy *s, char *buf, size_t len)
+{
+	if (!s->lock_file || !o->path)
+		return NULL;
+	snprintf(buf, len, "%s.lock", o->path); /* --path length checked */
+	return buf;
+}
+
+/*
+ * A run over the segment g: its counter, its lock (in the segment for a
+ * lock that lives in memory; a kernel object at the segment's key or at
+ * FILE.lock for the others, joined after checking), one worker.
+ */
+static void segment_run(struct run *run, const struct seg_options *o,
+			struct segment *g, const char *lock)
+{
+	const struct strategy *s = g->strategy;
+
+	*run = (struct run){
+		.strategy = s,
+		.home = { .store = &store_segment,
+			  .counter = &g->region->counter,
+			  .fd = -1,
+			  .open = true },
+		.mode = MODE_THREAD,
+		.procs = 1,
+		.lock_area = s->lock == LOCK_MEMORY ? g->region->shared : NULL,
+		.lock_record = g->region->shared,
+		.join = true,
+		.lock_key = (int)g->key,
+		.lock_mode = g->ds.shm_perm.mode & 0777,
+		.lock_uid = (unsigned)g->ds.shm_perm.cuid,
+		.lock_file = lock,
+		.seed = 1,
+	};
+	(void)o;
+}
+
+/* ---- create -------------------------------------------------------------- */
+
 /* Remove whatever is at key (create --force); 0 or an exit status. */
 static int destroy_key(const char *cmd, key_t key, const char *path,
 		       bool quiet);
@@ -665,7 +547,7 @@ static int destroy_key(const char *cmd, key_t key, const char *path,
 static int create_check(const struct seg_options *o, const char *lock)
 {
 	const char *cmd = o->sub->cmd;
-	int shmid, semid = -1, err;
+	int shmid, semid, err;
 	bool lock_exists;
 	struct stat st;
 	char ks[16];
@@ -680,10 +562,10 @@ static int create_check(const struct seg_options *o, const char *lock)
 			      "--force to replace it, or `racelab segment "
 			      "destroy` first",
 			      ks, shmid);
-	/* Only sysv-sem needs the key in the semaphore table too. */
-	if (is_sysv_sem(o->strategy))
-		semid = semget(o->key, 0, 0);
-	if (semid != -1 && !o->force)
+	/* A lock at the key (a semaphore set) must find the key free too. */
+	semid = semget(o->key, 0, 0);
+	if (semid != -1 && !o->force && o->strategy->join &&
+	    !o->strategy->lock_file)
 		return refuse(cmd,
 			      "key %s already names semaphore set id %d; use "
 			      "--force to replace it",
@@ -698,7 +580,8 @@ static int create_check(const struct seg_options *o, const char *lock)
 	if (shmid != -1 && (err = destroy_key(cmd, o->key, o->path, true)))
 		return err;
 	/* destroy_key removed a racelab segment's own set already. */
-	if (semid != -1 && semctl(semid, 0, IPC_RMID) == -1 &&
+	semid = semget(o->key, 0, 0);
+	if (semid != -1 && o->force && semctl(semid, 0, IPC_RMID) == -1 &&
 	    errno != EINVAL && errno != EIDRM)
 		return sys_error(cmd, "semctl IPC_RMID", errno);
 	/* unlink removes a symlink itself, never its target. */
@@ -707,60 +590,14 @@ static int create_check(const struct seg_options *o, const char *lock)
 	return 0;
 }
 
-/* Make the lock file: never follow or reuse what is there. */
-static int create_lock(const char *cmd, const char *lock, unsigned mode,
-		       struct made *d)
-{
-	int fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      mode);
-
-	if (fd == -1) {
-		if (errno == EEXIST)
-			return refuse(cmd, "lock file %s appeared meanwhile",
-				      lock);
-		report("%s: %s: %s", cmd, lock, strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	snprintf(d->lock, sizeof(d->lock), "%s", lock);
-	/* The umask may have cleared bits --mode asked for. */
-	if (fchmod(fd, mode) == -1 || fstat(fd, &d->lock_st) == -1) {
-		int err = errno;
-
-		(void)close(fd);
-		return sys_error(cmd, "fchmod", err);
-	}
-	(void)close(fd);
-	return 0;
-}
-
-static int create_sem(const char *cmd, key_t key, unsigned mode,
-		      struct region *r, struct made *d)
-{
-	struct sysv_sem_shared *s = (void *)r->shared;
-
-	/* IPC_EXCL: never adopt a set someone else pre-set at this key. */
-	d->semid = semget(key, 1, IPC_CREAT | IPC_EXCL | (int)mode);
-	if (d->semid == -1) {
-		if (errno == EEXIST)
-			return refuse(cmd, "a semaphore set appeared at the "
-					   "key meanwhile");
-		return sys_error(cmd, "semget", errno);
-	}
-	if (semctl(d->semid, 0, SETVAL, (union semun){ .val = 1 }) == -1)
-		return sys_error(cmd, "semctl SETVAL", errno);
-	s->semid = d->semid;
-	s->created = true;
-	return 0;
-}
-
 static int do_create(const struct seg_options *o)
 {
 	const char *cmd = o->sub->cmd;
 	const struct strategy *s = o->strategy;
-	struct made d = { .shmid = -1, .semid = -1 };
-	char lock[SEGMENT_LOCK_MAX] = "", ks[16];
-	struct segment_meta *m;
-	struct region *r;
+	char lockbuf[SEGMENT_LOCK_MAX], ks[16], shown[SEGMENT_LOCK_MAX] = "";
+	const char *lock = lock_path_of(o, s, lockbuf, sizeof(lockbuf));
+	struct segment g;
+	struct run run;
 	sigset_t block;
 	int err;
 
@@ -771,99 +608,72 @@ static int do_create(const struct seg_options *o)
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	key_str(o->key, ks, sizeof(ks));
-	if (is_flock(s))
-		snprintf(lock, sizeof(lock), "%s.lock", o->path);
-	err = create_check(o, is_flock(s) ? lock : NULL);
+	err = create_check(o, lock);
 	if (err)
 		return err;
-	if (is_flock(s) && (err = create_lock(cmd, lock, o->mode, &d)))
-		goto err_undo;
-
-	d.shmid =
-	    shmget(o->key, SEGMENT_BYTES, IPC_CREAT | IPC_EXCL | (int)o->mode);
-	if (d.shmid == -1) {
-		err = errno == EEXIST
-			  ? refuse(cmd, "key %s was taken meanwhile", ks)
-			  : sys_error(cmd, "shmget", errno);
-		goto err_undo;
+	err = segment_create(cmd, o->key, o->mode, &g);
+	if (err == -EEXIST)
+		return refuse(cmd, "key %s was taken meanwhile", ks);
+	if (err)
+		return EXIT_SYSTEM;
+	/* The strategy's own setup, at the name: the key, FILE.lock, or
+	 * the segment's own memory. */
+	run = (struct run){
+		.strategy = s,
+		.procs = 1,
+		.region = g.region,
+		.lock_area = g.region->shared,
+		.lock_key = (int)o->key,
+		.lock_mode = o->mode,
+		.lock_file = lock,
+	};
+	err = s->setup ? s->setup(&run) : 0;
+	if (err) {
+		if (s->teardown)
+			s->teardown(&run);
+		(void)shmctl(g.shmid, IPC_RMID, NULL);
+		segment_detach(&g);
+		return exit_of(err);
 	}
-	d.base = shmat(d.shmid, NULL, 0);
-	if (d.base == (void *)-1) {
-		d.base = NULL;
-		err = sys_error(cmd, "shmat", errno);
-		goto err_undo;
-	}
-	r = d.base; /* shmget gives zeroed memory: the counter starts at 0 */
-	m = (struct segment_meta *)((char *)d.base + SEGMENT_META);
-	if (is_sysv_sem(s) && (err = create_sem(cmd, o->key, o->mode, r, &d)))
-		goto err_undo;
-	if (s->setup && !is_sysv_sem(s) && !is_flock(s)) {
-		/* robust-mutex: its own setup, over this region. */
-		struct run run = { .strategy = s, .procs = 1, .region = r };
+	if (lock) {
+		char *abs = realpath(lock, NULL);
 
-		if (s->setup(&run)) {
-			err = EXIT_SYSTEM;
-			goto err_undo;
-		}
-	}
-	m->version = SEGMENT_VERSION;
-	m->bytes = SEGMENT_BYTES;
-	snprintf(m->strategy, sizeof(m->strategy), "%s", s->name);
-	m->key = (int32_t)o->key;
-	m->mode = o->mode;
-	m->created = (int64_t)time(NULL);
-	m->creator = (int32_t)getpid();
-	if (d.lock[0]) {
-		char *abs = realpath(o->path, NULL);
-
-		m->lock_dev = (uint64_t)d.lock_st.st_dev;
-		m->lock_ino = (uint64_t)d.lock_st.st_ino;
 		/* For show and hints only: incr and destroy act on --path. */
-		if (!abs ||
-		    snprintf(m->lock_path, sizeof(m->lock_path), "%s.lock",
-			     abs) >= (int)sizeof(m->lock_path))
-			snprintf(m->lock_path, sizeof(m->lock_path), "%s",
-				 d.lock);
+		snprintf(shown, sizeof(shown), "%s", abs ? abs : lock);
 		free(abs);
 	}
-	atomic_store(&r->gate, GATE_OPEN); /* worker_loop stops on STOP */
-	/* Last: from now on it is a racelab segment. */
-	atomic_store_explicit(&m->magic, SEGMENT_MAGIC, memory_order_release);
-	(void)shmdt(d.base);
-
+	segment_seal(&g, s, o->key, o->mode, lock ? shown : NULL);
 	printf("created segment key %s: shmid %d, %zu bytes, mode %04o, "
 	       "strategy %s",
-	       ks, d.shmid, (size_t)SEGMENT_BYTES, o->mode, s->name);
-	if (d.semid != -1)
-		printf(", semaphore set id %d (same key)", d.semid);
-	if (d.lock[0])
-		printf(", lock file %s", d.lock);
+	       ks, g.shmid, (size_t)SEGMENT_BYTES, o->mode, s->name);
+	if (s->join && !s->lock_file)
+		printf(", semaphore set at the same key");
+	if (lock)
+		printf(", lock file %s", lock);
 	printf("\n");
-	warn_mode(cmd, o->mode,
-		  s->work != NULL && !s->racy &&
-		      strcmp(s->name, "atomic") != 0);
+	segment_detach(&g);
+	warn_mode(cmd, o->mode, s->lock != LOCK_NONE);
 	return EXIT_VERIFIED;
-
-err_undo:
-	made_undo(&d);
-	return err;
 }
 
 /* ---- destroy ------------------------------------------------------------- */
 
 static int destroy_key(const char *cmd, key_t key, const char *path, bool quiet)
 {
-	struct seg g;
-	char ks[16], lock[SEGMENT_LOCK_MAX] = "";
-	int semid = -1, err, id;
-	bool lock_removed = false;
-	struct stat st;
+	char ks[16], lockbuf[SEGMENT_LOCK_MAX], shown[SEGMENT_LOCK_MAX];
+	const struct strategy *s;
+	const char *lock;
+	struct seg_options o = { .path = path };
+	struct segment g;
+	struct run run;
+	bool lock_gone = false;
+	int err, id;
 
 	key_str(key, ks, sizeof(ks));
 	if (quiet && (id = shmget(key, 0, 0)) != -1) {
 		/* create --force: a foreign segment goes too; say so. */
-		err = seg_open(cmd, key, &g, false);
-		if (err == EXIT_USAGE) {
+		err = segment_open(cmd, key, &g, false);
+		if (err == -EINVAL) {
 			if (shmctl(id, IPC_RMID, NULL) == -1)
 				return sys_error(cmd, "shmctl IPC_RMID", errno);
 			report("%s: removed shared memory id %d at key %s, "
@@ -872,35 +682,42 @@ static int destroy_key(const char *cmd, key_t key, const char *path, bool quiet)
 			return 0;
 		}
 	} else {
-		err = seg_open(cmd, key, &g, true);
+		err = segment_open(cmd, key, &g, true);
 	}
 	if (err)
-		return err;
-	if (is_sysv_sem(g.strategy))
-		semid = seg_semid(&g);
-	if (is_flock(g.strategy) && path)
-		snprintf(lock, sizeof(lock), "%s.lock", path);
+		return exit_of(err);
+	s = g.strategy;
+	lock = lock_path_of(&o, s, lockbuf, sizeof(lockbuf));
 	/* The segment first: if we may not remove it, remove nothing. */
 	if (shmctl(g.shmid, IPC_RMID, NULL) == -1) {
 		err = errno;
-		seg_detach(&g);
+		segment_detach(&g);
 		return sys_error(cmd, "shmctl IPC_RMID", err);
 	}
-	if (semid != -1 && semctl(semid, 0, IPC_RMID) == -1)
-		(void)report_errno(cmd, "semctl IPC_RMID", errno);
-	/* Only the file create made: same device and inode. */
-	if (lock[0] && lstat(lock, &st) == 0 && same_lock_file(g.meta, &st)) {
-		if (unlink(lock) == -1)
-			(void)report_errno(cmd, "unlink", errno);
-		else
-			lock_removed = true;
+	/*
+	 * Its lock: a kernel object is removed only once join has checked
+	 * it against the kernel's record (the key and owner of a set; the
+	 * device, inode and owner of FILE.lock). A lock in memory went with
+	 * the segment.
+	 */
+	segment_run(&run, &o, &g, lock);
+	if (s->join && (!s->lock_file || lock)) {
+		char area[SHARED_BYTES] = { 0 };
+
+		run.lock_area = area;
+		if (s->join(&run, true) == 0) {
+			lock_gone = true;
+			if (s->teardown)
+				s->teardown(&run);
+		} else if (s->teardown) {
+			s->teardown(&run); /* closes what join opened */
+		}
 	}
 	if (!quiet) {
 		printf("destroyed segment key %s (shmid %d)", ks, g.shmid);
-		if (semid != -1)
-			printf(", semaphore set id %d", semid);
-		if (lock_removed)
-			printf(", lock file %s", lock);
+		if (lock_gone)
+			printf(" and its lock (%s%s%s)", s->name,
+			       lock ? ", " : "", lock ? lock : "");
 		printf("\n");
 		if (g.ds.shm_nattch > 0)
 			printf("%lu process(es) still attached keep it until "
@@ -910,214 +727,83 @@ static int destroy_key(const char *cmd, key_t key, const char *path, bool quiet)
 	if (quiet)
 		report("%s: --force: removed racelab segment shmid %d (%s) at "
 		       "key %s",
-		       cmd, g.shmid, g.strategy->name, ks);
-	if (is_sysv_sem(g.strategy) && semid == -1)
-		report("%s: the semaphore set of key %s was already gone", cmd,
-		       ks);
-	/* Never unlink a path read from the segment: anyone with write
-	 * access to it could have put any path there. */
-	if (is_flock(g.strategy) && !path)
+		       cmd, g.shmid, s->name, ks);
+	segment_clean(shown, sizeof(shown), g.meta->lock_path,
+		      sizeof(g.meta->lock_path));
+	if (s->lock_file && !lock)
 		report("%s: lock file %s left in place: give --path FILE to "
 		       "remove FILE.lock, or remove it yourself",
-		       cmd, g.meta->lock_path);
-	else if (is_flock(g.strategy) && !lock_removed && lstat(lock, &st) == 0)
-		report("%s: %s left in place: it is not the lock file create "
-		       "made",
-		       cmd, lock);
-	seg_detach(&g);
+		       cmd, shown);
+	else if (s->join && !lock_gone)
+		report("%s: the segment's lock (%s) was left in place: it is "
+		       "not the one create made (see above)",
+		       cmd, s->name);
+	segment_detach(&g);
 	return 0;
 }
 
 /* ---- incr ---------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop_signal; /* asked to stop, or 0 */
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* flock on the lock file this process opened itself (see the top). */
-static inline int segment_flock_op(struct worker *w, int op)
-{
-	while (flock(w->fd, op) == -1) {
-		if (errno != EINTR)
-			return report_errno("flock", "flock", errno);
-	}
-	return 0;
-}
-
-static inline int segment_flock_lock(struct worker *w)
-{
-	int err = segment_flock_op(w, LOCK_EX);
-
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
-	return err;
-}
-
-static inline int segment_flock_unlock(struct worker *w)
-{
-	TSAN_RELEASE(w->shared);
-	return segment_flock_op(w, LOCK_UN);
-}
-
-static int segment_flock_work(struct worker *w)
-{
-	return worker_loop(w, segment_flock_lock, counter_rmw,
-			   segment_flock_unlock);
-}
-
-/* flock: open FILE.lock and check it is the one create made. */
-static int incr_open_lock(const struct seg_options *o, const struct seg *g,
-			  int *fd)
-{
-	const char *cmd = o->sub->cmd;
-	char lock[SEGMENT_LOCK_MAX];
-	struct stat st;
-
-	if (!o->path) {
-		size_t n =
-		    strnlen(g->meta->lock_path, sizeof(g->meta->lock_path));
-
-		return refuse(cmd,
-			      "this is a flock segment: name it with --path "
-			      "%.*s, so that its lock file is found",
-			      (int)(n > 5 ? n - 5 : n), g->meta->lock_path);
-	}
-	snprintf(lock, sizeof(lock), "%s.lock", o->path);
-	/* O_NONBLOCK: opening a planted FIFO must not hang. Read-only is
-	 * enough for flock. */
-	*fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (*fd == -1) {
-		if (errno == ELOOP)
-			return refuse(cmd,
-				      "lock file %s is a symbolic link; "
-				      "refusing to follow it",
-				      lock);
-		report("%s: lock file %s: %s", cmd, lock, strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	if (fstat(*fd, &st) == -1 || !same_lock_file(g->meta, &st)) {
-		(void)close(*fd);
-		*fd = -1;
-		return refuse(cmd,
-			      "%s is not the lock file this segment was "
-			      "created with",
-			      lock);
-	}
-	return 0;
-}
-
-/* Install the stop handlers: once, then the default (SA_RESETHAND). */
-static void incr_signals(void)
-{
-	/* SA_RESETHAND is 0x80000000: an int flag written as unsigned. */
-	struct sigaction sa = { .sa_handler = on_stop,
-				.sa_flags = (int)SA_RESETHAND };
-
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-}
-
 static int do_incr(const struct seg_options *o)
 {
 	const char *cmd = o->sub->cmd;
-	struct seg g;
+	char ks[16], lockbuf[SEGMENT_LOCK_MAX], shown[SEGMENT_LOCK_MAX];
+	uint64_t times = o->times ? o->times : 1, done, withdraw;
+	struct store_tally *t;
+	struct segment g;
+	struct result res;
 	struct run run;
-	struct slot slot;
-	struct worker w;
-	int (*work)(struct worker *);
-	uint64_t done = 0, times = o->times ? o->times : 1, uncertain = 0;
+	const char *lock;
 	int64_t t0, t1;
-	int fd = -1, err;
-	char ks[16];
+	int err, sig;
 
 	key_str(o->key, ks, sizeof(ks));
-	err = seg_open(cmd, o->key, &g, true);
+	err = segment_open(cmd, o->key, &g, true);
 	if (err)
-		return err;
-	if (is_flock(g.strategy) && (err = incr_open_lock(o, &g, &fd))) {
-		seg_detach(&g);
-		return err;
-	}
-	if (is_sysv_sem(g.strategy) && seg_semid(&g) == -1) {
-		seg_detach(&g);
+		return exit_of(err);
+	lock = lock_path_of(o, g.strategy, lockbuf, sizeof(lockbuf));
+	if (g.strategy->lock_file && !lock) {
+		size_t n;
+
+		segment_clean(shown, sizeof(shown), g.meta->lock_path,
+			      sizeof(g.meta->lock_path));
+		n = strlen(shown);
+		segment_detach(&g);
 		return refuse(cmd,
-			      "key %s: the segment's semaphore set is gone "
-			      "(removed with ipcrm?); destroy and create the "
-			      "segment again",
-			      ks);
+			      "this is a %s segment: name it with --path "
+			      "%.*s, so that its lock file is found",
+			      g.strategy->name, (int)(n > 5 ? n - 5 : n),
+			      shown);
 	}
-	if ((err = seg_attach_rw(cmd, &g))) {
-		if (fd != -1)
-			(void)close(fd);
-		return err;
-	}
-	run = (struct run){
-		.strategy = g.strategy,
-		.mode = MODE_PROCESS,
-		.procs = 1,
-		.iters = times,
-		.region = g.region,
-	};
-	memset(&slot, 0, sizeof(slot));
-	w = (struct worker){
-		.id = 0,
-		.run = &run,
-		.region = g.region,
-		.shared = g.region->shared,
-		.slot = &slot, /* ours alone: the tally is in the metadata */
-		.fd = fd,
-		.rng = 1,
-	};
-	work = is_flock(g.strategy) ? segment_flock_work : g.strategy->work;
-	if (!is_flock(g.strategy) && g.strategy->attach &&
-	    g.strategy->attach(&w)) {
-		seg_detach(&g);
-		return EXIT_SYSTEM;
-	}
-
-	incr_signals();
-	atomic_fetch_add(&g.meta->incrs, 1);
-	atomic_fetch_add(&g.meta->requested, times);
+	if ((err = segment_attach_rw(cmd, &g)))
+		return exit_of(err);
+	segment_run(&run, o, &g, lock);
+	run.iters = times;
+	run.timeout_s = (double)(o->timeout_s ? o->timeout_s : INCR_TIMEOUT_S);
+	t = &g.meta->tally;
+	harness_signals_init();
+	atomic_fetch_add(&t->incrs, 1);
+	atomic_fetch_add(&t->requested, times);
 	t0 = now_ns();
-	while (done < times && !stop_signal) {
-		uint64_t n, rec;
-
-		w.iters =
-		    times - done < TALLY_CHUNK ? times - done : TALLY_CHUNK;
-		atomic_store_explicit(&slot.done, 0, memory_order_relaxed);
-		err = work(&w);
-		/* The loop publishes every CHUNK: exact unless it failed. */
-		n = atomic_load_explicit(&slot.done, memory_order_relaxed);
-		done += n;
-		/* Release: whoever sees this tally sees these increments. */
-		atomic_fetch_add_explicit(&g.meta->completed, n,
-					  memory_order_release);
-		rec = atomic_exchange(&slot.recoveries, 0);
-		if (rec)
-			atomic_fetch_add(&g.meta->recoveries, rec);
-		if (err) {
-			/* Some of the failed chunk may be in the counter. */
-			uncertain = w.iters - n;
-			break;
-		}
-	}
+	err = harness_run(&run, &res);
 	t1 = now_ns();
-	if (!is_flock(g.strategy) && g.strategy->detach)
-		g.strategy->detach(&w);
-	if (fd != -1)
-		(void)close(fd);
 	/*
-	 * Withdraw what was asked and never started. A failed chunk stays
-	 * requested: some of it may be in the counter, so `show` calls it
+	 * What the worker finished is exact (it publishes every chunk and
+	 * stops at the end of one); a failed run may have left part of a
+	 * chunk in the counter, which stays requested: show calls it
 	 * unfinished rather than guessing.
 	 */
-	if (done + uncertain < times)
-		atomic_fetch_sub(&g.meta->requested, times - done - uncertain);
-	atomic_fetch_add(&g.meta->incrs_done, 1);
+	done = res.expected;
+	/* Release: whoever sees this tally sees these increments. */
+	atomic_fetch_add_explicit(&t->completed, done, memory_order_release);
+	if (res.recoveries)
+		atomic_fetch_add(&t->recoveries, res.recoveries);
+	withdraw = times - done;
+	if (!err && res.verdict == VERDICT_FAILED)
+		withdraw = withdraw > CHUNK ? withdraw - CHUNK : 0;
+	if (withdraw)
+		atomic_fetch_sub(&t->requested, withdraw);
+	atomic_fetch_add(&t->incrs_done, 1);
 	if (o->verbose) {
 		double sec = (double)(t1 - t0) / 1e9;
 		char num[32], took[32];
@@ -1136,21 +822,30 @@ static int do_incr(const struct seg_options *o)
 			took, done ? (double)(t1 - t0) / (double)done : 0.0,
 			(double)t0 / 1e9, (double)t1 / 1e9);
 	}
-	seg_detach(&g);
-	if (err)
-		return EXIT_SYSTEM;
-	if (stop_signal) {
-		int sig = stop_signal;
+	segment_detach(&g);
+	sig = harness_interrupted();
+	if (err == -EINTR && sig) {
 		char a[32], b[32];
 
 		report("%s: stopped by SIG%s after %s of %s increments (all "
 		       "recorded)",
 		       cmd, sigabbrev_np(sig), group_digits(done, a, sizeof(a)),
 		       group_digits(times, b, sizeof(b)));
-		fflush(NULL);
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return 128 + sig;
+		return cli_die_of(sig);
+	}
+	if (err)
+		return exit_of(err);
+	if (res.verdict == VERDICT_DEADLOCK) {
+		report("%s: no increment done for %llu s: the lock's owner is "
+		       "dead or never existed (%s); stopped, %s increments "
+		       "recorded",
+		       cmd, (unsigned long long)run.timeout_s, g.strategy->name,
+		       group_digits(done, lockbuf, 32));
+		return EXIT_DEADLOCK;
+	}
+	if (res.verdict == VERDICT_FAILED) {
+		report("%s: %s", cmd, res.detail);
+		return EXIT_SYSTEM;
 	}
 	return EXIT_VERIFIED;
 }
@@ -1171,7 +866,7 @@ struct seg_view {
 	uint64_t surplus;    /* counter - completed, when positive */
 };
 
-static void seg_view_read(const struct seg *g, struct seg_view *v)
+static void seg_view_read(const struct segment *g, struct seg_view *v)
 {
 	const struct segment_meta *m = g->meta;
 
@@ -1186,17 +881,17 @@ static void seg_view_read(const struct seg *g, struct seg_view *v)
 	for (int tries = 0; tries < 1000; tries++) {
 		uint64_t req, comp;
 
-		v->requested = atomic_load(&m->requested);
-		v->completed = atomic_load(&m->completed);
+		v->requested = atomic_load(&m->tally.requested);
+		v->completed = atomic_load(&m->tally.completed);
 		v->counter = atomic_load(&g->region->counter.atomic);
-		req = atomic_load(&m->requested);
-		comp = atomic_load(&m->completed);
+		req = atomic_load(&m->tally.requested);
+		comp = atomic_load(&m->tally.completed);
 		if (req == v->requested && comp == v->completed)
 			break;
 	}
-	v->recoveries = atomic_load(&m->recoveries);
-	v->incrs_done = atomic_load(&m->incrs_done);
-	v->incrs = atomic_load(&m->incrs);
+	v->recoveries = atomic_load(&m->tally.recoveries);
+	v->incrs_done = atomic_load(&m->tally.incrs_done);
+	v->incrs = atomic_load(&m->tally.incrs);
 	v->unfinished =
 	    v->requested > v->completed ? v->requested - v->completed : 0;
 	v->surplus = v->counter > v->completed ? v->counter - v->completed : 0;
@@ -1204,16 +899,18 @@ static void seg_view_read(const struct seg *g, struct seg_view *v)
 	v->lost = v->counter < v->completed ? v->completed - v->counter : 0;
 }
 
-static void show_table(const struct seg *g, const struct seg_view *v,
-		       const char *ks)
+static void show_table(const struct segment *g, const struct seg_view *v,
+		       const char *ks, const char *lock)
 {
 	const struct segment_meta *m = g->meta;
 	char a[32], b[32], when[32];
 	time_t created = (time_t)m->created;
 	struct tm tm;
 
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-		 localtime_r(&created, &tm));
+	/* A garbage time gives no broken-down time: say so, never crash. */
+	if (!localtime_r(&created, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "(unreadable time)");
 	printf("segment      key %s, shmid %d, %zu bytes, mode %04o, %lu "
 	       "attached\n",
 	       ks, g->shmid, (size_t)g->ds.shm_segsz,
@@ -1221,16 +918,13 @@ static void show_table(const struct seg *g, const struct seg_view *v,
 	       (unsigned long)g->ds.shm_nattch);
 	printf("created      %s by pid %d\n", when, (int)m->creator);
 	printf("strategy     %s", g->strategy->name);
-	if (is_sysv_sem(g->strategy)) {
-		int semid = seg_semid(g);
-
-		if (semid != -1)
-			printf(" (semaphore set id %d, same key)", semid);
-		else
-			printf(" (its semaphore set is GONE: incr refuses)");
-	}
-	if (is_flock(g->strategy))
-		printf(" (lock file %s)", m->lock_path);
+	if (g->strategy->lock_file)
+		printf(" (lock file %s)", lock);
+	else if (g->strategy->join)
+		printf(" (a kernel object at the same key, checked by every "
+		       "incr)");
+	else if (g->strategy->lock == LOCK_MEMORY)
+		printf(" (its lock lives in the segment)");
 	printf("\n");
 	printf("counter      %-14s native-endian uint64 at offset 0\n",
 	       group_digits(v->counter, a, sizeof(a)));
@@ -1263,7 +957,7 @@ static void show_table(const struct seg *g, const struct seg_view *v,
 		printf("lost         unknown        the counter is %s above "
 		       "what racelab did: another program wrote it\n",
 		       group_digits(v->surplus, a, sizeof(a)));
-	if (strcmp(g->strategy->name, "robust-mutex") == 0)
+	if (g->strategy->counts_recoveries)
 		printf(
 		    "recoveries   %-14s EOWNERDEAD: an incr died holding the "
 		    "mutex\n",
@@ -1273,65 +967,49 @@ static void show_table(const struct seg *g, const struct seg_view *v,
 static int do_show(const struct seg_options *o)
 {
 	const char *cmd = o->sub->cmd;
-	struct seg g;
+	struct segment g;
 	struct seg_view v;
-	char ks[16], lost[32] = "";
+	char ks[16], lock[SEGMENT_LOCK_MAX];
 	int err;
 
-	err = seg_open(cmd, o->key, &g, true);
+	err = segment_open(cmd, o->key, &g, true);
 	if (err)
-		return err;
+		return exit_of(err);
 	key_str(o->key, ks, sizeof(ks));
 	seg_view_read(&g, &v);
-	if (v.lost_known)
-		snprintf(lost, sizeof(lost), "%llu",
-			 (unsigned long long)v.lost);
+	segment_clean(lock, sizeof(lock), g.meta->lock_path,
+		      sizeof(g.meta->lock_path));
 	switch (o->format) {
 	case FORMAT_TABLE:
-		show_table(&g, &v, ks);
+		show_table(&g, &v, ks, lock);
 		break;
 	case FORMAT_CSV:
-		printf("key,shmid,strategy,mode,counter,requested,completed,"
-		       "unfinished,lost,recoveries,incr_processes,attached\n");
-		printf("%s,%d,%s,%04o,%llu,%llu,%llu,%llu,%s,%llu,%llu,%lu\n",
-		       ks, g.shmid, g.strategy->name,
-		       (unsigned)g.ds.shm_perm.mode & 0777,
-		       (unsigned long long)v.counter,
-		       (unsigned long long)v.requested,
-		       (unsigned long long)v.completed,
-		       (unsigned long long)v.unfinished, lost,
-		       (unsigned long long)v.recoveries,
-		       (unsigned long long)v.incrs,
-		       (unsigned long)g.ds.shm_nattch);
+	case FORMAT_JSON: {
+		/* One schema for csv and json (out/segment-report.c). */
+		const struct segment_row row = {
+			.key = ks,
+			.shmid = g.shmid,
+			.strategy = g.strategy->name,
+			.mode = (unsigned)g.ds.shm_perm.mode & 0777,
+			.counter = v.counter,
+			.requested = v.requested,
+			.completed = v.completed,
+			.unfinished = v.unfinished,
+			.lost_known = v.lost_known,
+			.lost = v.lost,
+			.recoveries = v.recoveries,
+			.incrs = v.incrs,
+			.attached = (unsigned long)g.ds.shm_nattch,
+			.lock_file = g.strategy->lock_file ? lock : NULL,
+		};
+
+		segment_report_print(stdout, o->format, &row);
 		break;
-	case FORMAT_JSON:
-		printf("{\"key\": \"%s\", \"shmid\": %d, \"strategy\": ", ks,
-		       g.shmid);
-		report_json_string(stdout, g.strategy->name);
-		printf(", \"mode\": \"%04o\", \"counter\": %llu, "
-		       "\"requested\": %llu, \"completed\": %llu, "
-		       "\"unfinished\": %llu, \"lost\": %s, \"recoveries\": "
-		       "%llu, \"incr_processes\": %llu, \"attached\": %lu, "
-		       "\"lock_file\": ",
-		       (unsigned)g.ds.shm_perm.mode & 0777,
-		       (unsigned long long)v.counter,
-		       (unsigned long long)v.requested,
-		       (unsigned long long)v.completed,
-		       (unsigned long long)v.unfinished,
-		       lost[0] ? lost : "null",
-		       (unsigned long long)v.recoveries,
-		       (unsigned long long)v.incrs,
-		       (unsigned long)g.ds.shm_nattch);
-		if (is_flock(g.strategy))
-			report_json_string(stdout, g.meta->lock_path);
-		else
-			printf("null");
-		printf("}\n");
-		break;
+	}
 	}
 	err = v.lost_known && v.lost > 0 && !g.strategy->racy ? EXIT_LOST
 							      : EXIT_VERIFIED;
-	seg_detach(&g);
+	segment_detach(&g);
 	return err;
 }
 

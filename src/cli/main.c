@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/strategy.h"
+#include "core/registry.h"
 #include "core/util.h"
 #include "out/text.h"
 
@@ -65,9 +65,50 @@ static const char list_usage[] =
     "usage: racelab list\n"
     "\n"
     "List the strategies by group: name, one line on what it teaches, and\n"
-    "a mark on those that lose updates on purpose. Lines wrap at word\n"
-    "boundaries to $COLUMNS, else to the terminal's width (a pipe or file\n"
-    "gets them whole).\n";
+    "a mark on those that lose updates on purpose. Then the stores\n"
+    "(--store), each with the strategies it admits and why it refuses the\n"
+    "others. Lines wrap at word boundaries to $COLUMNS, else to the\n"
+    "terminal's width (a pipe or file gets them whole).\n";
+
+/* The strategies of st's refusal `why`, as "a, b, c", into buf. */
+static const char *store_list(const struct store *st, enum store_refusal why,
+			      char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < strategy_count && n < len; i++)
+		if (store_refusal(st, strategies[i]) == why)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "",
+					      strategies[i]->name);
+	return buf;
+}
+
+/* Each store, and which strategies it admits (--store). */
+static void list_stores(unsigned width)
+{
+	char names[1024];
+
+	printf("\nstores (--store), and the strategies each admits:\n");
+	for (unsigned i = 0; i < store_count; i++) {
+		const struct store *st = stores[i];
+
+		text_printf(stdout, width, 19, "  %-16s %s", st->name,
+			    st->summary);
+		text_printf(stdout, width, 19, "  %-16s admits: %s", "",
+			    store_list(st, STORE_ADMITS, names, sizeof(names)));
+		for (int why = STORE_NO_SHARING; why <= STORE_NO_NAME; why++) {
+			store_list(st, (enum store_refusal)why, names,
+				   sizeof(names));
+			if (!names[0])
+				continue;
+			text_printf(
+			    stdout, width, 19, "  %-16s refuses (%s): %s", "",
+			    store_refusal_name((enum store_refusal)why), names);
+		}
+	}
+}
 
 int cmd_list(int argc, char **argv)
 {
@@ -106,6 +147,7 @@ int cmd_list(int argc, char **argv)
 					    s->unsupported);
 		}
 	}
+	list_stores(width);
 	return EXIT_VERIFIED;
 }
 

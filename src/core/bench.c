@@ -24,7 +24,6 @@
 
 /* The warm-up re-calibrates when it ran outside [1/2, 2] x the target. */
 #define RESCALE_FACTOR 2.0
-#define ITERS_MIN      1000 /* as harness_calibrate: below, timing is noise */
 
 struct bench_point *bench_points_alloc(const struct strategy *const *list,
 				       unsigned n, const struct bench_opts *o)
@@ -136,16 +135,6 @@ static void run_init(struct run *run, const struct bench_opts *o,
 	};
 }
 
-/* Round to two significant digits, as the harness's calibration does. */
-static uint64_t round2(double x)
-{
-	uint64_t p = 1;
-
-	while (x >= 100.0 * (double)p)
-		p *= 10;
-	return (uint64_t)(x / (double)p) * p;
-}
-
 /*
  * Was this run what it must be? Fills the point's verdict and detail and
  * returns false when the sweep must stop. A racy strategy may lose updates
@@ -210,17 +199,12 @@ static void announce_failure(const struct bench_point *pt)
 static void rescale(const struct bench_opts *o, struct bench_point *pt,
 		    const struct result *res)
 {
-	double want;
-
 	if (o->duration_s > 0 || res->elapsed_s <= 0)
 		return;
 	if (res->elapsed_s <= o->target_s * RESCALE_FACTOR &&
 	    res->elapsed_s >= o->target_s / RESCALE_FACTOR)
 		return;
-	want = (double)pt->iters * o->target_s / res->elapsed_s;
-	if (want > (double)ITERS_MAX)
-		want = (double)ITERS_MAX;
-	pt->iters = want < ITERS_MIN ? ITERS_MIN : round2(want);
+	pt->iters = harness_iters_for(pt->iters, res->elapsed_s, o->target_s);
 }
 
 static void sample_store(struct bench_point *pt, const struct result *res)
@@ -304,9 +288,9 @@ int bench_sweep(const struct strategy *const *list, unsigned n,
 		pt->procs = o->procs[k % o->nprocs];
 		pt->verdict = VERDICT_EXACT;
 		pt->skipped = pt->strategy->unsupported;
-		if (!pt->skipped && pt->strategy->refuse) {
+		if (!pt->skipped && pt->strategy->cannot_run) {
 			run_init(&run, o, pt);
-			pt->skipped = pt->strategy->refuse(&run);
+			pt->skipped = pt->strategy->cannot_run(&run);
 		}
 		active += !pt->skipped;
 	}

@@ -23,20 +23,15 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/prctl.h>
-#include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
 
+#include "core/probe.h"
 #include "core/util.h"
 
 static sigset_t waited;	  /* the signals the parent collects */
@@ -70,165 +65,7 @@ static int wait_signal(long ns)
 	return sig > 0 ? sig : 0;
 }
 
-void run_note(const struct run *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!run->verbose)
-		return;
-	fprintf(stderr, "%s: %s: ", PROGRAM_NAME, run->strategy->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* ---- the shared region ------------------------------------------------ */
-
-static struct region *region_create(const struct run *run)
-{
-	size_t size = sizeof(struct region) + run->procs * sizeof(struct slot);
-	void *p;
-	int id;
-
-	id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
-	if (id == -1) {
-		if (errno == ENOSPC)
-			report("harness: shmget: the system's limit on shared "
-			       "memory segments (SHMMNI, or SHMALL pages) is "
-			       "reached; `ipcs -m -l` shows the limits, `ipcs "
-			       "-m` the segments");
-		else
-			(void)report_errno("harness", "shmget", errno);
-		return NULL;
-	}
-	p = shmat(id, NULL, 0);
-	if (p == (void *)-1) {
-		(void)report_errno("harness", "shmat", errno);
-		(void)shmctl(id, IPC_RMID, NULL);
-		return NULL;
-	}
-	/* From now on the segment lives exactly as long as its mappings. */
-	if (shmctl(id, IPC_RMID, NULL) == -1) {
-		(void)report_errno("harness", "shmctl IPC_RMID", errno);
-		(void)shmdt(p);
-		return NULL;
-	}
-	run_note(run,
-		 "created SysV shared memory id %d (%zu bytes, IPC_PRIVATE, "
-		 "0600), already marked for removal",
-		 id, size);
-	return p; /* shmget gives zeroed memory */
-}
-
 /* ---- one worker ------------------------------------------------------- */
-
-/*
- * A time stamp that adds no synchronisation between workers: the CPU's
- * time-stamp counter, read after an lfence so that it is taken only once the
- * load (or the exchange) before it has completed.
- */
-static inline uint64_t stamp(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	_mm_lfence();
-	return __rdtsc();
-#else
-	return (uint64_t)now_ns();
-#endif
-}
-
-/* xorshift64*: a small, fast, seedable generator for --window random. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-static void spin(uint64_t n)
-{
-	for (uint64_t i = 0; i < n; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		_mm_pause(); /* tell the CPU this is a spin-wait */
-#else
-		__asm__ volatile("" ::: "memory");
-#endif
-	}
-}
-
-void worker_gap(struct worker *w)
-{
-	const struct run *run = w->run;
-
-	if (run->crash_at && w->id == run->crash_worker &&
-	    w->current == run->crash_at) {
-		/* Mark it first, so the parent knows this death was ours. */
-		atomic_store(&w->slot->dying, 1);
-		raise(SIGKILL);
-	}
-	switch (run->window.kind) {
-	case WINDOW_NONE:
-		break;
-	case WINDOW_YIELD:
-		sched_yield();
-		break;
-	case WINDOW_SPIN:
-		spin(run->window.n);
-		break;
-	case WINDOW_SLEEP: {
-		struct timespec ts = {
-			.tv_sec = (time_t)(run->window.n / 1000000),
-			.tv_nsec = (long)(run->window.n % 1000000) * 1000,
-		};
-
-		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-			;
-		break;
-	}
-	case WINDOW_RANDOM:
-		spin(next_random(&w->rng) % run->window.n);
-		break;
-	}
-}
-
-static void trace_record(struct worker *w, uint64_t t_read, uint64_t read,
-			 uint64_t overwritten)
-{
-	struct trace_event *e =
-	    &w->run->trace[(uint64_t)w->id * w->run->iters + w->current - 1];
-
-	e->t_read = t_read;
-	e->t_write = stamp();
-	e->read = read;
-	e->overwritten = overwritten;
-	e->index = w->current;
-	e->worker = w->id;
-}
-
-void worker_store(struct worker *w, uint64_t read)
-{
-	uint64_t *counter = (uint64_t *)&w->region->counter.plain;
-	uint64_t t_read = stamp();
-
-	worker_gap(w);
-	if (!w->run->trace) {
-		__atomic_store_n(counter, read + 1, __ATOMIC_RELAXED);
-		return;
-	}
-	trace_record(w, t_read, read,
-		     __atomic_exchange_n(counter, read + 1, __ATOMIC_RELAXED));
-}
-
-void worker_traced(struct worker *w, uint64_t old)
-{
-	if (w->run->trace)
-		trace_record(w, stamp(), old, old);
-}
 
 /* Pin the calling process or thread to the CPU --cpus gives it. */
 static int worker_pin(const struct worker *w)
@@ -246,22 +83,26 @@ static int worker_pin(const struct worker *w)
 static int worker_main(const struct run *run, unsigned id)
 {
 	const struct strategy *s = run->strategy;
+	const struct store *st = run->home.store;
 	struct region *r = run->region;
 	struct worker w = {
 		.id = id,
 		.iters = run->iters,
 		.run = run,
 		.region = r,
-		.shared = r->shared,
+		.link = { .store = st, .fd = -1 },
+		.shared = run->lock_area,
 		.slot = &r->slot[id],
 		.fd = -1,
-		.slow = run_is_slow(run),
-		/* Distinct, never-zero streams per worker from one seed. */
-		.rng = (run->seed ^ ((id + 1) * 0x9E3779B97F4A7C15ULL)) | 1,
+		/* The harness's choice: the fast loop or the probed one. */
+		.probed = run_is_probed(run),
+		.rng = probe_seed(run->seed, id),
 	};
 	int err = 0;
 
 	if (run->ncpus && (err = worker_pin(&w)))
+		return err;
+	if ((err = st->attach(&run->home, &w.link)))
 		return err;
 	if (s->attach) {
 		err = s->attach(&w);
@@ -277,26 +118,28 @@ static int worker_main(const struct run *run, unsigned id)
 	atomic_store_explicit(&w.slot->end_ns, now_ns(), memory_order_release);
 	if (s->detach)
 		s->detach(&w);
+	if (st->detach)
+		st->detach(&w.link);
 	return err;
 }
 
-/* ---- the crew: all workers of a run, as the parent sees them ---------- */
+/* ---- the workers of a run, as the parent sees them -------------------- */
 
-struct crew;
+struct workers;
 
 /* One worker, as the parent sees it. */
-struct member {
-	struct crew *crew; /* the crew it belongs to */
-	unsigned id;	   /* its worker number */
-	pid_t pid;	   /* process mode: its pid */
-	pthread_t thread;  /* thread mode: its thread */
-	int err;	   /* thread mode: what worker_main returned */
-	bool gone;	   /* reaped or joined */
+struct worker_handle {
+	struct workers *team; /* the workers it is one of */
+	unsigned id;	      /* its worker number */
+	pid_t pid;	      /* process mode: its pid */
+	pthread_t thread;     /* thread mode: its thread */
+	int err;	      /* thread mode: what worker_main returned */
+	bool gone;	      /* reaped or joined */
 };
 
-struct crew {
+struct workers {
 	const struct run *run;	   /* the run it works for */
-	struct member *m;	   /* procs of them */
+	struct worker_handle *m;   /* procs of them */
 	unsigned started;	   /* workers started */
 	unsigned alive;		   /* started and not yet reaped or joined */
 	_Atomic unsigned finished; /* thread mode: threads that returned */
@@ -307,7 +150,8 @@ struct crew {
 	char why[160];		   /* what happened to it, in words */
 };
 
-static void crew_note_death(struct crew *c, struct member *m, int status)
+static void workers_note_death(struct workers *c, struct worker_handle *m,
+			       int status)
 {
 	struct slot *slot = &c->run->region->slot[m->id];
 
@@ -332,10 +176,10 @@ static void crew_note_death(struct crew *c, struct member *m, int status)
 }
 
 /* Reap (join) what has finished, without blocking. */
-static void crew_reap(struct crew *c)
+static void workers_reap(struct workers *c)
 {
 	for (unsigned i = 0; i < c->started; i++) {
-		struct member *m = &c->m[i];
+		struct worker_handle *m = &c->m[i];
 		int status;
 
 		if (m->gone)
@@ -353,7 +197,7 @@ static void crew_reap(struct crew *c)
 		} else {
 			if (waitpid(m->pid, &status, WNOHANG) != m->pid)
 				continue;
-			crew_note_death(c, m, status);
+			workers_note_death(c, m, status);
 		}
 		m->gone = true;
 		c->alive--;
@@ -366,12 +210,13 @@ static void crew_reap(struct crew *c)
  * and joined; one that stays blocked (waiting for a lock nobody will give
  * back) is left to die with the process, which exits right after.
  */
-static void crew_stop(struct crew *c)
+static void workers_stop(struct workers *c)
 {
 	if (c->run->mode == MODE_THREAD) {
 		atomic_store(&c->run->region->gate, GATE_STOP);
-		for (int tick = 0; tick < 200 && c->alive > 0; tick++) {
-			crew_reap(c);
+		/* Half a second: a Ctrl-C must end a run within one. */
+		for (int tick = 0; tick < 50 && c->alive > 0; tick++) {
+			workers_reap(c);
 			if (c->alive > 0)
 				(void)wait_signal(10000000);
 		}
@@ -396,20 +241,20 @@ static void crew_stop(struct crew *c)
 
 static void *thread_main(void *arg)
 {
-	struct member *m = arg;
+	struct worker_handle *m = arg;
 
-	m->err = worker_main(m->crew->run, m->id);
-	atomic_fetch_add_explicit(&m->crew->finished, 1, memory_order_release);
+	m->err = worker_main(m->team->run, m->id);
+	atomic_fetch_add_explicit(&m->team->finished, 1, memory_order_release);
 	return NULL;
 }
 
-static int crew_start_threads(const struct run *run, struct crew *c)
+static int workers_start_threads(const struct run *run, struct workers *c)
 {
 	for (unsigned i = 0; i < run->procs; i++) {
-		struct member *m = &c->m[i];
+		struct worker_handle *m = &c->m[i];
 		int err;
 
-		m->crew = c;
+		m->team = c;
 		m->id = i;
 		/* Threads inherit the blocked mask: signals stay ours. */
 		err = pthread_create(&m->thread, NULL, thread_main, m);
@@ -424,13 +269,13 @@ static int crew_start_threads(const struct run *run, struct crew *c)
 	return 0;
 }
 
-static int crew_start(const struct run *run, struct crew *c)
+static int workers_start(const struct run *run, struct workers *c)
 {
 	pid_t parent = getpid();
 	pid_t group = 0; /* the workers' process group: the first worker's */
 
 	if (run->mode == MODE_THREAD)
-		return crew_start_threads(run, c);
+		return workers_start_threads(run, c);
 	fflush(NULL); /* or children inherit and repeat buffered output */
 	for (unsigned i = 0; i < run->procs; i++) {
 		pid_t pid = fork();
@@ -468,12 +313,12 @@ static int crew_start(const struct run *run, struct crew *c)
 }
 
 /* Wait until every worker stands at the gate (or something goes wrong). */
-static int crew_gate(const struct run *run, struct crew *c)
+static int workers_gate(const struct run *run, struct workers *c)
 {
 	while (atomic_load_explicit(&run->region->ready, memory_order_acquire) <
 	       run->procs) {
 		(void)wait_signal(200000);
-		crew_reap(c);
+		workers_reap(c);
 		if (stop_signal)
 			return -EINTR;
 		if (c->alive < run->procs) {
@@ -487,7 +332,7 @@ static int crew_gate(const struct run *run, struct crew *c)
 	return 0;
 }
 
-static uint64_t crew_progress(const struct crew *c)
+static uint64_t workers_progress(const struct workers *c)
 {
 	uint64_t sum = 0;
 
@@ -502,7 +347,7 @@ static uint64_t crew_progress(const struct crew *c)
  * stop when the time is up. With a watchdog, give up when no worker has
  * finished an increment for run->timeout_s: they are stuck.
  */
-static int crew_wait(struct crew *c, int64_t t0)
+static int workers_wait(struct workers *c, int64_t t0)
 {
 	const struct run *run = c->run;
 	/* Threads send no SIGCHLD: look every 10 ms instead of 100 ms. */
@@ -516,7 +361,7 @@ static int crew_wait(struct crew *c, int64_t t0)
 		uint64_t p;
 
 		(void)wait_signal(tick);
-		crew_reap(c);
+		workers_reap(c);
 		if (stop_signal)
 			return -EINTR;
 		if (c->failed)
@@ -527,7 +372,7 @@ static int crew_wait(struct crew *c, int64_t t0)
 			atomic_store(&run->region->gate, GATE_STOP);
 			c->timed_out = true;
 		}
-		p = crew_progress(c);
+		p = workers_progress(c);
 		if (p != progress) {
 			progress = p;
 			last_change = now;
@@ -543,8 +388,8 @@ static int crew_wait(struct crew *c, int64_t t0)
 
 /* ---- one run ---------------------------------------------------------- */
 
-static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
-			struct result *res)
+static void result_fill(const struct run *run, const struct workers *c,
+			int64_t t0, struct result *res)
 {
 	struct region *r = run->region;
 	int64_t end = t0;
@@ -571,8 +416,16 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 	if (c->crashed)
 		res->crash_done = atomic_load(&r->slot[run->crash_worker].done);
 	res->expected = total;
-	res->final =
-	    run->strategy->total ? run->strategy->total(run) : r->counter.plain;
+	if (run->strategy->total)
+		res->final = run->strategy->total(run);
+	else if (run->home.store->total(&run->home, &res->final)) {
+		snprintf(res->detail, sizeof(res->detail),
+			 "the %s store could not say the final count (see the "
+			 "message above)",
+			 run->home.store->name);
+		res->verdict = VERDICT_FAILED;
+		return;
+	}
 	res->lost = (int64_t)(res->expected - res->final);
 	res->verdict = res->lost == 0 ? VERDICT_EXACT : VERDICT_LOST;
 	res->elapsed_s = (double)(end - t0) / 1e9;
@@ -583,7 +436,7 @@ static void result_fill(const struct run *run, const struct crew *c, int64_t t0,
 }
 
 /* The DEADLOCK verdict's detail: how far each worker got. */
-static void deadlock_detail(const struct run *run, const struct crew *c,
+static void deadlock_detail(const struct run *run, const struct workers *c,
 			    struct result *res)
 {
 	size_t n = 0, len = sizeof(res->detail);
@@ -609,8 +462,11 @@ static void deadlock_detail(const struct run *run, const struct crew *c,
 int harness_run(struct run *run, struct result *res)
 {
 	const struct strategy *s = run->strategy;
-	struct crew crew = { .run = run };
+	struct workers team = { .run = run };
 	int64_t t0 = 0;
+	bool set_up = false; /* the strategy's setup ran: teardown must */
+	bool own_store;	     /* we opened the store: we close it */
+	bool own_area;	     /* the lock lives in our region */
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -623,46 +479,76 @@ int harness_run(struct run *run, struct result *res)
 	if (stop_signal)
 		return -EINTR;
 
-	crew.m = calloc(run->procs, sizeof(*crew.m));
-	if (!crew.m)
+	team.m = calloc(run->procs, sizeof(*team.m));
+	if (!team.m)
 		return report_errno("harness", "calloc", ENOMEM);
-	run->region = region_create(run);
+	run->region = region_create(run->procs, s->name, run->verbose);
 	if (!run->region) {
-		free(crew.m);
+		free(team.m);
 		return -EIO;
 	}
-	if (s->setup)
+	/* A named store (racelab segment) comes opened by its command. */
+	own_store = !run->home.open;
+	if (own_store) {
+		run->home = (struct store_handle){
+			.store = run->store ? run->store : stores[0],
+			.fd = -1,
+		};
+		err = run->home.store->create(&run->home, run->store_name,
+					      run->region, run->verbose);
+	}
+	own_area = !run->lock_area;
+	if (own_area)
+		run->lock_area = run->region->shared;
+	set_up = !err;
+	if (set_up && run->join)
+		err = s->join ? s->join(run, false) : 0;
+	else if (set_up && s->setup)
 		err = s->setup(run);
 	if (!err && stop_signal)
 		err = -EINTR;
 	if (!err)
-		err = crew_start(run, &crew);
+		err = workers_start(run, &team);
 	if (!err)
-		err = crew_gate(run, &crew);
-	if (!err && !crew.failed) {
+		err = workers_gate(run, &team);
+	if (!err && !team.failed) {
 		t0 = now_ns();
 		atomic_store_explicit(&run->region->gate, GATE_OPEN,
 				      memory_order_release);
-		err = crew_wait(&crew, t0);
+		err = workers_wait(&team, t0);
 	}
-	if (err || crew.failed || crew.deadlock)
-		crew_stop(&crew);
-	if (!err && crew.failed) {
-		snprintf(res->detail, sizeof(res->detail), "%s", crew.why);
-	} else if (!err) {
-		result_fill(run, &crew, t0, res);
-		if (crew.deadlock) {
-			res->verdict = VERDICT_DEADLOCK;
-			deadlock_detail(run, &crew, res);
+	if (err || team.failed || team.deadlock)
+		workers_stop(&team);
+	/* Stopped by a signal: still say what the workers finished. */
+	if (err == -EINTR && team.started) {
+		for (unsigned i = 0; i < run->procs; i++) {
+			res->expected +=
+			    atomic_load(&run->region->slot[i].done);
+			res->recoveries +=
+			    atomic_load(&run->region->slot[i].recoveries);
 		}
 	}
-	if (s->teardown)
+	if (!err && team.failed) {
+		snprintf(res->detail, sizeof(res->detail), "%s", team.why);
+	} else if (!err) {
+		result_fill(run, &team, t0, res);
+		if (team.deadlock) {
+			res->verdict = VERDICT_DEADLOCK;
+			deadlock_detail(run, &team, res);
+		}
+	}
+	/* A joined lock in memory is the store's: nothing of ours to undo. */
+	if (set_up && s->teardown && (!run->join || s->join))
 		s->teardown(run);
-	(void)shmdt(run->region);
+	if (own_store && run->home.store->close)
+		run->home.store->close(&run->home, run->verbose);
+	if (own_area)
+		run->lock_area = NULL;
+	region_destroy(run->region);
 	run->region = NULL;
-	/* A thread that never came back still points into crew.m. */
-	if (crew.alive == 0)
-		free(crew.m);
+	/* A thread that never came back still points into team.m. */
+	if (team.alive == 0)
+		free(team.m);
 	return err;
 }
 
@@ -678,12 +564,21 @@ static uint64_t round2(double x)
 	return (uint64_t)(floor(x / p) * p);
 }
 
+uint64_t harness_iters_for(uint64_t iters, double elapsed_s, double target_s)
+{
+	double want = elapsed_s > 0 ? (double)iters * target_s / elapsed_s
+				    : (double)ITERS_MAX;
+
+	if (want > (double)ITERS_MAX)
+		want = (double)ITERS_MAX;
+	return want < HARNESS_ITERS_MIN ? HARNESS_ITERS_MIN : round2(want);
+}
+
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 {
 	struct run trial = *run;
 	struct result res;
-	uint64_t n = 1000;
-	double per_iter, want;
+	uint64_t n = HARNESS_ITERS_MIN;
 
 	trial.verbose = false;
 	/* Trials time the same loop (the slow one, with --crash-at or a
@@ -714,12 +609,6 @@ int harness_calibrate(struct run *run, double target_s, uint64_t *iters)
 			scale = 100;
 		n = (uint64_t)((double)n * scale);
 	}
-	per_iter = res.elapsed_s / (double)n;
-	want = per_iter > 0 ? target_s / per_iter : (double)ITERS_MAX;
-	if (want > (double)ITERS_MAX)
-		want = (double)ITERS_MAX;
-	*iters = round2(want);
-	if (*iters < 1000)
-		*iters = 1000;
+	*iters = harness_iters_for(n, res.elapsed_s, target_s);
 	return 0;
 }

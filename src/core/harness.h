@@ -1,6 +1,7 @@
 /*
- * harness.h - one run: map the region, set the strategy up, start the
- * workers together, wait for them, verify the count, tear everything down.
+ * harness.h - one run: map the region, open the store, set the strategy
+ * up, start the workers together, wait for them, verify the count against
+ * the store's total, tear everything down.
  */
 #ifndef RACELAB_HARNESS_H
 #define RACELAB_HARNESS_H
@@ -8,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/run.h"
 #include "core/strategy.h"
 
 #define PROCS_MAX 1024		 /* a sane cap on workers */
@@ -67,8 +69,15 @@ int harness_run(struct run *run, struct result *res);
  */
 int harness_calibrate(struct run *run, double target_s, uint64_t *iters);
 
-/* Print a note on stderr when the run is verbose (strategies use it). */
-void run_note(const struct run *run, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Below this many increments per worker a run's time is noise. */
+#define HARNESS_ITERS_MIN 1000
+
+/*
+ * The iterations per worker that would take target_s, from a run of iters
+ * that took elapsed_s: rounded to two significant digits, within
+ * [HARNESS_ITERS_MIN, ITERS_MAX]. The one rule for every calibration (run's
+ * and bench's).
+ */
+uint64_t harness_iters_for(uint64_t iters, double elapsed_s, double target_s);
 
 #endif

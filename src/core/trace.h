@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "core/harness.h"
+#include "core/probe.h"
 
 /* The cap on traced increments (procs x iters): 10 million, 480 MB. */
 #define TRACE_MAX_EVENTS 10000000ULL

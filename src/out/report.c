@@ -387,11 +387,12 @@ static void table_preamble(struct report *rp, const struct run *run)
 
 	text_printf(f, w, 0,
 		    "%u worker %s%s, each adding 1 to one shared counter "
-		    "(SysV shared memory), released together.",
+		    "(%s), released together.",
 		    run->procs, mode_name(run->mode),
 		    run->procs == 1	       ? ""
 		    : run->mode == MODE_THREAD ? "s"
-					       : "es");
+					       : "es",
+		    (run->store ? run->store : stores[0])->where);
 	if (run->window.kind != WINDOW_NONE)
 		text_printf(
 		    f, w, 0, "Race window between load and store: %s%s.",

@@ -28,23 +28,29 @@
  *
  * Read next: the C11 standard 5.1.2.4 (data races), and docs/tsan.md.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
-static inline void atomic_split_increment(struct worker *w, bool slow)
+static inline uint64_t atomic_split_load(union counter *u)
 {
-	_Atomic uint64_t *c = &w->region->counter.atomic;
+	_Atomic uint64_t *c = &u->atomic;
 	uint64_t v = atomic_load_explicit(c, memory_order_relaxed);
 
-	if (slow) {
-		worker_store(w, v); /* window, crash, trace; then the store */
-		return;
-	}
+	return v;
+}
+
+/* v is what the load read: store v + 1. */
+static inline void atomic_split_store(union counter *u, uint64_t v)
+{
+	_Atomic uint64_t *c = &u->atomic;
+
 	atomic_store_explicit(c, v + 1, memory_order_relaxed);
 }
 
+/* The loop does the load, then the store: two steps. */
 static int atomic_split_work(struct worker *w)
 {
-	return worker_loop(w, NULL, atomic_split_increment, NULL);
+	return worker_loop_rmw(w, NULL, atomic_split_load, atomic_split_store,
+			       NULL);
 }
 
 const struct strategy strategy_atomic_split = {
@@ -52,6 +58,9 @@ const struct strategy strategy_atomic_split = {
 	.summary = "atomic load, then atomic store: no data race, still loses "
 		   "updates",
 	.kind = KIND_NONE,
+	.counter = COUNTER_WORD,
+	.lock = LOCK_NONE,
+	.crash = CRASH_RACY,
 	.racy = true,
 	.on_crash = "nothing to release (racy)",
 	.work = atomic_split_work,

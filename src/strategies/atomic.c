@@ -26,23 +26,20 @@
  * Read next: atomic_fetch_add(3), the C11 standard's section 7.17, and
  * perfbook's chapter "Counting" (the counter you do not share is faster).
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
-static inline void atomic_increment(struct worker *w, bool slow)
+/* Returns what it replaced (the probe's --trace records it). */
+static inline uint64_t atomic_increment(struct worker *w)
 {
-	uint64_t old;
+	uint64_t old = atomic_fetch_add_explicit(&w->link.counter->atomic, 1,
+						 memory_order_relaxed);
 
-	if (slow)
-		worker_gap(w); /* a crash here has added nothing: still exact */
-	old = atomic_fetch_add_explicit(&w->region->counter.atomic, 1,
-					memory_order_relaxed);
-	if (slow)
-		worker_traced(w, old);
+	return old;
 }
 
 static int atomic_work(struct worker *w)
 {
-	return worker_loop(w, NULL, atomic_increment, NULL);
+	return worker_loop_op(w, atomic_increment, NULL);
 }
 
 const struct strategy strategy_atomic = {
@@ -50,6 +47,9 @@ const struct strategy strategy_atomic = {
 	.summary =
 	    "C11 atomic_fetch_add (lock add): one indivisible instruction",
 	.kind = KIND_LOCKFREE,
+	.counter = COUNTER_WORD,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing to release",
 	.work = atomic_work,
 };

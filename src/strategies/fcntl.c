@@ -28,33 +28,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "strategies/common/lockfile.h"
+#include "core/tsan.h"
 #include "core/util.h"
-
-static int fcntl_setup(struct run *run)
-{
-	return lockfile_open((struct lockfile *)run->region->shared, run);
-}
-
-static void fcntl_teardown(struct run *run)
-{
-	lockfile_close((struct lockfile *)run->region->shared, run);
-}
-
-static int fcntl_attach(struct worker *w)
-{
-	w->fd = lockfile_reopen(w->shared, "fcntl");
-	return w->fd < 0 ? w->fd : 0;
-}
-
-static void fcntl_detach(struct worker *w)
-{
-	/* Drops every record lock this process holds on the file: here none
-	 * (the loop is over), but in thread mode also those of the others. */
-	(void)close(w->fd);
-	w->fd = -1;
-}
 
 static inline int fcntl_op(struct worker *w, short type)
 {
@@ -80,7 +57,7 @@ static inline int fcntl_unlock(struct worker *w)
 
 static int fcntl_work(struct worker *w)
 {
-	return worker_loop(w, fcntl_lock, counter_rmw, fcntl_unlock);
+	return worker_loop(w, fcntl_lock, fcntl_unlock);
 }
 
 const struct strategy strategy_fcntl = {
@@ -88,12 +65,16 @@ const struct strategy strategy_fcntl = {
 	.summary = "POSIX record lock F_SETLKW, owned by the process: "
 		   "excludes processes, not threads",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.racy_in_threads = true,
 	.lock_file = true,
 	.on_crash = "kernel: owner process exited",
-	.setup = fcntl_setup,
-	.attach = fcntl_attach,
+	.setup = lockfile_setup,
+	.join = lockfile_join_lock,
+	.attach = lockfile_attach,
 	.work = fcntl_work,
-	.detach = fcntl_detach,
-	.teardown = fcntl_teardown,
+	.detach = lockfile_detach,
+	.teardown = lockfile_teardown,
 };

@@ -31,18 +31,24 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "strategies/common/lockfile.h"
+#include "core/tsan.h"
 #include "core/util.h"
 
 static int flock_setup(struct run *run)
 {
-	return lockfile_open((struct lockfile *)run->region->shared, run);
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+static int flock_join(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
 }
 
 static void flock_teardown(struct run *run)
 {
-	lockfile_close((struct lockfile *)run->region->shared, run);
+	lockfile_close((struct lockfile *)run->lock_area, run);
 }
 
 static int flock_attach(struct worker *w)
@@ -71,7 +77,7 @@ static inline int flock_lock(struct worker *w)
 {
 	int err = flock_op(w, LOCK_EX);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -83,16 +89,20 @@ static inline int flock_unlock(struct worker *w)
 
 static int flock_work(struct worker *w)
 {
-	return worker_loop(w, flock_lock, counter_rmw, flock_unlock);
+	return worker_loop(w, flock_lock, flock_unlock);
 }
 
 const struct strategy strategy_flock = {
 	.name = "flock",
 	.summary = "flock(LOCK_EX) on a lock file each worker opens for itself",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
 	.setup = flock_setup,
+	.join = flock_join,
 	.attach = flock_attach,
 	.work = flock_work,
 	.detach = flock_detach,

@@ -29,7 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 enum { FUTEX_UNLOCKED = 0, FUTEX_LOCKED = 1, FUTEX_CONTENDED = 2 };
@@ -90,7 +90,7 @@ static inline int futex_unlock(struct worker *w)
 
 static int futex_work(struct worker *w)
 {
-	return worker_loop(w, futex_lock, counter_rmw, futex_unlock);
+	return worker_loop(w, futex_lock, futex_unlock);
 }
 
 const struct strategy strategy_futex = {
@@ -98,6 +98,9 @@ const struct strategy strategy_futex = {
 	.summary = "hand-made mutex on futex(2): 0 free, 1 locked, 2 "
 		   "waiters; syscalls only to sleep and wake",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: the word stays locked",
 	.work = futex_work,
 };

@@ -25,7 +25,7 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct mutex_shared {
@@ -35,7 +35,7 @@ struct mutex_shared {
 
 static int mutex_setup(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->region->shared;
+	struct mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -54,7 +54,7 @@ static int mutex_setup(struct run *run)
 
 static void mutex_teardown(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->region->shared;
+	struct mutex_shared *s = (void *)run->lock_area;
 
 	/* After a crash it is still locked (EBUSY); the segment goes anyway. */
 	if (s->initialised)
@@ -84,7 +84,7 @@ static inline int mutex_unlock(struct worker *w)
 
 static int mutex_work(struct worker *w)
 {
-	return worker_loop(w, mutex_lock, counter_rmw, mutex_unlock);
+	return worker_loop(w, mutex_lock, mutex_unlock);
 }
 
 const struct strategy strategy_mutex = {
@@ -93,6 +93,9 @@ const struct strategy strategy_mutex = {
 	    "pthread mutex in shared memory, PROCESS_SHARED, not robust: "
 	    "a dead holder deadlocks the rest",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: stays locked",
 	.setup = mutex_setup,
 	.work = mutex_work,

@@ -27,17 +27,38 @@
  * none_work, the load (a mov from memory into a register, such as
  * mov (%rcx),%rax), the add, and the store (mov %rax,(%rcx)).
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 
+/* The load: one mov from memory into a register (volatile: always). */
+static inline uint64_t none_load(union counter *c)
+{
+	return c->plain;
+}
+
+/* The store: one mov back, of what the load read plus one. */
+static inline void none_store(union counter *c, uint64_t v)
+{
+	c->plain = v + 1;
+}
+
+/*
+ * The loop does v = none_load(); none_store(v), with nothing between
+ * them (unless the run is probed: then the probe waits there). On a store
+ * whose counter is not in memory (a file) the store's own read and write
+ * take their place.
+ */
 static int none_work(struct worker *w)
 {
-	return worker_loop(w, NULL, counter_rmw, NULL);
+	return worker_loop_rmw(w, NULL, none_load, none_store, NULL);
 }
 
 const struct strategy strategy_none = {
 	.name = "none",
 	.summary = "no lock: a plain load and store, loses updates on purpose",
 	.kind = KIND_NONE,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_NONE,
+	.crash = CRASH_RACY,
 	.racy = true,
 	.on_crash = "nothing to release (racy)",
 	.work = none_work,

@@ -23,32 +23,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "strategies/common/lockfile.h"
+#include "core/tsan.h"
 #include "core/util.h"
-
-static int ofd_setup(struct run *run)
-{
-	return lockfile_open((struct lockfile *)run->region->shared, run);
-}
-
-static void ofd_teardown(struct run *run)
-{
-	lockfile_close((struct lockfile *)run->region->shared, run);
-}
-
-static int ofd_attach(struct worker *w)
-{
-	/* A new open(): a description, and so a lock owner, of its own. */
-	w->fd = lockfile_reopen(w->shared, "ofd");
-	return w->fd < 0 ? w->fd : 0;
-}
-
-static void ofd_detach(struct worker *w)
-{
-	(void)close(w->fd);
-	w->fd = -1;
-}
 
 static inline int ofd_op(struct worker *w, short type)
 {
@@ -66,7 +44,7 @@ static inline int ofd_lock(struct worker *w)
 {
 	int err = ofd_op(w, F_WRLCK);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -78,7 +56,7 @@ static inline int ofd_unlock(struct worker *w)
 
 static int ofd_work(struct worker *w)
 {
-	return worker_loop(w, ofd_lock, counter_rmw, ofd_unlock);
+	return worker_loop(w, ofd_lock, ofd_unlock);
 }
 
 const struct strategy strategy_ofd = {
@@ -86,11 +64,15 @@ const struct strategy strategy_ofd = {
 	.summary = "open file description lock F_OFD_SETLKW, one open() per "
 		   "worker: excludes threads too",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.lock_file = true,
 	.on_crash = "kernel closed its fd",
-	.setup = ofd_setup,
-	.attach = ofd_attach,
+	.setup = lockfile_setup,
+	.join = lockfile_join_lock,
+	.attach = lockfile_attach,
 	.work = ofd_work,
-	.detach = ofd_detach,
-	.teardown = ofd_teardown,
+	.detach = lockfile_detach,
+	.teardown = lockfile_teardown,
 };

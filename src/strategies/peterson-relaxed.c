@@ -27,7 +27,7 @@
  * Read next: peterson.c; Preshing, "Memory Reordering Caught in the Act";
  * Sewell et al., "x86-TSO" (CACM 2010).
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/peterson.h"
 #include "strategies/common/spinwait.h"
 
@@ -70,8 +70,7 @@ static inline int peterson_relaxed_unlock(struct worker *w)
 
 static int peterson_relaxed_work(struct worker *w)
 {
-	return worker_loop(w, peterson_relaxed_lock, counter_rmw,
-			   peterson_relaxed_unlock);
+	return worker_loop(w, peterson_relaxed_lock, peterson_relaxed_unlock);
 }
 
 const struct strategy strategy_peterson_relaxed = {
@@ -79,8 +78,11 @@ const struct strategy strategy_peterson_relaxed = {
 	.summary = "Peterson's algorithm with relaxed atomics: store-load "
 		   "reordering lets both in; loses updates on purpose",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.racy = true,
 	.on_crash = "none: its flag stays up (racy)",
-	.refuse = peterson_refuse,
+	.cannot_run = peterson_cannot_run,
 	.work = peterson_relaxed_work,
 };

@@ -29,7 +29,7 @@
  * the Intel SDM, vol. 3A, "Memory Ordering" ("Loads May Be Reordered with
  * Earlier Stores to Different Locations"); peterson-relaxed.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/peterson.h"
 #include "strategies/common/spinwait.h"
 
@@ -68,7 +68,7 @@ static inline int peterson_unlock(struct worker *w)
 
 static int peterson_work(struct worker *w)
 {
-	return worker_loop(w, peterson_lock, counter_rmw, peterson_unlock);
+	return worker_loop(w, peterson_lock, peterson_unlock);
 }
 
 const struct strategy strategy_peterson = {
@@ -76,7 +76,10 @@ const struct strategy strategy_peterson = {
 	.summary = "Peterson's algorithm, two workers, seq_cst loads and "
 		   "stores (no read-modify-write)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: its flag stays up",
-	.refuse = peterson_refuse,
+	.cannot_run = peterson_cannot_run,
 	.work = peterson_work,
 };

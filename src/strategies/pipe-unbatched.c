@@ -21,18 +21,19 @@
  *
  * Read next: pipe.c, pipe(7), write(2).
  */
+#include "core/loop.h"
 #include "strategies/common/pipe.h"
 
-static inline void pipe_unbatched_increment(struct worker *w, bool slow)
+/* A crash before the write has sent nothing: exact. */
+static inline uint64_t pipe_unbatched_increment(struct worker *w)
 {
-	if (slow)
-		worker_gap(w); /* a crash here has sent nothing: exact */
 	pipe_send(w, 1);
+	return 0;
 }
 
 static int pipe_unbatched_work(struct worker *w)
 {
-	int err = worker_loop(w, NULL, pipe_unbatched_increment, NULL);
+	int err = worker_loop_op(w, pipe_unbatched_increment, NULL);
 
 	return err ? err : w->fd < 0 ? -EIO : 0;
 }
@@ -42,6 +43,9 @@ const struct strategy strategy_pipe_unbatched = {
 	.summary = "as pipe, but one write() per increment: what an unbatched "
 		   "message costs",
 	.kind = KIND_NOSHARE,
+	.counter = COUNTER_OWN,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing held; each write whole",
 	.setup = pipe_setup,
 	.attach = pipe_attach,

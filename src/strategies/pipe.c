@@ -14,8 +14,9 @@
  *
  * Batching is the point: one write per 1024 increments costs 1 ns per
  * increment here, pipe-unbatched's write per increment 380 ns. With
- * --crash-at, --window or --trace each message holds one increment, so a
- * killed worker has sent exactly the increments it finished.
+ * --crash-at, --window or --trace the loop flushes the batch after every
+ * increment, so each message holds one and a killed worker has sent
+ * exactly the increments it finished.
  *
  * Holder dies: nothing is held. A killed worker's messages are whole; the
  * others go on, exact. If the owner dies, the next write() raises SIGPIPE
@@ -25,6 +26,7 @@
  *
  * Read next: pipe(7) (PIPE_BUF), pipe(2), write(2), pipe-unbatched.c.
  */
+#include "core/loop.h"
 #include "strategies/common/pipe.h"
 
 #include <poll.h>
@@ -34,8 +36,6 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-
-#include "core/harness.h"
 
 #define PIPE_BATCH	   CHUNK /* increments per message */
 #define PIPE_TOTAL_WAIT_MS 10000 /* for the owner's answer, at most */
@@ -145,7 +145,7 @@ static void close_fd(int *fd)
 
 int pipe_setup(struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 	int err;
 
 	s->in[0] = s->in[1] = s->out[0] = s->out[1] = -1;
@@ -218,7 +218,7 @@ static void owner_stop(const struct run *run, struct pipe_shared *s,
 
 uint64_t pipe_total(const struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 	struct pollfd p = { .fd = s->out[0], .events = POLLIN };
 	ssize_t r = -1;
 
@@ -239,7 +239,7 @@ uint64_t pipe_total(const struct run *run)
 
 void pipe_teardown(struct run *run)
 {
-	struct pipe_shared *s = (void *)run->region->shared;
+	struct pipe_shared *s = (void *)run->lock_area;
 
 	/* On an error path or after Ctrl-C the owner is still counting. */
 	owner_stop(run, s, true);
@@ -250,29 +250,30 @@ void pipe_teardown(struct run *run)
 
 /* ---- batched: this strategy ------------------------------------------- */
 
-static inline void pipe_increment(struct worker *w, bool slow)
+/* w->local: this worker's increments not yet sent. */
+static inline uint64_t pipe_increment(struct worker *w)
 {
-	if (slow) {
-		worker_gap(w); /* a crash here has sent nothing: exact */
-		pipe_send(w, 1);
-		return;
-	}
-	/* w->local: this worker's increments not yet sent. */
 	if (++w->local == PIPE_BATCH) {
 		pipe_send(w, PIPE_BATCH);
 		w->local = 0;
 	}
+	return 0;
+}
+
+/* Send what is batched. The probed loop flushes after every increment. */
+static void pipe_flush(struct worker *w)
+{
+	if (w->local)
+		pipe_send(w, w->local);
+	w->local = 0;
 }
 
 static int pipe_work(struct worker *w)
 {
 	int err;
 
-	/* With --crash-at, --window or --trace every message is one. */
 	w->local = 0;
-	err = worker_loop(w, NULL, pipe_increment, NULL);
-	if (!w->slow && w->local) /* the last, partial batch */
-		pipe_send(w, w->local);
+	err = worker_loop_op(w, pipe_increment, pipe_flush);
 	return err ? err : w->fd < 0 ? -EIO : 0;
 }
 
@@ -281,6 +282,9 @@ const struct strategy strategy_pipe = {
 	.summary = "workers send increments through a pipe to one owner, 1024 "
 		   "per message: message passing, no lock",
 	.kind = KIND_NOSHARE,
+	.counter = COUNTER_OWN,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing held; sent batches whole",
 	.setup = pipe_setup,
 	.attach = pipe_attach,

@@ -24,7 +24,7 @@
 #include <errno.h>
 #include <semaphore.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct posix_sem_shared {
@@ -34,7 +34,7 @@ struct posix_sem_shared {
 
 static int posix_sem_setup(struct run *run)
 {
-	struct posix_sem_shared *s = (void *)run->region->shared;
+	struct posix_sem_shared *s = (void *)run->lock_area;
 
 	if (sem_init(&s->sem, 1, 1) == -1)
 		return report_errno("posix-sem", "sem_init", errno);
@@ -44,7 +44,7 @@ static int posix_sem_setup(struct run *run)
 
 static void posix_sem_teardown(struct run *run)
 {
-	struct posix_sem_shared *s = (void *)run->region->shared;
+	struct posix_sem_shared *s = (void *)run->lock_area;
 
 	/* Every worker is gone, so nobody waits on it any more. */
 	if (s->initialised)
@@ -74,7 +74,7 @@ static inline int posix_sem_post(struct worker *w)
 
 static int posix_sem_work(struct worker *w)
 {
-	return worker_loop(w, posix_sem_wait, counter_rmw, posix_sem_post);
+	return worker_loop(w, posix_sem_wait, posix_sem_post);
 }
 
 const struct strategy strategy_posix_sem = {
@@ -82,6 +82,9 @@ const struct strategy strategy_posix_sem = {
 	.summary = "unnamed POSIX semaphore in shared memory (sem_init "
 		   "pshared=1): no system call uncontended",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: count stays 0",
 	.setup = posix_sem_setup,
 	.work = posix_sem_work,

@@ -32,7 +32,7 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct robust_mutex_shared {
@@ -42,7 +42,7 @@ struct robust_mutex_shared {
 
 static int robust_mutex_setup(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
 	int err;
 
@@ -64,7 +64,7 @@ static int robust_mutex_setup(struct run *run)
 
 static void robust_mutex_teardown(struct run *run)
 {
-	struct robust_mutex_shared *s = (void *)run->region->shared;
+	struct robust_mutex_shared *s = (void *)run->lock_area;
 
 	/* Every worker is gone; EBUSY here would only mean one died holding
 	 * it, and the segment is about to vanish anyway. */
@@ -102,14 +102,16 @@ static inline int robust_mutex_unlock(struct worker *w)
 
 static int robust_mutex_work(struct worker *w)
 {
-	return worker_loop(w, robust_mutex_lock, counter_rmw,
-			   robust_mutex_unlock);
+	return worker_loop(w, robust_mutex_lock, robust_mutex_unlock);
 }
 
 const struct strategy strategy_robust_mutex = {
 	.name = "robust-mutex",
 	.summary = "pthread mutex in shared memory, PROCESS_SHARED + ROBUST",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_EXACT,
 	.on_crash = "EOWNERDEAD, made consistent",
 	.counts_recoveries = true,
 	.setup = robust_mutex_setup,

@@ -27,7 +27,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 /* One worker's counter, alone on its cache line. */
@@ -42,7 +42,7 @@ struct sharded_shared {
 
 static int sharded_setup(struct run *run)
 {
-	struct sharded_shared *s = (void *)run->region->shared;
+	struct sharded_shared *s = (void *)run->lock_area;
 	size_t bytes = run->procs * sizeof(struct shard);
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -56,34 +56,34 @@ static int sharded_setup(struct run *run)
 
 static void sharded_teardown(struct run *run)
 {
-	struct sharded_shared *s = (void *)run->region->shared;
+	struct sharded_shared *s = (void *)run->lock_area;
 
 	if (s->bytes)
 		(void)munmap(s->shards, s->bytes);
 	s->bytes = 0;
 }
 
-static inline void sharded_increment(struct worker *w, bool slow)
+/* A crash before it has stored nothing: exact. */
+static inline uint64_t sharded_increment(struct worker *w)
 {
 	const struct sharded_shared *s = w->shared;
 	volatile uint64_t *mine = &s->shards[w->id].count;
 	uint64_t v = *mine; /* the load */
 
 	__asm__ volatile("" : "+r"(v)); /* as counter_rmw: two steps */
-	if (slow)
-		worker_gap(w); /* a crash here has stored nothing: exact */
-	*mine = v + 1;	       /* the store */
+	*mine = v + 1;			/* the store */
+	return v;
 }
 
 static int sharded_work(struct worker *w)
 {
-	return worker_loop(w, NULL, sharded_increment, NULL);
+	return worker_loop_op(w, sharded_increment, NULL);
 }
 
 /* After every worker is gone (waitpid or pthread_join ordered it all). */
 static uint64_t sharded_total(const struct run *run)
 {
-	const struct sharded_shared *s = (void *)run->region->shared;
+	const struct sharded_shared *s = (void *)run->lock_area;
 	uint64_t sum = 0;
 
 	for (unsigned i = 0; i < run->procs; i++)
@@ -96,6 +96,9 @@ const struct strategy strategy_sharded = {
 	.summary = "a counter per worker on its own cache line, summed at "
 		   "the end: nothing shared, nothing to lock",
 	.kind = KIND_NOSHARE,
+	.counter = COUNTER_OWN,
+	.lock = LOCK_NONE,
+	.crash = CRASH_EXACT,
 	.on_crash = "nothing to release",
 	.setup = sharded_setup,
 	.work = sharded_work,

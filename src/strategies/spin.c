@@ -24,7 +24,7 @@
  *
  * Read next: C11 7.17.8 (atomic_flag), spinwait.h, ttas.c, ticket.c.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/spinwait.h"
 
 struct spin_shared {
@@ -33,7 +33,7 @@ struct spin_shared {
 
 static int spin_setup(struct run *run)
 {
-	struct spin_shared *s = (void *)run->region->shared;
+	struct spin_shared *s = (void *)run->lock_area;
 
 	atomic_flag_clear(&s->flag);
 	return 0;
@@ -68,7 +68,7 @@ static inline int spin_unlock(struct worker *w)
 
 static int spin_work(struct worker *w)
 {
-	return worker_loop(w, spin_lock, counter_rmw, spin_unlock);
+	return worker_loop(w, spin_lock, spin_unlock);
 }
 
 const struct strategy strategy_spin = {
@@ -76,6 +76,9 @@ const struct strategy strategy_spin = {
 	.summary = "test-and-set spinlock on a C11 atomic_flag "
 		   "(acquire/release)",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: spins for ever",
 	.setup = spin_setup,
 	.work = spin_work,

@@ -24,7 +24,8 @@
 #include <errno.h>
 #include <sys/sem.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/sysv-sem.h"
 
@@ -44,7 +45,7 @@ static inline int noundo_p(struct worker *w)
 {
 	int err = noundo_op(w, -1);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -56,7 +57,7 @@ static inline int noundo_v(struct worker *w)
 
 static int noundo_work(struct worker *w)
 {
-	return worker_loop(w, noundo_p, counter_rmw, noundo_v);
+	return worker_loop(w, noundo_p, noundo_v);
 }
 
 const struct strategy strategy_sysv_sem_noundo = {
@@ -64,8 +65,12 @@ const struct strategy strategy_sysv_sem_noundo = {
 	.summary = "System V semaphore without SEM_UNDO: a dead holder "
 		   "deadlocks the rest",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: value stays 0",
 	.setup = sysv_sem_setup,
+	.join = sysv_sem_join,
 	.work = noundo_work,
 	.teardown = sysv_sem_teardown,
 };

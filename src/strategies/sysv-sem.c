@@ -33,7 +33,8 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "core/harness.h"
+#include "core/loop.h"
+#include "core/tsan.h"
 #include "core/util.h"
 #include "strategies/common/sysv-sem.h"
 
@@ -46,10 +47,21 @@ union semun {
 
 int sysv_sem_setup(struct run *run)
 {
-	struct sysv_sem_shared *s = (void *)run->region->shared;
+	struct sysv_sem_shared *s = (void *)run->lock_area;
+	key_t key = run->lock_key ? (key_t)run->lock_key : IPC_PRIVATE;
+	int mode = run->lock_key ? (int)(run->lock_mode & 0777) : 0600;
 
-	/* IPC_PRIVATE: a new set no other program can find by key. */
-	s->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	/*
+	 * IPC_PRIVATE: a new set no other program can find by key. At a key
+	 * (racelab segment), IPC_EXCL: never adopt a set someone else made
+	 * first, who could have set it to 0 and hung every incr.
+	 */
+	s->semid = semget(key, 1, IPC_CREAT | IPC_EXCL | mode);
+	if (s->semid == -1 && errno == EEXIST) {
+		report("%s: a semaphore set already exists at key 0x%08x",
+		       run->strategy->name, (unsigned)key);
+		return -EEXIST;
+	}
 	if (s->semid == -1 && errno == ENOSPC) {
 		report("%s: semget: the system's limit on semaphore sets "
 		       "(SEMMNI) or semaphores (SEMMNS) is reached; `ipcs -s "
@@ -60,17 +72,55 @@ int sysv_sem_setup(struct run *run)
 	if (s->semid == -1)
 		return report_errno(run->strategy->name, "semget", errno);
 	s->created = true;
-	run_note(run, "created SysV semaphore set id %d (IPC_PRIVATE, 0600)",
-		 s->semid);
+	run_note(run, "created SysV semaphore set id %d (%s, %04o)", s->semid,
+		 run->lock_key ? "at a key" : "IPC_PRIVATE", (unsigned)mode);
 	if (semctl(s->semid, 0, SETVAL, (union semun){ .val = 1 }) == -1)
 		return report_errno(run->strategy->name, "semctl SETVAL",
 				    errno);
 	return 0;
 }
 
+int sysv_sem_join(struct run *run, bool take)
+{
+	struct sysv_sem_shared *s = (void *)run->lock_area;
+	key_t key = (key_t)run->lock_key;
+	struct semid_ds ds;
+	int id;
+
+	s->created = false;
+	/* The kernel's record, found by the key: never an id read from a
+	 * segment, which anyone who may write it could have set. */
+	id = semget(key, 0, 0);
+	if (id == -1 && errno == ENOENT) {
+		report("%s: key 0x%08x: the segment's semaphore set is gone "
+		       "(removed with ipcrm?); destroy and create the segment "
+		       "again",
+		       run->strategy->name, (unsigned)key);
+		return -ENOENT;
+	}
+	if (id == -1)
+		return report_errno(run->strategy->name, "semget", errno);
+	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == -1)
+		return report_errno(run->strategy->name, "semctl IPC_STAT",
+				    errno);
+	if (ds.sem_perm.__key != key || ds.sem_nsems != 1 ||
+	    ds.sem_perm.cuid != (uid_t)run->lock_uid) {
+		report("%s: semaphore set id %d at key 0x%08x is not this "
+		       "segment's (%lu semaphores, made by uid %u, the segment "
+		       "by uid %u): not touching it",
+		       run->strategy->name, id, (unsigned)key,
+		       (unsigned long)ds.sem_nsems, (unsigned)ds.sem_perm.cuid,
+		       run->lock_uid);
+		return -EPERM;
+	}
+	s->semid = id;
+	s->created = take; /* teardown removes it only when taken */
+	return 0;
+}
+
 void sysv_sem_teardown(struct run *run)
 {
-	struct sysv_sem_shared *s = (void *)run->region->shared;
+	struct sysv_sem_shared *s = (void *)run->lock_area;
 
 	if (!s->created)
 		return;
@@ -102,7 +152,7 @@ static inline int sysv_sem_p(struct worker *w)
 {
 	int err = sysv_sem_op(w, -1);
 
-	TSAN_ACQUIRE(w->shared); /* see strategy.h */
+	TSAN_ACQUIRE(w->shared); /* see core/tsan.h */
 	return err;
 }
 
@@ -114,7 +164,7 @@ static inline int sysv_sem_v(struct worker *w)
 
 static int sysv_sem_work(struct worker *w)
 {
-	return worker_loop(w, sysv_sem_p, counter_rmw, sysv_sem_v);
+	return worker_loop(w, sysv_sem_p, sysv_sem_v);
 }
 
 const struct strategy strategy_sysv_sem = {
@@ -122,8 +172,12 @@ const struct strategy strategy_sysv_sem = {
 	.summary =
 	    "System V semaphore, semop P/V with SEM_UNDO: the kernel decides",
 	.kind = KIND_KERNEL,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_KERNEL,
+	.crash = CRASH_EXACT,
 	.on_crash = "SEM_UNDO gave it back",
 	.setup = sysv_sem_setup,
+	.join = sysv_sem_join,
 	.work = sysv_sem_work,
 	.teardown = sysv_sem_teardown,
 };

@@ -25,7 +25,7 @@
  * Read next: Mellor-Crummey & Scott, "Algorithms for Scalable
  * Synchronization on Shared-Memory Multiprocessors" (1991), spinwait.h.
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/spinwait.h"
 
 struct ticket_shared {
@@ -67,13 +67,16 @@ static inline int ticket_unlock(struct worker *w)
 
 static int ticket_work(struct worker *w)
 {
-	return worker_loop(w, ticket_lock, counter_rmw, ticket_unlock);
+	return worker_loop(w, ticket_lock, ticket_unlock);
 }
 
 const struct strategy strategy_ticket = {
 	.name = "ticket",
 	.summary = "ticket spinlock: two counters, first come first served",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: serving never advances",
 	.work = ticket_work,
 };

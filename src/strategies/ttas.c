@@ -23,7 +23,7 @@
  * Read next: spin.c, spinwait.h, Herlihy & Shavit, "The Art of
  * Multiprocessor Programming", chapter 7 (spin locks and contention).
  */
-#include "core/strategy.h"
+#include "core/loop.h"
 #include "strategies/common/spinwait.h"
 
 #define TTAS_BACKOFF_MAX 64 /* pauses, about 3 us here */
@@ -71,7 +71,7 @@ static inline int ttas_unlock(struct worker *w)
 
 static int ttas_work(struct worker *w)
 {
-	return worker_loop(w, ttas_lock, counter_rmw, ttas_unlock);
+	return worker_loop(w, ttas_lock, ttas_unlock);
 }
 
 const struct strategy strategy_ttas = {
@@ -79,6 +79,9 @@ const struct strategy strategy_ttas = {
 	.summary = "test-and-test-and-set spinlock, exponential backoff and "
 		   "pause",
 	.kind = KIND_USER,
+	.counter = COUNTER_RMW,
+	.lock = LOCK_MEMORY,
+	.crash = CRASH_DEADLOCK,
 	.on_crash = "none: spins for ever",
 	.work = ttas_work,
 };

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/harness.h"
 #include "core/util.h"
 
-static int open_named(struct lockfile *lf, const char *who, const char *path)
+static int open_named(struct lockfile *lf, const char *who, const char *path,
+		      bool at_name, unsigned mode)
 {
 	struct stat st;
 
@@ -21,9 +21,13 @@ static int open_named(struct lockfile *lf, const char *who, const char *path)
 		return -ENAMETOOLONG;
 	}
 	lf->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+		      at_name ? mode : 0600);
 	if (lf->fd >= 0) {
 		lf->created = true;
+	} else if (errno == EEXIST && at_name) {
+		report("%s: lock file %s exists; refusing to adopt it", who,
+		       path);
+		return -EEXIST;
 	} else if (errno == EEXIST) {
 		/* O_NONBLOCK: opening a planted FIFO must not hang. */
 		lf->fd =
@@ -49,6 +53,11 @@ static int open_named(struct lockfile *lf, const char *who, const char *path)
 		report("%s: --lock-file %s: not a regular file", who, path);
 		return -EINVAL;
 	}
+	/* The umask may have cleared bits the segment's mode asked for. */
+	if (at_name && fchmod(lf->fd, mode) == -1)
+		return report_errno(who, "fchmod", errno);
+	lf->dev = (uint64_t)st.st_dev;
+	lf->ino = (uint64_t)st.st_ino;
 	return 0;
 }
 
@@ -86,13 +95,54 @@ int lockfile_open(struct lockfile *lf, const struct run *run)
 	int err;
 
 	*lf = (struct lockfile){ .fd = -1 };
-	err = run->lock_file ? open_named(lf, who, run->lock_file)
+	err = run->lock_file ? open_named(lf, who, run->lock_file,
+					  run->lock_key != 0, run->lock_mode)
 			     : open_temp(lf, who);
 	if (!err)
 		run_note(run, "lock file %s, descriptor %d",
 			 lf->path[0] ? lf->path : "(unlinked temporary file)",
 			 lf->fd);
 	return err;
+}
+
+int lockfile_join(struct lockfile *lf, const struct run *run, bool take)
+{
+	const struct lockfile *rec = run->lock_record;
+	const char *who = run->strategy->name, *path = run->lock_file;
+	struct stat st;
+
+	*lf = (struct lockfile){ .fd = -1 };
+	if (!path || strlen(path) >= sizeof(lf->path))
+		return -EINVAL;
+	/* O_NONBLOCK: opening a planted FIFO must not hang. */
+	lf->fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (lf->fd < 0) {
+		int err = errno;
+
+		if (err == ELOOP)
+			report("%s: lock file %s is a symbolic link; refusing "
+			       "to follow it",
+			       who, path);
+		else
+			report("%s: lock file %s: %s", who, path,
+			       strerror(err));
+		return -err;
+	}
+	lf->open = true;
+	snprintf(lf->path, sizeof(lf->path), "%s", path); /* length checked */
+	if (fstat(lf->fd, &st) == -1)
+		return report_errno(who, "fstat", errno);
+	if (!S_ISREG(st.st_mode) || !rec || (uint64_t)st.st_dev != rec->dev ||
+	    (uint64_t)st.st_ino != rec->ino || st.st_uid != run->lock_uid) {
+		report("%s: %s is not the lock file this segment was created "
+		       "with",
+		       who, path);
+		return -EPERM;
+	}
+	lf->dev = rec->dev;
+	lf->ino = rec->ino;
+	lf->created = take;
+	return 0;
 }
 
 void lockfile_close(struct lockfile *lf, const struct run *run)
@@ -118,4 +168,31 @@ int lockfile_reopen(const struct lockfile *lf, const char *who)
 	if (fd < 0)
 		return report_errno(who, self, errno);
 	return fd;
+}
+
+int lockfile_setup(struct run *run)
+{
+	return lockfile_open((struct lockfile *)run->lock_area, run);
+}
+
+int lockfile_join_lock(struct run *run, bool take)
+{
+	return lockfile_join((struct lockfile *)run->lock_area, run, take);
+}
+
+void lockfile_teardown(struct run *run)
+{
+	lockfile_close((struct lockfile *)run->lock_area, run);
+}
+
+int lockfile_attach(struct worker *w)
+{
+	w->fd = lockfile_reopen(w->shared, w->run->strategy->name);
+	return w->fd < 0 ? w->fd : 0;
+}
+
+void lockfile_detach(struct worker *w)
+{
+	(void)close(w->fd);
+	w->fd = -1;
 }

@@ -19,15 +19,18 @@
 #define RACELAB_LOCKFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/strategy.h"
 
-/* Lives in region->shared, so every worker can read fd. */
+/* Lives in the run's lock area, so every worker can read fd. */
 struct lockfile {
 	int fd;		/* the parent's descriptor of the lock file */
 	bool open;	/* fd is open */
 	bool created;	/* racelab created path and must remove it */
 	char path[512]; /* the file's name; "" for an unlinked temporary */
+	uint64_t dev;	/* at a name: the file's st_dev, as created */
+	uint64_t ino;	/* ... and st_ino: join checks both */
 };
 
 /*
@@ -37,6 +40,14 @@ struct lockfile {
  */
 int lockfile_open(struct lockfile *lf, const struct run *run);
 
+/*
+ * At a name (racelab segment): open the lock file run->lock_file that
+ * another process's lockfile_open made, refusing a symbolic link, another
+ * file (device and inode not those recorded in run->lock_record) or one
+ * another user owns. take: lockfile_close removes it.
+ */
+int lockfile_join(struct lockfile *lf, const struct run *run, bool take);
+
 /* Close the parent's descriptor; remove the file if racelab made it. */
 void lockfile_close(struct lockfile *lf, const struct run *run);
 
@@ -45,5 +56,20 @@ void lockfile_close(struct lockfile *lf, const struct run *run);
  * Returns the new descriptor (O_CLOEXEC) or a negative errno.
  */
 int lockfile_reopen(const struct lockfile *lf, const char *who);
+
+/*
+ * The whole lifecycle of a lock file, for the strategies that need nothing
+ * else (fcntl, ofd; flock.c spells its own out, as lab 05's lesson): the
+ * lockfile lives in run->lock_area; each worker opens the file again into
+ * w->fd, for an open file description (and so, for OFD locks and flock, a
+ * lock owner) of its own, and closes it after the loop. Closing it drops
+ * every fcntl record lock the process holds on the file: here none (the
+ * loop is over), but in thread mode also those of the other threads.
+ */
+int lockfile_setup(struct run *run);
+int lockfile_join_lock(struct run *run, bool take);
+void lockfile_teardown(struct run *run);
+int lockfile_attach(struct worker *w);
+void lockfile_detach(struct worker *w);
 
 #endif

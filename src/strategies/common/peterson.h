@@ -5,6 +5,7 @@
 #ifndef RACELAB_STRATEGIES_PETERSON_H
 #define RACELAB_STRATEGIES_PETERSON_H
 
+#include "core/probe.h"
 #include "core/strategy.h"
 
 /* All three in one cache line: both workers read and write each of them. */
@@ -14,7 +15,7 @@ struct peterson_shared {
 };
 
 /* Peterson's algorithm has a flag for each of exactly two workers. */
-static inline const char *peterson_refuse(const struct run *run)
+static inline const char *peterson_cannot_run(const struct run *run)
 {
 	if (run->procs == 2)
 		return NULL;
@@ -40,12 +41,8 @@ static inline const char *peterson_refuse(const struct run *run)
 
 static inline void peterson_outside(struct worker *w)
 {
-	uint64_t x = w->rng; /* xorshift64: never 0, since rng is odd */
+	uint64_t x = probe_random(&w->rng);
 
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	w->rng = x;
 	for (unsigned i = (unsigned)(x % PETERSON_OUTSIDE); i; i--)
 		__asm__ volatile(""); /* one turn: not optimised away */
 }

@@ -17,6 +17,7 @@ struct sysv_sem_shared {
 
 /* Make a private set of one semaphore with value 1; remove it. */
 int sysv_sem_setup(struct run *run);
+int sysv_sem_join(struct run *run, bool take);
 void sysv_sem_teardown(struct run *run);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * strategies.c - the one table of strategies.
+ * registry.c - the one table of strategies.
  *
  * How to add one: write src/strategies/NAME.c exporting
  * `const struct strategy strategy_NAME` (see strategy.h and any existing
@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "core/strategy.h"
+#include "core/registry.h"
 
 extern const struct strategy strategy_none;
 extern const struct strategy strategy_atomic_split;

@@ -1,0 +1,123 @@
+/*
+ * store.h - where the counter lives, and how a worker reaches it.
+ *
+ * A store is one file in src/store/ exporting one `const struct store`,
+ * listed in src/store/store.c. It knows nothing of locks: a lock strategy
+ * (core/strategy.h) decides who may touch the counter, the store only how
+ * it is read and written. Each store says which strategies it admits, and
+ * store_refuses() words why it refuses the others.
+ *
+ *   create    in the parent, once: make (or open, at a name: a path, a key)
+ *             the counter and set it to 0. A store at a name keeps it.
+ *   attach    in each worker: its own way to the counter (a pointer into
+ *             shared memory, a descriptor; later a connection of its own).
+ *   load/save one worker's read and write of the counter, for the stores
+ *             whose counter is not a word in memory (the file). A memory
+ *             store leaves them NULL: the loop (core/loop.h) reads and
+ *             writes link->counter inline, with no call at all.
+ *   add       the store's own indivisible add, where it has one (memory:
+ *             the strategy's atomic_fetch_add on link->counter).
+ *   total     perfbook's read_count: the count, once every worker is gone.
+ *   close     in the parent, on every path that ran create.
+ *
+ * A database store fits the same shape (docs/design-notes.md): create
+ * opens the row or key at a connection string, attach opens each worker's
+ * own connection, load/save are a SELECT and an UPDATE, add is the
+ * server-side UPDATE ... SET v = v + 1, total a SELECT.
+ */
+#ifndef RACELAB_STORE_H
+#define RACELAB_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/region.h"
+
+struct strategy;
+struct store;
+
+/* One worker's way to the counter; lives in its struct worker. */
+struct store_link {
+	const struct store *store; /* whose link */
+	union counter *counter;	   /* memory stores: the word; else NULL */
+	int fd;			   /* file store: a descriptor, or -1 */
+	const char *path;	   /* for messages: the counter's name */
+};
+
+/* The tallies of a named store, so independent processes can be verified. */
+struct store_tally {
+	_Atomic uint64_t requested;  /* increments asked for, summed */
+	_Atomic uint64_t completed;  /* increments finished */
+	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
+	_Atomic uint64_t incrs;	     /* processes that started */
+	_Atomic uint64_t incrs_done; /* ... and that finished or stopped */
+};
+
+/* An opened store, in the parent (struct run holds one). */
+struct store_handle {
+	const struct store *store; /* what kind */
+	union counter *counter;	   /* memory stores: the word */
+	int fd;			   /* file store: the parent's descriptor */
+	bool open;		   /* create succeeded; close must run */
+	bool created;		   /* racelab made the file */
+	char path[512];		   /* the file's name; "" for a temporary */
+};
+
+struct store {
+	const char *name;    /* as typed after --store */
+	const char *summary; /* one line for `racelab list` */
+	const char *where;   /* the counter's home in a sentence: "a file" */
+	const char *naming;  /* what NAME is in --store NAME:X, or NULL */
+	bool memory;	     /* the counter is a word in shared memory */
+	bool atomic_add;     /* it offers an indivisible add */
+	bool shares_memory;  /* a lock may live in memory beside it */
+	bool named;	     /* found by a name by independent processes */
+	/*
+	 * Optional. Why the NAME of --store KIND:NAME cannot be used (a
+	 * symbolic link, not a regular file), in words, or NULL. Called while
+	 * parsing, before anything is created; create checks again.
+	 */
+	const char *(*check_name)(const char *name);
+	int (*create)(struct store_handle *h, const char *name,
+		      struct region *r, bool verbose);
+	int (*attach)(const struct store_handle *h, struct store_link *l);
+	int (*load)(struct store_link *l, uint64_t *v);
+	int (*save)(struct store_link *l, uint64_t v);
+	void (*detach)(struct store_link *l);
+	int (*total)(const struct store_handle *h, uint64_t *v);
+	void (*close)(struct store_handle *h, bool verbose);
+};
+
+/*
+ * The stores, in src/store/store.c; the first is the default. A store
+ * without create (the named segment) is used by its own command, not by
+ * --store.
+ */
+extern const struct store *const stores[];
+extern const unsigned store_count;
+
+/*
+ * The store that --store ARG names ("shm", "file", "file:PATH"); *name gets
+ * what follows the colon, or NULL. NULL when there is none such.
+ */
+const struct store *store_find(const char *arg, const char **name);
+
+/* Why a store refuses a strategy. */
+enum store_refusal {
+	STORE_ADMITS,	  /* it does not */
+	STORE_NO_SHARING, /* the strategy keeps the count itself */
+	STORE_NO_WORD,	  /* it needs atomics on a memory word */
+	STORE_NO_MEMORY,  /* its lock lives in shared memory */
+	STORE_NO_NAME,	  /* its lock cannot be found at a name */
+};
+
+enum store_refusal store_refusal(const struct store *st,
+				 const struct strategy *s);
+
+/* The reason, briefly, for `racelab list`. */
+const char *store_refusal_name(enum store_refusal why);
+
+/* Why store st cannot hold a run of strategy s, in words, or NULL. */
+const char *store_refuses(const struct store *st, const struct strategy *s);
+
+#endif
