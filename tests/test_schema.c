@@ -88,7 +88,7 @@ Test(schema, csv_columns_keep_their_names_and_order)
 	    captured(header_of, &report_run_schema),
 	    "strategy,mode,procs,iters,iters_auto,expected,final,lost,"
 	    "lost_pct,elapsed_s,ns_per_op,mops_per_s,recoveries,verdict,"
-	    "detail,recovery,seed,window\n");
+	    "detail,recovery,seed,window,retries\n"); /* new ones at the end */
 	cr_expect_str_eq(
 	    captured(header_of, &bench_point_schema),
 	    "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,"

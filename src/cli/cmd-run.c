@@ -47,9 +47,13 @@ static const char run_usage[] =
     "      --store S         where the counter lives: shm (default, the\n"
     "                        run's private SysV region), file (a private\n"
     "                        temporary file of decimal text) or file:PATH\n"
-    "                        (that file, kept with the final count); "
-    "`racelab\n"
-    "                        list` says which strategies each admits\n"
+    "                        (that file, kept with the final count),\n"
+    "                        postgres (a table of the run's own, dropped\n"
+    "                        at the end; libpq's PG* variables say where)\n"
+    "                        or postgres:CONNINFO, redis ($RACELAB_REDIS)\n"
+    "                        or redis:SOCKET or redis:HOST:PORT (a key of\n"
+    "                        the run's own); `racelab list` says which\n"
+    "                        strategies each admits\n"
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
@@ -59,7 +63,10 @@ static const char run_usage[] =
     "                        never a symlink) instead of a private\n"
     "                        temporary file\n"
     "  -v, --verbose         name every kernel object made and removed\n"
-    "\n"
+    "\n";
+
+/* (Two strings: C11 promises string literals of 4095 bytes only.) */
+static const char run_usage_more[] =
     "crash injection (process mode):\n"
     "      --crash-at K      worker W takes the lock, reads the counter and\n"
     "                        is killed with SIGKILL at its K-th increment\n"
@@ -73,6 +80,8 @@ static const char run_usage[] =
     "yield,\n"
     "                        spin:N (N pause instructions), sleep:USEC,\n"
     "                        random:N (spin 0..N-1, from --seed)\n"
+    "      --window-worker W only worker W waits in the window (one\n"
+    "                        holder paused: the lease lesson)\n"
     "      --cpus LIST       pin worker i to the i-th CPU of LIST, e.g. 0,\n"
     "                        0,1 or 0-3 (0 alone: lost updates on ONE CPU)\n"
     "      --seed S          seed every random choice (default: from the\n"
@@ -104,28 +113,30 @@ static const char run_usage[] =
 
 struct options {
 	const struct strategy *strategy; /* NULL: all */
-	const struct store *store;	 /* --store, NULL: the default */
-	const char *store_name;		 /* --store file:PATH's PATH */
-	enum mode mode;			 /* processes or threads */
-	unsigned procs;			 /* workers */
-	uint64_t iters;			 /* 0: calibrate */
-	enum format format;		 /* output */
-	const char *lock_file;		 /* --lock-file */
-	bool verbose;			 /* --verbose */
-	uint64_t crash_at;		 /* --crash-at, 0: none */
-	unsigned crash_worker;		 /* --crash-worker */
-	uint64_t timeout_s;		 /* --timeout, 0: default */
-	struct window window;		 /* --window */
-	int cpus[PROCS_MAX];		 /* --cpus, expanded */
-	unsigned ncpus;			 /* 0: not pinned */
-	uint64_t seed;			 /* --seed or from the clock */
-	const char *trace_file;		 /* --trace FILE */
-	const char *trace_svg;		 /* --trace-svg FILE */
-	bool trace;			 /* --trace */
-	bool wide;			 /* --wide */
-	bool svg_drawn;			 /* --trace-svg has been written */
-	char command[512];		 /* the command line, for the picture */
-	bool seen[256];			 /* options given */
+	const char *strategy_name; /* --strategy, until --store is known */
+	const struct store *store; /* --store, NULL: the default */
+	const char *store_name;	   /* --store file:PATH's PATH */
+	enum mode mode;		   /* processes or threads */
+	unsigned procs;		   /* workers */
+	uint64_t iters;		   /* 0: calibrate */
+	enum format format;	   /* output */
+	const char *lock_file;	   /* --lock-file */
+	bool verbose;		   /* --verbose */
+	uint64_t crash_at;	   /* --crash-at, 0: none */
+	unsigned crash_worker;	   /* --crash-worker */
+	unsigned window_worker;	   /* --window-worker */
+	uint64_t timeout_s;	   /* --timeout, 0: default */
+	struct window window;	   /* --window */
+	int cpus[PROCS_MAX];	   /* --cpus, expanded */
+	unsigned ncpus;		   /* 0: not pinned */
+	uint64_t seed;		   /* --seed or from the clock */
+	const char *trace_file;	   /* --trace FILE */
+	const char *trace_svg;	   /* --trace-svg FILE */
+	bool trace;		   /* --trace */
+	bool wide;		   /* --wide */
+	bool svg_drawn;		   /* --trace-svg has been written */
+	char command[512];	   /* the command line, for the picture */
+	bool seen[256];		   /* options given */
 };
 
 /* --window: none | yield | spin:N | sleep:USEC | random:N */
@@ -228,6 +239,10 @@ static int check_combination(struct options *o)
 	char num[32], names[128];
 	const char *why;
 
+	/* A database store's own `none` is not the general one. */
+	if (o->strategy_name)
+		o->strategy = strategy_find_for(o->strategy_name, o->store);
+
 #ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
 	/* Shadow memory is per process: TSan cannot see another's accesses. */
 	if (seen['m'] && o->mode == MODE_PROCESS)
@@ -253,9 +268,10 @@ static int check_combination(struct options *o)
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
-	if (o->strategy && o->store &&
-	    (why = store_refuses(o->store, o->strategy)))
-		return usage_error("run", "--store %s: %s", o->store->name,
+	if (o->strategy &&
+	    (why = store_refuses(o->store ? o->store : stores[0], o->strategy)))
+		return usage_error("run", "--store %s: %s",
+				   o->store ? o->store->name : stores[0]->name,
 				   why);
 	if (o->trace && o->store && !o->store->memory)
 		return usage_error("run",
@@ -274,6 +290,13 @@ static int check_combination(struct options *o)
 	}
 	if ((seen['W'] || seen['T']) && !o->crash_at && seen['W'])
 		return usage_error("run", "--crash-worker needs --crash-at");
+	if (seen['U'] && o->window.kind == WINDOW_NONE)
+		return usage_error("run", "--window-worker needs --window");
+	if (seen['U'] && o->window_worker >= o->procs)
+		return usage_error("run",
+				   "--window-worker %u: there are only %u "
+				   "workers (0..%u)",
+				   o->window_worker, o->procs, o->procs - 1);
 	if (o->crash_at) {
 		if (o->mode == MODE_THREAD)
 			return usage_error(
@@ -337,6 +360,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "crash-worker", required_argument, NULL, 'W' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "window-worker", required_argument, NULL, 'U' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "trace", optional_argument, NULL, 'R' },
@@ -360,8 +384,9 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 's':
 			if (strcmp(optarg, "all") == 0)
 				break;
-			o->strategy = strategy_find(optarg);
-			if (!o->strategy)
+			/* Which one depends on --store: see check_combination. */
+			o->strategy_name = optarg;
+			if (!strategy_find_for(optarg, NULL))
 				return usage_error(
 				    "run",
 				    "unknown strategy '%s' "
@@ -371,17 +396,27 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 'O':
 			o->store = store_find(optarg, &o->store_name);
 			if (!o->store)
-				return usage_error("run",
-						   "--store '%s' is not one of "
-						   "shm, file, file:PATH",
-						   optarg);
+				return usage_error(
+				    "run",
+				    "--store '%.*s' is not one of "
+				    "shm, file, file:PATH, "
+				    "postgres, postgres:CONNINFO, "
+				    "redis, redis:WHERE",
+				    (int)strcspn(optarg, ":"), optarg);
+			if (o->store->unsupported)
+				return usage_error("run", "--store %s: %s",
+						   o->store->name,
+						   o->store->unsupported);
 			if (o->store_name && !*o->store_name)
 				return usage_error(
 				    "run", "--store %s: empty name", optarg);
 			if (o->store_name && o->store->check_name &&
 			    (why = o->store->check_name(o->store_name)))
 				return usage_error("run", "--store %s: %s",
-						   optarg, why);
+						   o->store->secret_name
+						       ? o->store->name
+						       : optarg,
+						   why);
 			break;
 		case 'p':
 			if ((err = cli_number("run", "--procs", optarg, 1,
@@ -443,6 +478,12 @@ static int parse_run(int argc, char **argv, struct options *o)
 			if ((err = parse_window(optarg, &o->window)))
 				return err;
 			break;
+		case 'U':
+			if ((err = cli_number("run", "--window-worker", optarg,
+					      0, PROCS_MAX - 1, &v)))
+				return err;
+			o->window_worker = (unsigned)v;
+			break;
 		case 'c':
 			if ((err = parse_cpus(optarg, o)))
 				return err;
@@ -475,6 +516,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
+			fputs(run_usage_more, stdout);
 			exit(EXIT_VERIFIED);
 		}
 	}
@@ -509,6 +551,8 @@ static void run_init(const struct options *o, const struct strategy *s,
 		.cpus = o->cpus,
 		.ncpus = o->ncpus,
 		.window = o->window,
+		.window_one = o->seen['U'],
+		.window_worker = o->window_worker,
 		.seed = o->seed,
 	};
 }
@@ -653,6 +697,31 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
 }
 
+#define RUN_LIST_MAX 128 /* strategies in one run: general and own */
+
+/*
+ * What this run runs, in order: the one --strategy names, or with all the
+ * store's own strategies (a database store's statements) and then the
+ * general ones, but not those its own replace nor another store's.
+ */
+static unsigned run_list(const struct options *o, const struct strategy **list)
+{
+	unsigned n = 0;
+
+	if (o->strategy) {
+		list[0] = o->strategy;
+		return 1;
+	}
+	for (const struct strategy *const *own = o->store ? o->store->own
+							  : NULL;
+	     own && *own && n < RUN_LIST_MAX; own++)
+		list[n++] = *own;
+	for (unsigned i = 0; i < strategy_count && n < RUN_LIST_MAX; i++)
+		if (strategy_in_all(strategies[i], o->store))
+			list[n++] = strategies[i];
+	return n;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct options o; /* large (the --cpus list): not on the stack */
@@ -660,7 +729,9 @@ int cmd_run(int argc, char **argv)
 	struct report rp = { .out = stdout, .target_s = TARGET_S };
 	struct run shape;
 	struct result *res;
-	unsigned n = 0;
+	const struct strategy *list[RUN_LIST_MAX];
+	static char skipped[1024]; /* names the store refused */
+	unsigned n = 0, total;
 	int status, err = 0;
 
 	o = (struct options){ .procs = default_procs() };
@@ -668,7 +739,8 @@ int cmd_run(int argc, char **argv)
 	if (status)
 		return status;
 	command_line(argc, argv, o.command, sizeof(o.command));
-	res = calloc(strategy_count, sizeof(*res));
+	total = run_list(&o, list);
+	res = calloc(total ? total : 1, sizeof(*res));
 	if (!res)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
@@ -678,14 +750,19 @@ int cmd_run(int argc, char **argv)
 	run_init(&o, NULL, &shape);
 	harness_signals_init();
 	report_begin(&rp, &shape);
-	for (unsigned i = 0; i < strategy_count; i++) {
-		const struct strategy *s =
-		    o.strategy ? o.strategy : strategies[i];
+	for (unsigned i = 0; i < total; i++) {
+		const struct strategy *s = list[i];
 
-		if (o.strategy && i > 0)
-			break;
 		if (s->unsupported)
 			continue;
+		if (o.store && o.store->own && store_refuses(o.store, s)) {
+			/* A database store refuses a dozen: one line for all. */
+			size_t len = strlen(skipped);
+
+			snprintf(skipped + len, sizeof(skipped) - len, "%s%s",
+				 len ? ", " : "", s->name);
+			continue;
+		}
 		if (o.store && store_refuses(o.store, s)) {
 			/* With all, skip it and say why; never hide it. */
 			report_skipped(&rp, s->name, store_refuses(o.store, s));
@@ -729,6 +806,11 @@ int cmd_run(int argc, char **argv)
 		if (err)
 			break;
 	}
+	if (skipped[0])
+		fprintf(o.format == FORMAT_TABLE ? stdout : stderr,
+			"skipped (the %s store refuses them; `racelab list` "
+			"says why): %s\n",
+			o.store->name, skipped);
 	report_end(&rp, res, n);
 	status = err ? EXIT_SYSTEM : exit_status(&o, res, n);
 	free(res);

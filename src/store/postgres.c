@@ -90,6 +90,16 @@ int pg_store_parse(struct pg_store *s, const char *conninfo)
 	return 0;
 }
 
+/* A NOTICE or WARNING from the server, said as racelab says things. */
+static void pg_notice(void *arg, const char *msg)
+{
+	char line[300];
+
+	(void)arg;
+	report(WHO ": the server says: %s",
+	       first_line(msg, line, sizeof(line)));
+}
+
 /* Connect; on failure report why (libpq never quotes the password). */
 static PGconn *pg_connect(const char *conninfo, const char *shown)
 {
@@ -106,6 +116,7 @@ static PGconn *pg_connect(const char *conninfo, const char *shown)
 		PQfinish(c);
 		return NULL;
 	}
+	(void)PQsetNoticeProcessor(c, pg_notice, NULL);
 	return c;
 }
 
@@ -342,9 +353,8 @@ int pg_link_prepare(struct pg_link *l, const char *sql, unsigned *id)
 		err = pg_failure(l->conn, r, "PREPARE");
 	PQclear(r);
 	if (!err) {
-		/* Its first words, for messages: "SELECT v FROM racelab_". */
-		snprintf(l->what[l->nstmts], sizeof(l->what[0]), "%.*s",
-			 (int)strcspn(sql, "%"), sql);
+		/* Its text, for messages ("UPDATE racelab_0123... SET"). */
+		snprintf(l->what[l->nstmts], sizeof(l->what[0]), "%.63s", text);
 		*id = l->nstmts++;
 	}
 	return err;
@@ -386,3 +396,134 @@ int pg_link_command(struct pg_link *l, const char *sql)
 {
 	return command(l->conn, sql, sql);
 }
+
+/* ---- the store (store/store.h): --store postgres[:CONNINFO] ---------- */
+
+#include "core/registry.h"
+#include "store/store.h"
+
+static const char *pg_check_name(const char *conninfo)
+{
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
+
+	PQfreemem(why);
+	if (!opts)
+		return "the connection string does not parse (keyword=value "
+		       "pairs or a postgresql:// URI; see libpq's \"Connection "
+		       "Strings\")";
+	PQconninfoFree(opts);
+	return NULL;
+}
+
+static int pg_create(struct store_handle *h, const char *name, struct region *r,
+		     bool verbose)
+{
+	struct pg_store *s = calloc(1, sizeof(*s));
+	int err;
+
+	(void)r;
+	if (!s)
+		return report_errno(WHO, "calloc", ENOMEM);
+	h->db = s;
+	err = pg_store_parse(s, name ? name : "");
+	if (!err)
+		err = pg_store_open(s, verbose);
+	h->open = !err;
+	snprintf(h->path, sizeof(h->path), "%s", s->shown);
+	return err;
+}
+
+static int pg_attach(const struct store_handle *h, struct store_link *l)
+{
+	struct pg_link *pl = calloc(1, sizeof(*pl));
+	int err;
+
+	if (!pl)
+		return report_errno(WHO, "calloc", ENOMEM);
+	err = pg_link_open(pl, h->db);
+	if (err) {
+		free(pl);
+		return err;
+	}
+	l->db = pl;
+	l->path = pl->shown;
+	return 0;
+}
+
+/*
+ * The plain read and write, for the general strategies that lock on the
+ * client's side (flock, sysv-sem) around them: prepared when first used.
+ */
+static int pg_load(struct store_link *l, uint64_t *v)
+{
+	struct pg_link *pl = l->db;
+	int64_t got = 0;
+	int err = 0;
+
+	if (!pl->load_ready)
+		err = pg_link_prepare(pl, "SELECT v FROM %T WHERE id = 1",
+				      &pl->load_id);
+	pl->load_ready = !err;
+	if (!err)
+		err = pg_link_exec(pl, pl->load_id, 0, NULL, &got, NULL);
+	*v = (uint64_t)got;
+	return err;
+}
+
+static int pg_save(struct store_link *l, uint64_t v)
+{
+	struct pg_link *pl = l->db;
+	int64_t arg = (int64_t)v;
+	int err = 0;
+
+	if (!pl->save_ready)
+		err = pg_link_prepare(pl, "UPDATE %T SET v = $1 WHERE id = 1",
+				      &pl->save_id);
+	pl->save_ready = !err;
+	if (!err)
+		err = pg_link_exec(pl, pl->save_id, 1, &arg, NULL, NULL);
+	return err;
+}
+
+static void pg_detach(struct store_link *l)
+{
+	if (l->db) {
+		pg_link_close(l->db);
+		free(l->db);
+		l->db = NULL;
+	}
+}
+
+static int pg_total(const struct store_handle *h, uint64_t *v)
+{
+	return pg_store_total(h->db, v);
+}
+
+static void pg_close(struct store_handle *h, bool verbose)
+{
+	if (h->db) {
+		pg_store_close(h->db, verbose);
+		free(h->db);
+		h->db = NULL;
+	}
+	h->open = false;
+}
+
+const struct store store_postgres = {
+	.name = "postgres",
+	.summary = "a row of a table of the run's own in PostgreSQL (libpq; "
+		   "conninfo from PG* variables or postgres:CONNINFO)",
+	.where = "PostgreSQL",
+	.naming = "a libpq connection string",
+	.secret_name = true,
+	.own = strategies_postgres,
+	.check_name = pg_check_name,
+	.create = pg_create,
+	.attach = pg_attach,
+	.load = pg_load,
+	.save = pg_save,
+	.detach = pg_detach,
+	.total = pg_total,
+	.close = pg_close,
+};

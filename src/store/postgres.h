@@ -48,7 +48,9 @@ struct pg_link {
 	char table[PG_TABLE_MAX];    /* the table, for the statements' text */
 	const char *shown;	     /* for messages: pg_store.shown */
 	unsigned nstmts;	     /* statements prepared so far */
-	char what[PG_STMTS_MAX][40]; /* each one's first words */
+	char what[PG_STMTS_MAX][64]; /* the start of each one's text */
+	unsigned load_id, save_id;   /* the store's own SELECT and UPDATE */
+	bool load_ready, save_ready; /* ... once prepared */
 };
 
 /* What pg_link_exec() returns besides 0 and -ENOTCONN, -EACCES, -EIO. */

@@ -352,3 +352,124 @@ int redis_link_script(struct redis_link *l, const char *lua, char *sha)
 	freeReplyObject(r);
 	return err;
 }
+
+/* ---- the store (store/store.h): --store redis[:PATH|HOST:PORT] ------- */
+
+#include "core/registry.h"
+#include "store/store.h"
+
+static const char *redis_check_name(const char *where)
+{
+	const char *colon = strrchr(where, ':');
+	uint64_t port;
+	const char *why;
+
+	if (where[0] == '/' || where[0] == '.')
+		return strlen(where) <
+			       sizeof(((struct sockaddr_un *)0)->sun_path)
+			   ? NULL
+			   : "the socket path is too long for a unix socket";
+	if (!colon || colon == where ||
+	    parse_u64(colon + 1, 1, 65535, &port, &why))
+		return "neither a socket path (/...) nor HOST:PORT";
+	return NULL;
+}
+
+static int redis_create(struct store_handle *h, const char *name,
+			struct region *r, bool verbose)
+{
+	struct redis_store *s = calloc(1, sizeof(*s));
+	int err;
+
+	(void)r;
+	if (!s)
+		return report_errno(WHO, "calloc", ENOMEM);
+	h->db = s;
+	err = redis_store_parse(s, name ? name : "");
+	if (!err)
+		err = redis_store_open(s, verbose);
+	h->open = !err;
+	if (s->port)
+		snprintf(h->path, sizeof(h->path), "%s:%d", s->where, s->port);
+	else
+		snprintf(h->path, sizeof(h->path), "%s", s->where);
+	return err;
+}
+
+static int redis_attach(const struct store_handle *h, struct store_link *l)
+{
+	struct redis_link *rl = calloc(1, sizeof(*rl));
+	int err;
+
+	if (!rl)
+		return report_errno(WHO, "calloc", ENOMEM);
+	err = redis_link_open(rl, h->db);
+	if (err) {
+		free(rl);
+		return err;
+	}
+	l->db = rl;
+	l->path = rl->where;
+	return 0;
+}
+
+/* The plain GET and SET, for the client-side locks around them. */
+static int redis_load(struct store_link *l, uint64_t *v)
+{
+	struct redis_link *rl = l->db;
+	int64_t got = 0;
+	int err =
+	    redis_link_call(rl, REDIS_NUMBER, &got, NULL, "GET %s", rl->key);
+
+	*v = (uint64_t)got;
+	return err;
+}
+
+static int redis_save(struct store_link *l, uint64_t v)
+{
+	struct redis_link *rl = l->db;
+
+	return redis_link_call(rl, REDIS_OK, NULL, NULL, "SET %s %llu", rl->key,
+			       (unsigned long long)v);
+}
+
+static void redis_detach(struct store_link *l)
+{
+	if (l->db) {
+		redis_link_close(l->db);
+		free(l->db);
+		l->db = NULL;
+	}
+}
+
+static int redis_total(const struct store_handle *h, uint64_t *v)
+{
+	return redis_store_total(h->db, v);
+}
+
+static void redis_close(struct store_handle *h, bool verbose)
+{
+	if (h->db) {
+		redis_store_close(h->db, verbose);
+		free(h->db);
+		h->db = NULL;
+	}
+	h->open = false;
+}
+
+const struct store store_redis = {
+	.name = "redis",
+	.summary = "a key of the run's own in Redis (hiredis; redis:PATH, "
+		   "redis:HOST:PORT or $RACELAB_REDIS)",
+	.where = "Redis",
+	.naming = "a socket path or HOST:PORT",
+	.own = strategies_redis,
+	.check_name = redis_check_name,
+	.create = redis_create,
+	.attach = redis_attach,
+	.load = redis_load,
+	.save = redis_save,
+	.detach = redis_detach,
+	.total = redis_total,
+	.close = redis_close,
+};
