@@ -2,6 +2,7 @@
 #
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
+#   make demo-db    the same in PostgreSQL and Redis (throwaway servers)
 #   make test       install what the tests need (as root), run them all
 #   make labs-check every lab's starter fails its checker, the reference passes,
 #                   starters match references, each mistake gets its words
@@ -94,7 +95,8 @@ MINIMAL_SRC = $(sort $(filter-out bench/minimal/driver.c,$(wildcard bench/minima
 MINIMAL_BIN = $(MINIMAL_SRC:bench/minimal/%.c=$(B)/bench/minimal/%)
 
 .PHONY: all demo test check deps doc-commands bench repro tsan sanitize docs-img \
-	install uninstall format format-check clean labs-check lint
+	install uninstall format format-check clean labs-check lint demo-db \
+	bench-db
 
 all: racelab
 
@@ -142,6 +144,18 @@ sanitize:
 
 demo: racelab
 	./racelab run --strategy all
+
+# The same counter in PostgreSQL and in Redis, every database strategy side
+# by side, on throwaway servers started and stopped around it
+# (tests/dbserver.sh; needs postgresql and redis-server: make deps).
+demo-db: racelab
+	sh tests/dbserver.sh run both -- sh -c \
+	  './racelab run --store postgres --procs 4 && ./racelab run --store redis --procs 4'
+
+# racelab's database strategies against pgbench and redis-benchmark on the
+# same statements at 1, 2 and 8 clients (docs/databases.md).
+bench-db: racelab
+	sh bench/db-compare.sh
 
 # The tests: Criterion suites linked with the harness (not main.c); the
 # system tests drive ./racelab itself.
