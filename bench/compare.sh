@@ -86,9 +86,10 @@ accepts() { # STRATEGY PROCS
 }
 
 # ns_per_op of one racelab run, found by its column name in the CSV header.
-racelab_ns() { # STRATEGY PROCS ITERS
+racelab_ns() { # STRATEGY PROCS ITERS [STORE]
+	# shellcheck disable=SC2086 # STORE is "--store file" or nothing
 	out=$("$RACELAB" run --strategy "$1" --procs "$2" --iters "$3" \
-		--format csv)
+		${4:+--store $4} --format csv)
 	rc=$?
 	# 3 = lost updates: the lesson of the racy ones, else a failure.
 	if [ "$rc" -ne 0 ] && { [ "$rc" -ne 3 ] || ! is_racy "$1"; }; then
@@ -130,7 +131,8 @@ line() {
 
 # COLUMNS emptied: the lines whole, never wrapped to a width.
 list=$(COLUMNS= "$RACELAB" list)
-strategies=${STRATEGIES:-$(printf '%s\n' "$list" | awk '/^  [a-z]/ { print $1 }')}
+# (The stores follow the strategies in `racelab list`: stop there.)
+strategies=${STRATEGIES:-$(printf '%s\n' "$list" | awk '/^stores/ { exit } /^  [a-z]/ { print $1 }')}
 if [ -z "$strategies" ]; then
 	echo "compare.sh: \`$RACELAB list\` gave no strategies" >&2
 	exit 1
@@ -207,6 +209,39 @@ for s in $strategies; do
 					f(mm) " [" f(mlo) "-" f(mhi) "]", ratio, v
 			}'
 	done
+done
+# The file store (--store file) against the least file counter a person
+# would write (bench/minimal/file-NAME.c: the same 21-byte record, one
+# pread and one pwrite), one worker: what the store's indirection costs.
+for s in none flock; do
+	[ -x "$MINIMAL/file-$s" ] || continue
+	n=20000 r_all="" m_all="" i=1
+	while [ "$i" -le "$REPEAT" ]; do
+		if [ $((i % 2)) -eq 1 ]; then
+			r=$(racelab_ns "$s" 1 "$n" file) &&
+				m=$(minimal_ns "file-$s" 1 "$n")
+		else
+			m=$(minimal_ns "file-$s" 1 "$n") &&
+				r=$(racelab_ns "$s" 1 "$n" file)
+		fi || break
+		r_all="$r_all $r" m_all="$m_all $m"
+		i=$((i + 1))
+	done
+	if [ "$i" -le "$REPEAT" ]; then
+		line "file:$s" 1 "(failed)" "(failed)" - -
+		status=1
+		continue
+	fi
+	# shellcheck disable=SC2046,SC2086 # split on purpose
+	set -- $(stats $r_all) $(stats $m_all)
+	awk -v s="file:$s" -v bar="$BAR" -v rm="$1" -v rlo="$2" -v rhi="$3" \
+		-v mm="$4" -v mlo="$5" -v mhi="$6" 'BEGIN {
+			ratio = mm > 0 ? rm / mm : 0
+			printf "%-16s %5s %-26s %-26s %6.2f  %s\n", s, 1,
+				sprintf("%.0f [%.0f-%.0f]", rm, rlo, rhi),
+				sprintf("%.0f [%.0f-%.0f]", mm, mlo, mhi), ratio,
+				ratio <= bar ? "ok" : "SLOWER"
+		}'
 done
 echo "iters per worker: $(for s in $strategies; do
 	[ "$(iters_for "$s" 1)" = 0 ] ||

@@ -160,8 +160,39 @@ Test(trace, zoomed_picture_says_how_many_more, .timeout = 60)
 	fclose(f);
 	cr_expect(strstr(text, "more in the trace)"), "%.400s", text);
 	cr_expect(strstr(text, "First collision: "), "%.400s", text);
-	cr_expect(strstr(text, "lane") || strstr(text, "worker 0"));
-	cr_expect(strstr(text, "worker 1"));
+	cr_expect(strstr(text, "worker 0"), "%.400s", text);
+	cr_expect(strstr(text, "worker 1"), "%.400s", text);
+}
+
+/* A file with several strategies' events: --strategy picks one. */
+Test(trace, strategy_picks_one_of_several, .timeout = 30)
+{
+	const char *path = in_dir("two.csv");
+	struct outcome o;
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fputs("strategy,worker,index,read,wrote,overwritten,lost_here,t_read,"
+	      "t_write\n"
+	      "none,0,1,0,1,0,0,10,20\n"
+	      "none,1,1,0,1,1,1,15,25\n"
+	      "spin,0,1,0,1,0,0,30,40\n"
+	      "spin,1,1,1,2,1,0,50,60\n"
+	      "spin,0,2,2,3,2,0,70,80\n",
+	      f);
+	fclose(f);
+	racelab(&o, 20, ARGS("trace", path));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect(strstr(o.out, "none: the trace of 2 increments explains"),
+		  "%s", o.out);
+	cr_expect(strstr(o.out, "accounts for 1 lost updates"), "%s", o.out);
+	racelab(&o, 20, ARGS("trace", path, "--strategy", "spin"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect(strstr(o.out, "spin: the trace of 3 increments finds no"),
+		  "%s", o.out);
+	racelab(&o, 20, ARGS("trace", path, "--strategy", "ticket"));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "no event of that strategy"), "%s", o.err);
 }
 
 /* A trace file is untrusted: each bad one is a clear usage error. */

@@ -60,8 +60,11 @@ expect_exact "2 threads, 20,000 increments each" \
 	--mode thread --procs 2 --iters 20000 --timeout 3
 expect_exact "2 threads, 2,000 increments each, a yield inside the section" \
 	--mode thread --procs 2 --iters 2000 --window yield --timeout 3
-expect_exact "2 processes, 2,000 increments each, a yield inside the section" \
-	--procs 2 --iters 2000 --window yield --timeout 3
+# A 1 ms sleep inside the section makes the two processes contend for
+# certain, even on a busy machine where one might otherwise finish before
+# the other starts (then an ordinary mutex never sleeps and seems to work).
+expect_exact "2 processes, 500 increments each, 1 ms inside the section" \
+	--procs 2 --iters 500 --window sleep:1000 --timeout 3
 expect_exact "3 processes, 20,000 increments each" \
 	--procs 3 --iters 20000 --timeout 3
 

@@ -35,6 +35,7 @@ case " $EXTRA " in
 *) threads=0 ;;
 esac
 strategies="none $("$RACELAB" list | awk -v threads=$threads '
+	/^stores/ { exit } # the stores follow the strategies
 	/^  [a-z]/ && !/\[wrong on purpose\]/ &&
 	!(threads && /\[wrong on purpose in thread mode\]/) { print $1 }')"
 

@@ -650,8 +650,10 @@ static int explain_trace(struct options *o, const struct trace_set *t,
 		err = race_svg_save(o->trace_svg, &r);
 		if (!err) {
 			o->svg_drawn = true;
-			fprintf(out,
-				"  Drew the first collisions of %s in %s.\n",
+			fprintf(out, "  Drew %s of %s in %s.\n",
+				sum->destructive ? "the first collisions"
+						 : "the first increments (no "
+						   "collision)",
 				t->strategy, o->trace_svg);
 		}
 	}

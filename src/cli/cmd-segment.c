@@ -822,7 +822,9 @@ static int do_incr(const struct seg_options *o)
 			took, done ? (double)(t1 - t0) / (double)done : 0.0,
 			(double)t0 / 1e9, (double)t1 / 1e9);
 	}
-	segment_detach(&g);
+	/* A worker stuck in the segment's lock still maps it: keep it. */
+	if (!res.threads_left)
+		segment_detach(&g);
 	sig = harness_interrupted();
 	if (err == -EINTR && sig) {
 		char a[32], b[32];

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,7 +112,21 @@ int cmd_trace(int argc, char **argv)
 				      .show = show,
 				      .command = command };
 
+		/*
+		 * Ctrl-C during the save would leave its temporary file: hold
+		 * the signals until the file is complete and renamed (or
+		 * removed), then let them act.
+		 */
+		sigset_t hold, old;
+
+		sigemptyset(&hold);
+		sigaddset(&hold, SIGINT);
+		sigaddset(&hold, SIGTERM);
+		sigaddset(&hold, SIGHUP);
+		sigaddset(&hold, SIGQUIT);
+		(void)sigprocmask(SIG_BLOCK, &hold, &old);
 		err = race_svg_save(svg, &r);
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		if (!err)
 			printf("  Drew %s in %s.\n",
 			       show ? "the first collisions"

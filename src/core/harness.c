@@ -545,7 +545,17 @@ int harness_run(struct run *run, struct result *res)
 		run->home.store->close(&run->home, run->verbose);
 	if (own_area)
 		run->lock_area = NULL;
-	region_destroy(run->region);
+	/*
+	 * A thread that never came back (stuck in a lock nobody gives back)
+	 * still reads the region: unmapping it under the thread would crash
+	 * the process, or make a futex wait fail. It stays mapped (marked
+	 * for removal already) until the process exits, which its caller
+	 * does next.
+	 */
+	if (team.alive == 0)
+		region_destroy(run->region);
+	else
+		res->threads_left = true;
 	run->region = NULL;
 	/* A thread that never came back still points into team.m. */
 	if (team.alive == 0)

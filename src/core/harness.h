@@ -40,6 +40,8 @@ struct result {
 	uint64_t retries;	     /* attempts the server made redo */
 	bool crashed;		     /* the --crash-at worker died */
 	bool stopped;		     /* stopped by run->duration_s */
+	bool threads_left;	     /* a thread stuck in a lock still runs:
+					its memory stays mapped; exit soon */
 	uint64_t crash_done;	     /* increments it finished first */
 	enum verdict verdict;	     /* see enum verdict */
 	char detail[512];	     /* why FAILED or DEADLOCK, in words */

@@ -571,7 +571,11 @@ static void footer(FILE *f, const struct race_svg *r, const struct view *v,
 	char a[32], b[32], c[32];
 
 	fprintf(f, "<text x=\"24\" y=\"%d\" font-size=\"17\">", y);
-	if (r->show == 0)
+	if (s->destructive == 0)
+		fprintf(f, "%s: no store of the trace lost an update",
+			r->show ? "The trace's first increments"
+				: "The whole trace");
+	else if (r->show == 0)
 		fprintf(f, "The whole trace: all %s stores that lost updates",
 			num(s->destructive, a, (unsigned)sizeof(a)));
 	else
