@@ -2,6 +2,7 @@
 #
 #   make            build ./racelab
 #   make demo       build and run every strategy side by side
+#   make demo-db    the same in PostgreSQL and Redis (throwaway servers)
 #   make test       install what the tests need (as root), run them all
 #   make labs-check every lab's starter fails its checker, the reference passes,
 #                   starters match references, each mistake gets its words
@@ -46,6 +47,34 @@ ifneq ($(CI),)
 RL_CFLAGS += -Werror
 endif
 
+# The database stores (docs/databases.md) are built when their client
+# libraries are installed: libpq (Debian libpq-dev) for --store postgres,
+# hiredis (libhiredis-dev) for --store redis. Without them racelab builds
+# with only gcc and make, and `racelab list` says how to get them.
+# make NO_DB=1 leaves them out even when present.
+ifeq ($(NO_DB),)
+PQ_OK := $(shell pkg-config --exists libpq 2>/dev/null && echo yes)
+HIREDIS_OK := $(shell pkg-config --exists hiredis 2>/dev/null && echo yes)
+ifeq ($(PQ_OK),yes)
+DB_CPPFLAGS += -DRACELAB_HAVE_PQ $(shell pkg-config --cflags libpq)
+DB_LDLIBS += $(shell pkg-config --libs libpq)
+else ifneq ($(wildcard /usr/include/postgresql/libpq-fe.h),)
+PQ_OK := yes
+DB_CPPFLAGS += -DRACELAB_HAVE_PQ -I/usr/include/postgresql
+DB_LDLIBS += -lpq
+endif
+ifeq ($(HIREDIS_OK),yes)
+DB_CPPFLAGS += -DRACELAB_HAVE_HIREDIS $(shell pkg-config --cflags hiredis)
+DB_LDLIBS += $(shell pkg-config --libs hiredis)
+else ifneq ($(wildcard /usr/include/hiredis/hiredis.h),)
+HIREDIS_OK := yes
+DB_CPPFLAGS += -DRACELAB_HAVE_HIREDIS
+DB_LDLIBS += -lhiredis
+endif
+endif
+RL_CPPFLAGS += $(DB_CPPFLAGS)
+RL_LDLIBS += $(DB_LDLIBS)
+
 B = build
 # Test cases run at once by make test and make sanitize (each case is
 # hermetic as root: tests/support.c).
@@ -58,10 +87,19 @@ TEST_JOBS ?= 4
 #   src/out         the table, CSV and JSON writer; SVG charts
 # Every .c but main.c (the tests link these), and every strategy.
 SRC_DIRS = src/cli src/core src/store src/out src/strategies \
-	   src/strategies/common
+	   src/strategies/common src/strategies/pg src/strategies/redis
 SRC = $(sort $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
+# A database store and its strategies only when its library is there.
+PQ_SRC = src/store/postgres.c $(wildcard src/strategies/pg/*.c)
+HIREDIS_SRC = src/store/redis.c $(wildcard src/strategies/redis/*.c)
+ifneq ($(PQ_OK),yes)
+SRC := $(filter-out $(PQ_SRC),$(SRC))
+endif
+ifneq ($(HIREDIS_OK),yes)
+SRC := $(filter-out $(HIREDIS_SRC),$(SRC))
+endif
 OBJ = $(SRC:%.c=$(B)/%.o)
-TEST_SRC = tests/support.c $(sort $(wildcard tests/test_*.c))
+TEST_SRC = tests/support.c tests/servers.c $(sort $(wildcard tests/test_*.c))
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 # bench/minimal/: one minimal loop per primitive (NAME.c, named as the
 # strategy) around a shared driver; each its own program build/bench/minimal/NAME.
@@ -69,7 +107,8 @@ MINIMAL_SRC = $(sort $(filter-out bench/minimal/driver.c,$(wildcard bench/minima
 MINIMAL_BIN = $(MINIMAL_SRC:bench/minimal/%.c=$(B)/bench/minimal/%)
 
 .PHONY: all demo test check deps doc-commands bench repro tsan sanitize docs-img \
-	install uninstall format format-check clean labs-check lint
+	install uninstall format format-check clean labs-check lint demo-db \
+	bench-db
 
 all: racelab
 
@@ -123,6 +162,18 @@ sanitize:
 
 demo: racelab
 	./racelab run --strategy all
+
+# The same counter in PostgreSQL and in Redis, every database strategy side
+# by side, on throwaway servers started and stopped around it
+# (tests/dbserver.sh; needs postgresql and redis-server: make deps).
+demo-db: racelab
+	sh tests/dbserver.sh run both -- sh -c \
+	  './racelab run --store postgres --procs 4 && ./racelab run --store redis --procs 4'
+
+# racelab's database strategies against pgbench and redis-benchmark on the
+# same statements at 1, 2 and 8 clients (docs/databases.md).
+bench-db: racelab
+	sh bench/db-compare.sh
 
 # The tests: Criterion suites linked with the harness (not main.c); the
 # system tests drive ./racelab itself.

@@ -50,7 +50,11 @@ endif
 REF_DIR = $(TOP)/src/strategies
 # Everything but the replaced references: main.c included, every strategy
 # that exists now or later.
-COMMON_SRC = $(sort $(filter-out $(REF_DIR)/%,$(wildcard $(TOP)/src/*/*.c)) \
+# The database stores (src/store/postgres.c, redis.c, and their strategies
+# in src/strategies/pg, redis) are left out: the labs need only gcc and
+# make, and racelab without them says how to get them.
+DB_SRC = $(TOP)/src/store/postgres.c $(TOP)/src/store/redis.c
+COMMON_SRC = $(sort $(filter-out $(REF_DIR)/% $(DB_SRC),$(wildcard $(TOP)/src/*/*.c)) \
 	$(wildcard $(REF_DIR)/common/*.c) \
 	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
 		$(wildcard $(REF_DIR)/*.c)))

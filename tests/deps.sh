@@ -1,6 +1,9 @@
 #!/bin/sh
 # Install what the test suite needs, once: Criterion (libcriterion-dev),
-# Concurrency Kit (libck-dev) for the ck-* strategies.
+# the linters, clang's ThreadSanitizer runtime, Concurrency Kit (libck-dev)
+# for the ck-* strategies, and for the database stores PostgreSQL (its
+# server binaries, pgbench), redis-server (and redis-benchmark) and their
+# client libraries libpq-dev and libhiredis-dev.
 # As root this runs apt-get; otherwise it prints the one command to run.
 # When everything is there already it does nothing and says so in one line.
 set -eu
@@ -12,6 +15,13 @@ missing=""
 for tool in cppcheck clang-tidy clang-format; do
 	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
+
+# The database stores' servers and client libraries (tests/dbserver.sh).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || command -v initdb >/dev/null 2>&1 ||
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$missing libpq-dev"
+[ -f /usr/include/hiredis/hiredis.h ] || missing="$missing libhiredis-dev"
 
 # ThreadSanitizer needs clang's runtime (libclang-rt-*-dev): can it link?
 tsan_probe=$(mktemp -d)

@@ -52,9 +52,13 @@ static const char run_usage[] =
     "      --store S         where the counter lives: shm (default, the\n"
     "                        run's private SysV region), file (a private\n"
     "                        temporary file of decimal text) or file:PATH\n"
-    "                        (that file, kept with the final count); "
-    "`racelab\n"
-    "                        list` says which strategies each admits\n"
+    "                        (that file, kept with the final count),\n"
+    "                        postgres (a table of the run's own, dropped\n"
+    "                        at the end; libpq's PG* variables say where)\n"
+    "                        or postgres:CONNINFO, redis ($RACELAB_REDIS)\n"
+    "                        or redis:SOCKET or redis:HOST:PORT (a key of\n"
+    "                        the run's own); `racelab list` says which\n"
+    "                        strategies each admits\n"
     "  -m, --mode M          process (default): one forked process per\n"
     "                        worker; thread: one pthread per worker\n"
     "  -f, --format F        table (default), csv or json\n"
@@ -69,7 +73,10 @@ static const char run_usage[] =
     "                        the busiest did over twice the least busy\n"
     "      --latency[=K]     time 1 acquire in 2^K (default 10) from asking\n"
     "                        to holding: p50, p99, p99.9, max\n"
-    "\n"
+    "\n";
+
+/* (Three strings: C11 promises string literals of 4095 bytes only.) */
+static const char run_usage_more[] =
     "crash injection (process mode):\n"
     "      --crash-at K      worker W takes the lock, reads the counter and\n"
     "                        is killed with SIGKILL at its K-th increment\n"
@@ -83,6 +90,8 @@ static const char run_usage[] =
     "yield,\n"
     "                        spin:N (N pause instructions), sleep:USEC,\n"
     "                        random:N (spin 0..N-1, from --seed)\n"
+    "      --window-worker W only worker W waits in the window (one\n"
+    "                        holder paused: the lease lesson)\n"
     "      --cpus LIST       pin worker i to the i-th CPU of LIST, e.g. 0,\n"
     "                        0,1 or 0-3 (0 alone: lost updates on ONE CPU)\n"
     "      --seed S          seed every random choice (default: from the\n"
@@ -111,8 +120,8 @@ static const char run_usage_output[] =
     "share_max_pct, share_dev_pct, unfair, finish_spread_s,\n"
     "finish_spread_pct, per_worker (docs/benchmarking.md), and with\n"
     "--latency latency_every, latency_samples, acquire_p50_ns,\n"
-    "acquire_p99_ns, acquire_p999_ns, acquire_max_ns. Colour only on a "
-    "terminal,\n"
+    "acquire_p99_ns, acquire_p999_ns, acquire_max_ns, and retries (the\n"
+    "database strategies that retry). Colour only on a terminal,\n"
     "never with NO_COLOR set. The table fits $COLUMNS, else the terminal's\n"
     "width (a pipe or file gets it whole): numbers become compact (340M),\n"
     "then Mincr/s, time, iters and final are dropped, in that order, and\n"
@@ -123,32 +132,34 @@ static const char run_usage_output[] =
 
 struct options {
 	const struct strategy *strategy; /* NULL: all */
-	const struct store *store;	 /* --store, NULL: the default */
-	const char *store_name;		 /* --store file:PATH's PATH */
-	enum mode mode;			 /* processes or threads */
-	unsigned procs;			 /* workers */
-	uint64_t iters;			 /* 0: calibrate */
-	enum format format;		 /* output */
-	const char *lock_file;		 /* --lock-file */
-	double duration_s;		 /* --duration, 0: fixed iterations */
-	bool latency;			 /* --latency */
-	unsigned latency_shift;		 /* --latency=K */
-	bool verbose;			 /* --verbose */
-	uint64_t crash_at;		 /* --crash-at, 0: none */
-	unsigned crash_worker;		 /* --crash-worker */
-	uint64_t timeout_s;		 /* --timeout, 0: default */
-	struct window window;		 /* --window */
-	int cpus[PROCS_MAX];		 /* --cpus, expanded */
-	unsigned ncpus;			 /* 0: not pinned */
-	uint64_t seed;			 /* --seed or from the clock */
-	const char *trace_file;		 /* --trace FILE */
-	const char *trace_svg;		 /* --trace-svg FILE */
-	bool trace;			 /* --trace */
-	bool wide;			 /* --wide */
-	bool svg_drawn;			 /* --trace-svg has been written */
-	char command[512];		 /* the command line, for the picture */
-	struct safeout trace_out;	 /* FILE, while it is written */
-	bool seen[256];			 /* options given */
+	const char *strategy_name; /* --strategy, until --store is known */
+	const struct store *store; /* --store, NULL: the default */
+	const char *store_name;	   /* --store file:PATH's PATH */
+	unsigned window_worker;	   /* --window-worker */
+	enum mode mode;		   /* processes or threads */
+	unsigned procs;		   /* workers */
+	uint64_t iters;		   /* 0: calibrate */
+	enum format format;	   /* output */
+	const char *lock_file;	   /* --lock-file */
+	double duration_s;	   /* --duration, 0: fixed iterations */
+	bool latency;		   /* --latency */
+	unsigned latency_shift;	   /* --latency=K */
+	bool verbose;		   /* --verbose */
+	uint64_t crash_at;	   /* --crash-at, 0: none */
+	unsigned crash_worker;	   /* --crash-worker */
+	uint64_t timeout_s;	   /* --timeout, 0: default */
+	struct window window;	   /* --window */
+	int cpus[PROCS_MAX];	   /* --cpus, expanded */
+	unsigned ncpus;		   /* 0: not pinned */
+	uint64_t seed;		   /* --seed or from the clock */
+	const char *trace_file;	   /* --trace FILE */
+	const char *trace_svg;	   /* --trace-svg FILE */
+	bool trace;		   /* --trace */
+	bool wide;		   /* --wide */
+	bool svg_drawn;		   /* --trace-svg has been written */
+	char command[512];	   /* the command line, for the picture */
+	struct safeout trace_out;  /* FILE, while it is written */
+	bool seen[256];		   /* options given */
 };
 
 /* --window: none | yield | spin:N | sleep:USEC | random:N */
@@ -279,6 +290,10 @@ static int check_combination(struct options *o)
 	char num[32], names[128];
 	const char *why;
 
+	/* A database store's own `none` is not the general one. */
+	if (o->strategy_name)
+		o->strategy = strategy_find_for(o->strategy_name, o->store);
+
 #ifdef RACELAB_TSAN /* first: the checks below depend on the mode */
 	/* Shadow memory is per process: TSan cannot see another's accesses. */
 	if (seen['m'] && o->mode == MODE_PROCESS)
@@ -304,9 +319,10 @@ static int check_combination(struct options *o)
 	if (o->strategy && o->strategy->unsupported)
 		return usage_error("run", "%s cannot run here: %s",
 				   o->strategy->name, o->strategy->unsupported);
-	if (o->strategy && o->store &&
-	    (why = store_refuses(o->store, o->strategy)))
-		return usage_error("run", "--store %s: %s", o->store->name,
+	if (o->strategy &&
+	    (why = store_refuses(o->store ? o->store : stores[0], o->strategy)))
+		return usage_error("run", "--store %s: %s",
+				   o->store ? o->store->name : stores[0]->name,
 				   why);
 	if (o->trace && o->store && !o->store->memory)
 		return usage_error("run",
@@ -325,6 +341,13 @@ static int check_combination(struct options *o)
 	}
 	if ((seen['W'] || seen['T']) && !o->crash_at && seen['W'])
 		return usage_error("run", "--crash-worker needs --crash-at");
+	if (seen['U'] && o->window.kind == WINDOW_NONE)
+		return usage_error("run", "--window-worker needs --window");
+	if (seen['U'] && o->window_worker >= o->procs)
+		return usage_error("run",
+				   "--window-worker %u: there are only %u "
+				   "workers (0..%u)",
+				   o->window_worker, o->procs, o->procs - 1);
 	if (o->crash_at) {
 		if (o->mode == MODE_THREAD)
 			return usage_error(
@@ -410,6 +433,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 		{ "crash-worker", required_argument, NULL, 'W' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "window-worker", required_argument, NULL, 'U' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "trace", optional_argument, NULL, 'R' },
@@ -435,8 +459,9 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 's':
 			if (strcmp(optarg, "all") == 0)
 				break;
-			o->strategy = strategy_find(optarg);
-			if (!o->strategy)
+			/* Which one depends on --store: see check_combination. */
+			o->strategy_name = optarg;
+			if (!strategy_find_for(optarg, NULL))
 				return usage_error(
 				    "run",
 				    "unknown strategy '%s' "
@@ -446,17 +471,27 @@ static int parse_run(int argc, char **argv, struct options *o)
 		case 'O':
 			o->store = store_find(optarg, &o->store_name);
 			if (!o->store)
-				return usage_error("run",
-						   "--store '%s' is not one of "
-						   "shm, file, file:PATH",
-						   optarg);
+				return usage_error(
+				    "run",
+				    "--store '%.*s' is not one of "
+				    "shm, file, file:PATH, "
+				    "postgres, postgres:CONNINFO, "
+				    "redis, redis:WHERE",
+				    (int)strcspn(optarg, ":"), optarg);
+			if (o->store->unsupported)
+				return usage_error("run", "--store %s: %s",
+						   o->store->name,
+						   o->store->unsupported);
 			if (o->store_name && !*o->store_name)
 				return usage_error(
 				    "run", "--store %s: empty name", optarg);
 			if (o->store_name && o->store->check_name &&
 			    (why = o->store->check_name(o->store_name)))
 				return usage_error("run", "--store %s: %s",
-						   optarg, why);
+						   o->store->secret_name
+						       ? o->store->name
+						       : optarg,
+						   why);
 			break;
 		case 'p':
 			if ((err = cli_number("run", "--procs", optarg, 1,
@@ -531,6 +566,12 @@ static int parse_run(int argc, char **argv, struct options *o)
 			if ((err = parse_window(optarg, &o->window)))
 				return err;
 			break;
+		case 'U':
+			if ((err = cli_number("run", "--window-worker", optarg,
+					      0, PROCS_MAX - 1, &v)))
+				return err;
+			o->window_worker = (unsigned)v;
+			break;
 		case 'c':
 			if ((err = parse_cpus(optarg, o)))
 				return err;
@@ -562,6 +603,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
+			fputs(run_usage_more, stdout);
 			fputs(run_usage_output, stdout);
 			exit(EXIT_VERIFIED);
 		}
@@ -603,6 +645,8 @@ static void run_init(const struct options *o, const struct strategy *s,
 		.cpus = o->cpus,
 		.ncpus = o->ncpus,
 		.window = o->window,
+		.window_one = o->seen['U'],
+		.window_worker = o->window_worker,
 		.seed = o->seed,
 	};
 }
@@ -759,6 +803,31 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
 }
 
+#define RUN_LIST_MAX 128 /* strategies in one run: general and own */
+
+/*
+ * What this run runs, in order: the one --strategy names, or with all the
+ * store's own strategies (a database store's statements) and then the
+ * general ones, but not those its own replace nor another store's.
+ */
+static unsigned run_list(const struct options *o, const struct strategy **list)
+{
+	unsigned n = 0;
+
+	if (o->strategy) {
+		list[0] = o->strategy;
+		return 1;
+	}
+	for (const struct strategy *const *own = o->store ? o->store->own
+							  : NULL;
+	     own && *own && n < RUN_LIST_MAX; own++)
+		list[n++] = *own;
+	for (unsigned i = 0; i < strategy_count && n < RUN_LIST_MAX; i++)
+		if (strategy_in_all(strategies[i], o->store))
+			list[n++] = strategies[i];
+	return n;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct options o; /* large (the --cpus list): not on the stack */
@@ -766,7 +835,9 @@ int cmd_run(int argc, char **argv)
 	struct report rp = { .out = stdout, .target_s = TARGET_S };
 	struct run shape;
 	struct result *res;
-	unsigned n = 0;
+	const struct strategy *list[RUN_LIST_MAX];
+	static char skipped[1024]; /* names the store refused */
+	unsigned n = 0, total;
 	int status, err = 0;
 
 	o = (struct options){ .procs = default_procs() };
@@ -774,7 +845,8 @@ int cmd_run(int argc, char **argv)
 	if (status)
 		return status;
 	command_line(argc, argv, o.command, sizeof(o.command));
-	res = calloc(strategy_count, sizeof(*res));
+	total = run_list(&o, list);
+	res = calloc(total ? total : 1, sizeof(*res));
 	if (!res)
 		return report_errno("run", "calloc", ENOMEM), EXIT_SYSTEM;
 	rp.format = o.format;
@@ -784,14 +856,19 @@ int cmd_run(int argc, char **argv)
 	run_init(&o, NULL, &shape);
 	harness_signals_init();
 	report_begin(&rp, &shape);
-	for (unsigned i = 0; i < strategy_count; i++) {
-		const struct strategy *s =
-		    o.strategy ? o.strategy : strategies[i];
+	for (unsigned i = 0; i < total; i++) {
+		const struct strategy *s = list[i];
 
-		if (o.strategy && i > 0)
-			break;
 		if (s->unsupported)
 			continue;
+		if (o.store && o.store->own && store_refuses(o.store, s)) {
+			/* A database store refuses a dozen: one line for all. */
+			size_t len = strlen(skipped);
+
+			snprintf(skipped + len, sizeof(skipped) - len, "%s%s",
+				 len ? ", " : "", s->name);
+			continue;
+		}
 		if (o.store && store_refuses(o.store, s)) {
 			/* With all, skip it and say why; never hide it. */
 			report_skipped(&rp, s->name, store_refuses(o.store, s));
@@ -835,6 +912,11 @@ int cmd_run(int argc, char **argv)
 		if (err)
 			break;
 	}
+	if (skipped[0])
+		fprintf(o.format == FORMAT_TABLE ? stdout : stderr,
+			"skipped (the %s store refuses them; `racelab list` "
+			"says why): %s\n",
+			o.store->name, skipped);
 	report_end(&rp, res, n);
 	if (o.trace_out.f && !err)
 		err = safeout_commit(&o.trace_out, "run");

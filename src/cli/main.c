@@ -79,7 +79,9 @@ static const char *store_list(const struct store *st, enum store_refusal why,
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < strategy_count && n < len; i++)
-		if (store_refusal(st, strategies[i]) == why)
+		/* Not another server's, nor one the store's own replaces. */
+		if (strategy_in_all(strategies[i], st) &&
+		    store_refusal(st, strategies[i]) == why)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
 					      n ? ", " : "",
 					      strategies[i]->name);
@@ -89,15 +91,32 @@ static const char *store_list(const struct store *st, enum store_refusal why,
 /* Each store, and which strategies it admits (--store). */
 static void list_stores(unsigned width)
 {
-	char names[1024];
+	char names[1024], own[256];
 
 	printf("\nstores (--store), and the strategies each admits:\n");
 	for (unsigned i = 0; i < store_count; i++) {
 		const struct store *st = stores[i];
+		unsigned n;
 
+		own[0] = '\0';
 		text_printf(stdout, width, 19, "  %-16s %s", st->name,
 			    st->summary);
-		text_printf(stdout, width, 19, "  %-16s admits: %s", "",
+		if (st->unsupported) {
+			text_printf(stdout, width, 19,
+				    "  %-16s not in this build: %s", "",
+				    st->unsupported);
+			continue;
+		}
+		/* A database store's own strategies: statements it runs. */
+		n = 0;
+		for (const struct strategy *const *o = st->own; o && *o; o++) {
+			text_printf(stdout, width, 21, "    %-16s %s%s",
+				    (*o)->name, (*o)->summary,
+				    (*o)->racy ? "  [wrong on purpose]" : "");
+			n += (unsigned)snprintf(own + n, sizeof(own) - n,
+						"%s, ", (*o)->name);
+		}
+		text_printf(stdout, width, 19, "  %-16s admits: %s%s", "", own,
 			    store_list(st, STORE_ADMITS, names, sizeof(names)));
 		for (int why = STORE_NO_SHARING; why <= STORE_NO_NAME; why++) {
 			store_list(st, (enum store_refusal)why, names,

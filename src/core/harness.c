@@ -594,6 +594,7 @@ static void result_fill(const struct run *run, const struct workers *c,
 		if (d > res->done_max)
 			res->done_max = d;
 		res->recoveries += atomic_load(&r->slot[i].recoveries);
+		res->retries += atomic_load(&r->slot[i].retries);
 		if (e > end)
 			end = e;
 	}

@@ -39,6 +39,7 @@ struct result {
 	double mops;	  /* all increments / elapsed, in 1e6/s */
 	uint64_t done_min, done_max; /* fewest and most by one worker */
 	uint64_t recoveries;	     /* owner-death recoveries */
+	uint64_t retries;	     /* attempts the server made redo */
 	bool crashed;		     /* the --crash-at worker died */
 	bool stopped;		     /* stopped by run->duration_s */
 	bool threads_left;	     /* a thread stuck in a lock still runs:

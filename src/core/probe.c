@@ -50,6 +50,8 @@ void probe_gap(struct worker *w)
 		atomic_store(&w->slot->dying, 1);
 		raise(SIGKILL);
 	}
+	if (run->window_one && w->id != run->window_worker)
+		return; /* --window-worker: only that one waits */
 	switch (run->window.kind) {
 	case WINDOW_NONE:
 		break;

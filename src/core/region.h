@@ -40,6 +40,7 @@ struct slot {
 	alignas(CACHE_LINE) _Atomic uint64_t done; /* increments completed */
 	_Atomic int64_t end_ns;	     /* CLOCK_MONOTONIC at the end */
 	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
+	_Atomic uint64_t retries;    /* database strategies: attempts redone */
 	_Atomic unsigned dying;	     /* 1: killing itself on purpose */
 	_Atomic int64_t start_ns;    /* CLOCK_MONOTONIC past the gate */
 };

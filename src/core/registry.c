@@ -49,6 +49,23 @@ extern const struct strategy strategy_sysv_msg;
 extern const struct strategy strategy_posix_mq;
 extern const struct strategy strategy_eventfd;
 extern const struct strategy strategy_unix_socket;
+#ifdef RACELAB_HAVE_PQ
+extern const struct strategy strategy_pg_none;
+extern const struct strategy strategy_pg_atomic;
+extern const struct strategy strategy_pg_for_update;
+extern const struct strategy strategy_pg_advisory;
+extern const struct strategy strategy_pg_repeatable_read;
+extern const struct strategy strategy_pg_serializable;
+extern const struct strategy strategy_pg_optimistic;
+#endif
+#ifdef RACELAB_HAVE_HIREDIS
+extern const struct strategy strategy_redis_none;
+extern const struct strategy strategy_redis_atomic;
+extern const struct strategy strategy_redis_watch;
+extern const struct strategy strategy_redis_script;
+extern const struct strategy strategy_redis_lease;
+extern const struct strategy strategy_redis_fenced;
+#endif
 
 const struct strategy *const strategies[] = {
 	&strategy_none,		/* the race itself */
@@ -92,12 +109,72 @@ const struct strategy *const strategies[] = {
 
 const unsigned strategy_count = sizeof(strategies) / sizeof(strategies[0]);
 
+/*
+ * A database store's own strategies: statements its server runs. They are
+ * not in the table above (which is every store's, and which the tests run
+ * on the default store); the store points at its list (store.h, .own),
+ * and on that store they take the place of general ones of the same name.
+ */
+#ifdef RACELAB_HAVE_PQ
+const struct strategy *const strategies_postgres[] = {
+	&strategy_pg_none,	      /* SELECT, then UPDATE: loses */
+	&strategy_pg_atomic,	      /* UPDATE SET v = v + 1 */
+	&strategy_pg_for_update,      /* SELECT ... FOR UPDATE */
+	&strategy_pg_advisory,	      /* pg_advisory_lock */
+	&strategy_pg_repeatable_read, /* retried on 40001 */
+	&strategy_pg_serializable,    /* retried on 40001 */
+	&strategy_pg_optimistic,      /* UPDATE ... WHERE v = <read> */
+	NULL,
+};
+#endif
+#ifdef RACELAB_HAVE_HIREDIS
+const struct strategy *const strategies_redis[] = {
+	&strategy_redis_none,	/* GET, then SET: loses */
+	&strategy_redis_atomic, /* INCR */
+	&strategy_redis_watch,	/* WATCH / MULTI / EXEC */
+	&strategy_redis_script, /* one Lua script */
+	&strategy_redis_lease,	/* SET NX PX: a lease */
+	&strategy_redis_fenced, /* the lease and a fencing token */
+	NULL,
+};
+#endif
+
 const struct strategy *strategy_find(const char *name)
 {
 	for (unsigned i = 0; i < strategy_count; i++)
 		if (strcmp(strategies[i]->name, name) == 0)
 			return strategies[i];
 	return NULL;
+}
+
+/* The strategy named name in a store's own list, or NULL. */
+static const struct strategy *own_find(const struct store *st, const char *name)
+{
+	for (const struct strategy *const *o = st && st->own ? st->own : NULL;
+	     o && *o; o++)
+		if (strcmp((*o)->name, name) == 0)
+			return *o;
+	return NULL;
+}
+
+const struct strategy *strategy_find_for(const char *name,
+					 const struct store *st)
+{
+	const struct strategy *s = own_find(st, name);
+
+	if (!s)
+		s = strategy_find(name);
+	/* Another store's: found, so that store_refuses can say whose. */
+	for (unsigned i = 0; !s && i < store_count; i++)
+		s = own_find(stores[i], name);
+	return s;
+}
+
+bool strategy_in_all(const struct strategy *s, const struct store *st)
+{
+	if (s->store)
+		return st && strcmp(s->store, st->name) == 0;
+	return !own_find(st, s->name);
 }
 
 const char *strategy_kind_name(enum strategy_kind kind)
@@ -113,6 +190,8 @@ const char *strategy_kind_name(enum strategy_kind kind)
 		return "lock-free";
 	case KIND_NOSHARE:
 		return "no sharing";
+	case KIND_SERVER:
+		return "database servers";
 	}
 	return "?";
 }

@@ -58,6 +58,8 @@ struct run {
 	bool verbose;		   /* say which objects are made */
 	uint64_t crash_at;	   /* --crash-at K, or 0 */
 	unsigned crash_worker;	   /* --crash-worker W */
+	bool window_one;	   /* --window-worker: one worker waits */
+	unsigned window_worker;	   /* ... this one */
 	double timeout_s;	   /* watchdog: no progress for this long */
 	double duration_s;	   /* fixed-time mode: stop after this */
 	const int *cpus;	   /* --cpus: worker i on cpus[i % ncpus] */

@@ -42,13 +42,15 @@ enum strategy_kind {
 	KIND_USER,     /* user-space locks */
 	KIND_LOCKFREE, /* one indivisible instruction, no lock */
 	KIND_NOSHARE,  /* no shared counter to fight over */
+	KIND_SERVER,   /* a database server decides (--store postgres, redis) */
 };
 
 /* How the strategy reaches the counter: what it needs of the store. */
 enum counter_use {
-	COUNTER_RMW,  /* a load and a store through the store: any store */
-	COUNTER_WORD, /* atomics on the counter: it must be a memory word */
-	COUNTER_OWN,  /* keeps the count itself (per worker, in an owner) */
+	COUNTER_RMW,	/* a load and a store through the store: any store */
+	COUNTER_WORD,	/* atomics on the counter: it must be a memory word */
+	COUNTER_OWN,	/* keeps the count itself (per worker, in an owner) */
+	COUNTER_SERVER, /* statements to the server of its store (.store) */
 };
 
 /* Where the lock lives: what it needs beside the counter. */
@@ -56,6 +58,7 @@ enum lock_home {
 	LOCK_NONE,   /* no lock at all */
 	LOCK_KERNEL, /* a kernel object: a semaphore set, a locked file */
 	LOCK_MEMORY, /* a word or a mutex in shared memory */
+	LOCK_SERVER, /* a lock the database server keeps (a row, a key) */
 };
 
 /* What a worker killed inside the critical section does to the others. */
@@ -96,6 +99,14 @@ struct strategy {
 	enum crash_outcome crash; /* --crash-at: what happens */
 	const char *on_crash;	  /* --crash-at: what freed the lock, briefly */
 	bool counts_recoveries;	  /* work() counts them in slot->recoveries */
+	bool counts_retries;	  /* work() counts them in slot->retries */
+	/*
+	 * The store whose server runs this strategy's statements ("postgres",
+	 * "redis"), or NULL: a strategy for every store that admits it. On
+	 * its store, it takes the place of a general one of the same name
+	 * (strategy_find_for): `none` on postgres is the SQL read-modify-write.
+	 */
+	const char *store;
 	/*
 	 * Optional. Why this strategy cannot do this run (say, a wrong
 	 * number of workers), in words, or NULL. Called before anything is

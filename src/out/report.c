@@ -244,6 +244,12 @@ GET(recoveries)
 	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->recoveries };
 }
 
+GET(retries)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->retries };
+}
+
 GET(racy_on_purpose)
 {
 	(void)ctx;
@@ -529,6 +535,9 @@ static const struct field run_fields[] = {
 	  get_acquire_p999_ns, NULL, NULL, NULL },
 	{ "acquire_max_ns", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
 	  get_acquire_max_ns, NULL, NULL, NULL },
+	/* Database strategies' retries, added in 0.2. */
+	{ "retries", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get_retries,
+	  NULL, NULL, NULL },
 };
 
 const struct schema report_run_schema = {
@@ -765,6 +774,17 @@ static void table_notes(struct report *rp, const struct result *res, unsigned n)
 				    r->detail);
 			continue;
 		}
+		/* What a strategy that does not wait paid instead. */
+		if (r->strategy->counts_retries && r->retries)
+			text_printf(rp->out, w, hang,
+				    "%s: %s attempts redone (%.1f per 100 "
+				    "increments): the server refused them, "
+				    "nothing was lost.",
+				    name,
+				    group_digits(r->retries, a, sizeof(a)),
+				    r->expected ? 100.0 * (double)r->retries /
+						      (double)r->expected
+						: 0.0);
 		if (r->crashed)
 			text_printf(
 			    rp->out, w, hang,

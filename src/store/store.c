@@ -18,11 +18,42 @@ extern const struct store store_shm;
 extern const struct store store_file;
 extern const struct store store_segment;
 
+extern const struct store store_postgres;
+extern const struct store store_redis;
+
 const struct store *const stores[] = {
-	&store_shm,	/* the run's private SysV region: the default */
-	&store_file,	/* a regular file, pread and pwrite */
-	&store_segment, /* a named SysV segment: racelab segment */
+	&store_shm,	 /* the run's private SysV region: the default */
+	&store_file,	 /* a regular file, pread and pwrite */
+	&store_segment,	 /* a named SysV segment: racelab segment */
+	&store_postgres, /* a row in PostgreSQL (libpq) */
+	&store_redis,	 /* a key in Redis (hiredis) */
 };
+
+/*
+ * A database store left out of this build (its client library was not
+ * installed) still has its entry, which says how to get it.
+ */
+#ifndef RACELAB_HAVE_PQ
+const struct store store_postgres = {
+	.name = "postgres",
+	.summary = "a row of a table of the run's own in PostgreSQL",
+	.where = "PostgreSQL",
+	.naming = "a libpq connection string",
+	.unsupported = "this racelab was built without libpq: install it "
+		       "(Debian: apt-get install libpq-dev) and run make again",
+};
+#endif
+#ifndef RACELAB_HAVE_HIREDIS
+const struct store store_redis = {
+	.name = "redis",
+	.summary = "a key of the run's own in Redis",
+	.where = "Redis",
+	.naming = "a socket path or HOST:PORT",
+	.unsupported = "this racelab was built without hiredis: install it "
+		       "(Debian: apt-get install libhiredis-dev) and run make "
+		       "again",
+};
+#endif
 
 const unsigned store_count = sizeof(stores) / sizeof(stores[0]);
 
@@ -49,6 +80,8 @@ const struct store *store_find(const char *arg, const char **name)
 enum store_refusal store_refusal(const struct store *st,
 				 const struct strategy *s)
 {
+	if (s->store && strcmp(s->store, st->name) != 0)
+		return STORE_NOT_ITS;
 	if (s->counter == COUNTER_OWN && st != stores[0])
 		return STORE_NO_SHARING;
 	if (s->counter == COUNTER_WORD && !st->atomic_add)
@@ -80,6 +113,8 @@ const char *store_refusal_name(enum store_refusal why)
 		return "their lock lives in shared memory";
 	case STORE_NO_NAME:
 		return "no independent process can find their lock by a name";
+	case STORE_NOT_ITS:
+		return "they are statements for another store's server";
 	}
 	return "?";
 }
@@ -115,6 +150,13 @@ const char *store_refuses(const struct store *st, const struct strategy *s)
 				 : "independent processes could not find its "
 				   "lock (it is reached through the creator's "
 				   "descriptors)");
+		return why;
+	}
+	if (r == STORE_NOT_ITS) {
+		snprintf(why, sizeof(why),
+			 "%s is a sequence of statements for the %s server: "
+			 "use --store %s",
+			 s->name, s->store, s->store);
 		return why;
 	}
 	if (r == STORE_NO_MEMORY) {

@@ -42,6 +42,7 @@ struct store_link {
 	union counter *counter;	   /* memory stores: the word; else NULL */
 	int fd;			   /* file store: a descriptor, or -1 */
 	const char *path;	   /* for messages: the counter's name */
+	void *db;		   /* database stores: the connection's state */
 };
 
 /* The tallies of a named store, so independent processes can be verified. */
@@ -61,6 +62,7 @@ struct store_handle {
 	bool open;		   /* create succeeded; close must run */
 	bool created;		   /* racelab made the file */
 	char path[512];		   /* the file's name; "" for a temporary */
+	void *db;		   /* database stores: the table's or key's */
 };
 
 struct store {
@@ -68,10 +70,17 @@ struct store {
 	const char *summary; /* one line for `racelab list` */
 	const char *where;   /* the counter's home in a sentence: "a file" */
 	const char *naming;  /* what NAME is in --store NAME:X, or NULL */
-	bool memory;	     /* the counter is a word in shared memory */
-	bool atomic_add;     /* it offers an indivisible add */
-	bool shares_memory;  /* a lock may live in memory beside it */
-	bool named;	     /* found by a name by independent processes */
+	const char *unsupported; /* why it is not in this build, or NULL */
+	bool secret_name;	 /* NAME may hold a password: never print it */
+	/*
+	 * A database store's own strategies (core/registry.c), NULL-terminated,
+	 * or NULL: on this store they replace general ones of the same name.
+	 */
+	const struct strategy *const *own;
+	bool memory;	    /* the counter is a word in shared memory */
+	bool atomic_add;    /* it offers an indivisible add */
+	bool shares_memory; /* a lock may live in memory beside it */
+	bool named;	    /* found by a name by independent processes */
 	/*
 	 * Optional. Why the NAME of --store KIND:NAME cannot be used (a
 	 * symbolic link, not a regular file), in words, or NULL. Called while
@@ -109,6 +118,7 @@ enum store_refusal {
 	STORE_NO_WORD,	  /* it needs atomics on a memory word */
 	STORE_NO_MEMORY,  /* its lock lives in shared memory */
 	STORE_NO_NAME,	  /* its lock cannot be found at a name */
+	STORE_NOT_ITS,	  /* statements for another store's server */
 };
 
 enum store_refusal store_refusal(const struct store *st,

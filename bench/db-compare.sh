@@ -1,0 +1,157 @@
+#!/bin/sh
+# db-compare.sh - racelab's database strategies side by side with the
+# servers' own benchmark tools on the same statements at the same client
+# count: pgbench (-n -f SCRIPT -c N -j N -t T, simple protocol, its
+# default) for PostgreSQL and redis-benchmark (INCR, no pipelining) for
+# Redis, against throwaway servers (tests/dbserver.sh). `make bench-db`.
+#
+#   sh bench/db-compare.sh [ROUNDS]          (default 3)
+#   CLIENTS="1 2 8" PG_STRATEGIES="atomic none" sh bench/db-compare.sh
+#
+# Each point runs ROUNDS times, racelab and the reference interleaved
+# (so a burst of load from elsewhere hits both), and prints the medians:
+#
+#   store strategy clients reference_tx/s racelab_tx/s ratio
+#
+# where racelab's rate is its increments over its run time (expected /
+# elapsed_s: from the start gate to the last worker's end)
+# and the reference's is pgbench's tps or redis-benchmark's requests/s;
+# ratio = racelab / reference (racelab's goal: >= 0.90). Both do the same
+# number of increments per client. The machine is shared: read the
+# ratios, not the absolute figures.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+rounds=${1:-3}
+CLIENTS=${CLIENTS:-1 2 8}
+PG_STRATEGIES=${PG_STRATEGIES:-atomic none for-update advisory repeatable-read serializable}
+REDIS_STRATEGIES=${REDIS_STRATEGIES:-atomic}
+RACELAB=${RACELAB:-$here/../racelab}
+
+if [ -z "${PGHOST:-}" ] || [ -z "${RACELAB_REDIS:-}" ]; then
+	exec sh "$here/../tests/dbserver.sh" run both -- sh "$0" "$@"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+psql_() {
+	psql -X -q -At -v ON_ERROR_STOP=1 "$@"
+}
+
+# pgbench's scripts: the statements of src/strategies/pg/*.c.
+cat >"$work/none.sql" <<'EOF'
+SELECT v FROM racelab_bench WHERE id = 1 \gset
+UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
+EOF
+cat >"$work/atomic.sql" <<'EOF'
+UPDATE racelab_bench SET v = v + 1 WHERE id = 1;
+EOF
+cat >"$work/for-update.sql" <<'EOF'
+BEGIN;
+SELECT v FROM racelab_bench WHERE id = 1 FOR UPDATE \gset
+UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
+COMMIT;
+EOF
+cat >"$work/advisory.sql" <<'EOF'
+SELECT pg_advisory_lock(7262) \gset
+SELECT v FROM racelab_bench WHERE id = 1 \gset
+UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
+SELECT pg_advisory_unlock(7262) \gset
+EOF
+for level in repeatable-read serializable; do
+	upper=$(echo "$level" | tr a-z- A-Z' ')
+	cat >"$work/$level.sql" <<EOF
+BEGIN ISOLATION LEVEL $upper;
+SELECT v FROM racelab_bench WHERE id = 1 \\gset
+UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
+COMMIT;
+EOF
+done
+
+# Increments in all per point: about a second or two each here.
+total_for() {
+	case $1 in
+	atomic | none) echo 24000 ;;
+	*) echo 8000 ;;
+	esac
+}
+
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+racelab_rate() { # store strategy clients iters
+	"$RACELAB" run --store "$1" --strategy "$2" --procs "$3" --iters "$4" \
+		--format csv >"$work/rl.csv" 2>"$work/rl.err" || [ $? -eq 3 ] || {
+		echo "racelab failed: $(cat "$work/rl.err")" >&2
+		exit 1
+	}
+	# expected (increments finished) over elapsed_s: the exact rate.
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "expected") e = i; if ($i == "elapsed_s") t = i } }
+		 NR == 2 { printf "%.0f\n", $e / $t }' "$work/rl.csv"
+}
+
+pgbench_rate() { # strategy clients transactions-per-client
+	tries=""
+	case $1 in
+	repeatable-read | serializable) tries=--max-tries=1000 ;;
+	esac
+	psql_ -c "UPDATE racelab_bench SET v = 0 WHERE id = 1"
+	pgbench -n -f "$work/$1.sql" -c "$2" -j "$2" -t "$3" $tries \
+		>"$work/pg.out" 2>"$work/pg.err" || {
+		echo "pgbench failed: $(tail -n 3 "$work/pg.err")" >&2
+		exit 1
+	}
+	sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pg.out" | head -n 1
+}
+
+redis_rate() { # clients requests
+	redis-benchmark -s "$RACELAB_REDIS" -c "$1" -n "$2" -P 1 --csv \
+		INCR racelab_bench | sed -n '2p' | cut -d, -f2 | tr -d '"'
+}
+
+printf '%-9s %-16s %7s %15s %13s %6s\n' store strategy clients \
+	reference_tx/s racelab_tx/s ratio
+
+psql_ -c "SET client_min_messages = warning" \
+	-c "DROP TABLE IF EXISTS racelab_bench" \
+	-c "CREATE TABLE racelab_bench (id int PRIMARY KEY, v bigint NOT NULL)" \
+	-c "INSERT INTO racelab_bench VALUES (1, 0)"
+for s in $PG_STRATEGIES; do
+	for c in $CLIENTS; do
+		per=$(($(total_for "$s") / c))
+		: >"$work/ref"
+		: >"$work/rl"
+		r=0
+		while [ $r -lt "$rounds" ]; do
+			pgbench_rate "$s" "$c" "$per" >>"$work/ref"
+			racelab_rate postgres "$s" "$c" "$per" >>"$work/rl"
+			r=$((r + 1))
+		done
+		ref=$(median <"$work/ref")
+		rl=$(median <"$work/rl")
+		printf '%-9s %-16s %7s %15.0f %13.0f %6.2f\n' postgres "$s" "$c" \
+			"$ref" "$rl" "$(echo "$rl $ref" | awk '{ print $1 / $2 }')"
+	done
+done
+psql_ -c "DROP TABLE racelab_bench"
+
+for s in $REDIS_STRATEGIES; do
+	for c in $CLIENTS; do
+		per=$((48000 / c))
+		: >"$work/ref"
+		: >"$work/rl"
+		r=0
+		while [ $r -lt "$rounds" ]; do
+			redis_rate "$c" $((per * c)) >>"$work/ref"
+			racelab_rate redis "$s" "$c" "$per" >>"$work/rl"
+			r=$((r + 1))
+		done
+		redis-cli -s "$RACELAB_REDIS" del racelab_bench >/dev/null
+		ref=$(median <"$work/ref")
+		rl=$(median <"$work/rl")
+		printf '%-9s %-16s %7s %15.0f %13.0f %6.2f\n' redis "$s" "$c" \
+			"$ref" "$rl" "$(echo "$rl $ref" | awk '{ print $1 / $2 }')"
+	done
+done

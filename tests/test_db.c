@@ -1,0 +1,285 @@
+/*
+ * test_db.c - `racelab run --store postgres` and `--store redis` against
+ * throwaway servers this test starts itself (tests/servers.h): every
+ * strategy a database store admits is exact at 1, 2 and 8 workers but
+ * `none`, which a wide window makes lose updates for certain; a worker
+ * killed inside a transaction or a lease leaves an exact count; a server
+ * that cannot be reached, a role that does not exist, a connection string
+ * that does not parse are one clear message and exit 1 or 2, and never
+ * print the password; nothing is left behind: no table, no key, no keeper.
+ */
+#if defined(RACELAB_HAVE_PQ) && defined(RACELAB_HAVE_HIREDIS)
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/registry.h"
+#include "servers.h"
+#include "store/store.h"
+#include "support.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static struct dbserver srv;
+
+static void both_init(void)
+{
+	become_subreaper();
+	cr_assert_eq(dbserver_start(&srv, "both"), 0);
+}
+
+static void both_fini(void)
+{
+	dbserver_stop(&srv);
+}
+
+/* Tables and keys of racelab's in the servers: none after a run. */
+static int leftovers(void)
+{
+	char buf[64];
+	int n;
+
+	cr_assert_eq(dbserver_psql(&srv,
+				   "SELECT count(*) FROM pg_tables WHERE "
+				   "tablename LIKE 'racelab\\_%'",
+				   buf, sizeof(buf)),
+		     0);
+	n = atoi(buf);
+	cr_assert_eq(
+	    dbserver_redis(&srv, buf, sizeof(buf), "dbsize", (char *)NULL), 0);
+	return n + atoi(buf);
+}
+
+/* Every row of a CSV run: exact, or (racy on purpose) lost >= 0. */
+static void expect_rows(const struct outcome *o, const char *store,
+			unsigned procs, uint64_t iters)
+{
+	char name[64];
+	int rows = 0;
+
+	for (int row = 0;
+	     csv_field(o->out, row, "strategy", name, sizeof(name)) == 0;
+	     row++) {
+		const struct store *st =
+		    store_find(store, &(const char *){ 0 });
+		const struct strategy *s = strategy_find_for(name, st);
+		uint64_t lost = csv_u64(o->out, row, "lost");
+
+		cr_assert_not_null(s, "%s", name);
+		cr_expect_eq(csv_u64(o->out, row, "expected"), procs * iters,
+			     "%s %s at %u", store, name, procs);
+		if (!s->racy || procs == 1)
+			cr_expect_eq(lost, 0, "%s %s at %u lost %llu", store,
+				     name, procs, (unsigned long long)lost);
+		rows++;
+	}
+	cr_expect_geq(rows, 6, "%s: %d rows\n%s\n%s", store, rows, o->out,
+		      o->err);
+}
+
+/* Plain arrays: Criterion copies parameters into another process. */
+struct db_case {
+	char store[16]; /* --store */
+	unsigned procs; /* --procs */
+};
+
+ParameterizedTestParameters(db, every_admitted_strategy_is_exact)
+{
+	static struct db_case cases[] = {
+		{ "postgres", 1 }, { "postgres", 2 }, { "postgres", 8 },
+		{ "redis", 1 },	   { "redis", 2 },    { "redis", 8 },
+	};
+
+	return cr_make_param_array(struct db_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct db_case *c, db, every_admitted_strategy_is_exact,
+		  .init = both_init, .fini = both_fini, .timeout = 300)
+{
+	struct outcome o;
+	char procs[16];
+	const uint64_t iters = 150;
+
+	snprintf(procs, sizeof(procs), "%u", c->procs);
+	cr_assert_eq(racelab(&o, 240,
+			     ARGS("run", "--store", c->store, "--strategy",
+				  "all", "--procs", procs, "--iters", "150",
+				  "--format", "csv")),
+		     0);
+	cr_expect(o.exit_code == 0 || o.exit_code == 3, "exit %d: %s",
+		  o.exit_code, o.err);
+	expect_rows(&o, c->store, c->procs, iters);
+	cr_expect_eq(leftovers(), 0, "a table or key was left");
+	cr_expect_eq(live_descendants(), 1, /* the servers' script */
+		     "a worker or keeper was left");
+}
+
+ParameterizedTestParameters(db, none_loses_with_a_window)
+{
+	static struct db_case cases[] = { { "postgres", 4 }, { "redis", 4 } };
+
+	return cr_make_param_array(struct db_case, cases, 2);
+}
+
+ParameterizedTest(struct db_case *c, db, none_loses_with_a_window,
+		  .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+
+	/* 2 ms between each read and its write: the others' reads land in
+	 * every window, so updates vanish in every run. */
+	cr_assert_eq(racelab(&o, 100,
+			     ARGS("run", "--store", c->store, "--strategy",
+				  "none", "--procs", "4", "--iters", "100",
+				  "--window", "sleep:2000", "--format", "csv")),
+		     0);
+	cr_expect_eq(o.exit_code, 3, "%s", o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "expected"), 400);
+	cr_expect_gt(csv_u64(o.out, 0, "lost"), 0);
+	cr_expect_eq(csv_u64(o.out, 0, "final") + csv_u64(o.out, 0, "lost"),
+		     400);
+	cr_expect_eq(leftovers(), 0);
+}
+
+struct crash_case {
+	char store[16];	   /* --store */
+	char strategy[24]; /* what the dead worker held */
+};
+
+ParameterizedTestParameters(db, a_worker_killed_holding_the_lock)
+{
+	static struct crash_case cases[] = {
+		{ "postgres", "for-update" },
+		{ "postgres", "advisory" },
+		{ "postgres", "repeatable-read" },
+		{ "postgres", "atomic" },
+		{ "redis", "lease" },
+		{ "redis", "fenced" },
+		{ "redis", "watch" },
+	};
+
+	return cr_make_param_array(struct crash_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct crash_case *c, db, a_worker_killed_holding_the_lock,
+		  .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+
+	/* Worker 0 dies between its 50th read and write: the server ends
+	 * its session (and its transaction, and its locks), or its lease
+	 * expires; the others finish, and the count is exact. */
+	cr_assert_eq(racelab(&o, 100,
+			     ARGS("run", "--store", c->store, "--strategy",
+				  c->strategy, "--procs", "3", "--iters", "200",
+				  "--crash-at", "50", "--format", "csv")),
+		     0);
+	cr_expect_eq(o.exit_code, 0, "%s %s: %s\n%s", c->store, c->strategy,
+		     o.out, o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "expected"), 2 * 200 + 49);
+	cr_expect_eq(csv_u64(o.out, 0, "lost"), 0);
+	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(live_descendants(), 1); /* the servers' script */
+}
+
+Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,
+     .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+
+	/* Each holder sleeps 300 ms between GET and SET, past the lease's
+	 * 200 ms: the other takes the expired lease, reads the same value,
+	 * and one of the two writes is lost, with a lock held. */
+	cr_assert_eq(
+	    racelab(&o, 100,
+		    ARGS("run", "--store", "redis", "--strategy", "lease",
+			 "--procs", "2", "--iters", "3", "--window",
+			 "sleep:300000", "--format", "csv")),
+	    0);
+	cr_expect_eq(o.exit_code, 3, "%s\n%s", o.out, o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "expected"), 6);
+	cr_expect_gt(csv_u64(o.out, 0, "lost"), 0);
+	cr_expect_eq(leftovers(), 0);
+}
+
+Test(db, a_fenced_write_past_its_lease_is_rejected_not_lost, .init = both_init,
+     .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+
+	/* Worker 0 pauses 300 ms between its read and its write, past its
+	 * lease. Whoever holds the lease then has a newer token, so worker
+	 * 0's stale write is refused and redone: exact, every time. (With
+	 * every worker paused, as for lease above, fenced stays exact but
+	 * rarely makes progress: each new holder fences out the last.) */
+	cr_assert_eq(racelab(&o, 100,
+			     ARGS("run", "--store", "redis", "--strategy",
+				  "fenced", "--procs", "2", "--iters", "4",
+				  "--window", "sleep:300000", "--window-worker",
+				  "0", "--format", "csv")),
+		     0);
+	cr_expect_eq(o.exit_code, 0, "%s\n%s", o.out, o.err);
+	cr_expect_eq(csv_u64(o.out, 0, "expected"), 8);
+	cr_expect_eq(csv_u64(o.out, 0, "lost"), 0);
+	cr_expect_eq(leftovers(), 0);
+}
+
+Test(db, a_bad_role_is_one_message_and_exit_1, .init = both_init,
+     .fini = both_fini, .timeout = 60)
+{
+	struct outcome o;
+	char store[400];
+
+	snprintf(store, sizeof(store),
+		 "postgres:host=%s user=nobody password=hunter2", srv.pghost);
+	cr_assert_eq(racelab(&o, 30,
+			     ARGS("run", "--store", store, "--strategy",
+				  "atomic", "--verbose")),
+		     0);
+	cr_expect_eq(o.exit_code, 1, "%s", o.err);
+	cr_expect(strstr(o.err, "role \"nobody\" does not exist"), "%s", o.err);
+	cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
+	cr_expect_null(strstr(o.out, "hunter2"), "%s", o.out);
+	cr_expect_eq(leftovers(), 0);
+}
+
+Test(db, no_server_is_exit_1_and_bad_input_exit_2, .timeout = 60)
+{
+	struct outcome o;
+
+	cr_assert_eq(racelab(&o, 30,
+			     ARGS("run", "--store",
+				  "postgres:host=/nonexistent-dir "
+				  "password=hunter2",
+				  "--strategy", "for-update")),
+		     0);
+	cr_expect_eq(o.exit_code, 1, "%s", o.err);
+	cr_expect(strstr(o.err, "cannot connect"), "%s", o.err);
+	cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
+	cr_assert_eq(racelab(&o, 30,
+			     ARGS("run", "--store", "postgres:password hunter2",
+				  "--strategy", "none")),
+		     0);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
+	cr_assert_eq(racelab(&o, 30,
+			     ARGS("run", "--store", "redis:/nonexistent/r.sock",
+				  "--strategy", "atomic")),
+		     0);
+	cr_expect_eq(o.exit_code, 1, "%s", o.err);
+	cr_assert_eq(racelab(&o, 30, ARGS("run", "--strategy", "for-update")),
+		     0);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "--store postgres"), "%s", o.err);
+	cr_assert_eq(racelab(&o, 30,
+			     ARGS("run", "--store", "redis:/x.sock",
+				  "--strategy", "mutex")),
+		     0);
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+}
+#endif
