@@ -151,8 +151,13 @@ ParameterizedTest(struct crash_case *c, crash, deadlock_reported_and_cleaned,
 		     "2", "--format", "csv"));
 	cr_expect_eq(o.exit_code, 4, "%s: exit %d\n%s%s", c->strategy,
 		     o.exit_code, o.out, o.err);
-	/* The timeout, plus setup and the final kill: well under 10 s. */
-	cr_expect_lt(seconds() - t0, 10.0, "took %.1f s", seconds() - t0);
+	/*
+	 * The timeout, plus setup and the final kill: about 3 s. The bound
+	 * only catches a watchdog that never fires (the run would go on for
+	 * minutes); make test runs its parts side by side on 2 CPUs, where a
+	 * FIFO lock's convoy has been seen to stretch setup to 10 s.
+	 */
+	cr_expect_lt(seconds() - t0, 25.0, "took %.1f s", seconds() - t0);
 	csv_field(o.out, 0, "verdict", v, sizeof(v));
 	cr_expect_str_eq(v, "deadlock");
 	csv_field(o.out, 0, "detail", v, sizeof(v));

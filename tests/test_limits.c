@@ -253,5 +253,10 @@ Test(limits, time_cap_holds_at_1024_workers, .timeout = 120)
 	cr_expect_str_eq(verdict, "exact", "%s", o.out);
 	cr_expect_eq(csv_u64(o.out, 0, "expected"), csv_u64(o.out, 0, "final"));
 	cr_expect_gt(elapsed, 0, "%s", o.out);
-	cr_expect_lt(elapsed, 1.2, "the 0.6 s cap did not hold: %s", o.out);
+	/*
+	 * The cap is 0.6 s and is noticed within 1/40 of the target; the bug
+	 * it guards against took 30 s. 3 s leaves a loaded 2-CPU machine room
+	 * to stop 1,024 workers, and still fails that bug.
+	 */
+	cr_expect_lt(elapsed, 3.0, "the 0.6 s cap did not hold: %s", o.out);
 }

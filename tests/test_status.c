@@ -71,12 +71,16 @@ Test(status, how_far_on_a_terminal, .timeout = 60)
 Test(status, who_is_stuck_while_the_watchdog_waits, .timeout = 60)
 {
 	static char out[1 << 20];
-	/* One CPU, a yield inside the lock: the two take turns, so worker 0
-	 * still wants the lock when worker 1 dies holding it. */
+	/*
+	 * One CPU, a yield inside the lock: the two take turns, so worker 0
+	 * still wants the lock when worker 1 dies holding it. 1e9 increments
+	 * (a yield each): worker 0 cannot finish them before worker 1, however
+	 * late it runs, dies in its 100th.
+	 */
 	int status = on_terminal(
 	    ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
-		 "100000", "--crash-at", "100", "--crash-worker", "1", "--cpus",
-		 "0", "--window", "yield", "--timeout", "3"),
+		 "1000000000", "--crash-at", "100", "--crash-worker", "1",
+		 "--cpus", "0", "--window", "yield", "--timeout", "3"),
 	    out, sizeof(out));
 
 	cr_expect_eq(status, 4, "%s", out);

@@ -120,11 +120,13 @@ static const char run_usage_output[] =
     "share_max_pct, share_dev_pct, unfair, finish_spread_s,\n"
     "finish_spread_pct, per_worker (docs/benchmarking.md), and with\n"
     "--latency latency_every, latency_samples, acquire_p50_ns,\n"
-    "acquire_p99_ns, acquire_p999_ns, acquire_max_ns, and retries (the\n"
-    "database strategies that retry). Colour only on a terminal,\n"
+    "acquire_p99_ns, acquire_p999_ns, acquire_max_ns, retries (the\n"
+    "database strategies that retry), and overlap_s (how long every\n"
+    "worker was running at once). Colour only on a terminal,\n"
     "never with NO_COLOR set. The table fits $COLUMNS, else the terminal's\n"
     "width (a pipe or file gets it whole): numbers become compact (340M),\n"
-    "then Mincr/s, time, iters and final are dropped, in that order, and\n"
+    "then overlap s, Mincr/s, time, iters and final are dropped, in that\n"
+    "order, and\n"
     "the notes wrap. CSV and JSON are never fitted.\n"
     "\n"
     "exit status: 0 verified, 1 system error, 2 usage, 3 lost updates,\n"
@@ -918,6 +920,9 @@ int cmd_run(int argc, char **argv)
 			"says why): %s\n",
 			o.store->name, skipped);
 	report_end(&rp, res, n);
+	if (!err && harness_interrupted())
+		err =
+		    -EINTR; /* a Ctrl-C after the last run: 128+N all the same */
 	if (o.trace_out.f && !err)
 		err = safeout_commit(&o.trace_out, "run");
 	else if (o.trace_out.f)

@@ -84,11 +84,6 @@ void harness_signals_init(void)
 		       "kernel objects behind");
 }
 
-int harness_interrupted(void)
-{
-	return stop_signal;
-}
-
 /* Wait up to ns for one of our signals; remember a stopping one. */
 static int wait_signal(long ns)
 {
@@ -99,6 +94,18 @@ static int wait_signal(long ns)
 	if (sig > 0 && sig != SIGCHLD)
 		stop_signal = sig;
 	return sig > 0 ? sig : 0;
+}
+
+/*
+ * The signal that stopped us, or 0. A signal that came after the last run
+ * (while a trace was explained or a picture drawn) is still pending,
+ * blocked: collect it now, so that it is not lost when no run follows.
+ */
+int harness_interrupted(void)
+{
+	if (!stop_signal)
+		(void)wait_signal(0);
+	return stop_signal;
 }
 
 /* ---- one worker ------------------------------------------------------- */
@@ -777,6 +784,7 @@ int harness_run(struct run *run, struct result *res)
 	 * marked for removal; the exit detaches them.
 	 */
 	if (run->mode == MODE_THREAD && team.alive > 0) {
+		res->threads_left = true; /* the caller keeps its maps too */
 		run->region = NULL;
 		return err;
 	}

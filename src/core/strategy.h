@@ -99,7 +99,9 @@ struct strategy {
 	enum crash_outcome crash; /* --crash-at: what happens */
 	const char *on_crash;	  /* --crash-at: what freed the lock, briefly */
 	bool counts_recoveries;	  /* work() counts them in slot->recoveries */
-	bool counts_retries;	  /* work() counts them in slot->retries */
+	bool run_only;	     /* only a run's own workers can share it, never
+				     independent processes at a name */
+	bool counts_retries; /* work() counts them in slot->retries */
 	/*
 	 * The store whose server runs this strategy's statements ("postgres",
 	 * "redis"), or NULL: a strategy for every store that admits it. On

@@ -90,6 +90,8 @@ enum store_refusal store_refusal(const struct store *st,
 		return STORE_NO_MEMORY;
 	if (st->named && s->lock == LOCK_KERNEL && !s->join)
 		return STORE_NO_NAME;
+	if (st->named && s->run_only)
+		return STORE_NO_NAME;
 	if (st->named && s->cannot_run) {
 		/* Each independent process is one worker of its own. */
 		struct run one = { .strategy = s, .procs = 1 };
@@ -147,9 +149,13 @@ const char *store_refuses(const struct store *st, const struct strategy *s)
 		snprintf(why, sizeof(why), "%s cannot live at a name: %s",
 			 s->name,
 			 why_not ? why_not
-				 : "independent processes could not find its "
-				   "lock (it is reached through the creator's "
-				   "descriptors)");
+			 : s->run_only
+			     ? "only the workers of one run can "
+			       "share its lock (parts of it are the run's own, "
+			       "or its waiters need a CPU each)"
+			     : "independent processes could not find "
+			       "its lock (it is reached through the "
+			       "creator's descriptors)");
 		return why;
 	}
 	if (r == STORE_NOT_ITS) {

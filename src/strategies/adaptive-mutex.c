@@ -30,70 +30,39 @@
 #include <pthread.h>
 
 #include "core/loop.h"
-#include "core/util.h"
+#include "strategies/common/pmutex.h"
 
 #if defined(__GLIBC__) && defined(_GNU_SOURCE)
 #define ADAPTIVE_HERE 1
 #endif
 
 #ifdef ADAPTIVE_HERE
-struct adaptive_mutex_shared {
-	pthread_mutex_t mutex; /* the lock itself, in shared memory */
-	bool initialised;      /* pthread_mutex_init succeeded */
-};
-
 static int adaptive_mutex_setup(struct run *run)
 {
-	struct adaptive_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
-	int err = pthread_mutexattr_init(&attr);
+	int err = pmutex_attr_init(&attr);
 
 	if (err)
 		return report_errno("adaptive-mutex", "pthread_mutexattr_init",
 				    err);
-	err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	if (!err)
-		err =
-		    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-	if (!err)
-		err = pthread_mutex_init(&s->mutex, &attr);
-	(void)pthread_mutexattr_destroy(&attr);
-	if (err)
-		return report_errno("adaptive-mutex", "pthread_mutex_init",
-				    err);
-	s->initialised = true;
-	return 0;
+	/* The one call that makes it adaptive. */
+	err = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	return pmutex_init(run, &attr, err);
 }
 
 static void adaptive_mutex_teardown(struct run *run)
 {
-	struct adaptive_mutex_shared *s = (void *)run->lock_area;
-
-	if (s->initialised)
-		(void)pthread_mutex_destroy(&s->mutex);
-	s->initialised = false;
+	pmutex_teardown(run);
 }
 
 static inline int adaptive_mutex_lock(struct worker *w)
 {
-	struct adaptive_mutex_shared *s = w->shared;
-	int err = pthread_mutex_lock(&s->mutex);
-
-	if (err)
-		return report_errno("adaptive-mutex", "pthread_mutex_lock",
-				    err);
-	return 0;
+	return pmutex_lock(w, "adaptive-mutex", false);
 }
 
 static inline int adaptive_mutex_unlock(struct worker *w)
 {
-	struct adaptive_mutex_shared *s = w->shared;
-	int err = pthread_mutex_unlock(&s->mutex);
-
-	if (err)
-		return report_errno("adaptive-mutex", "pthread_mutex_unlock",
-				    err);
-	return 0;
+	return pmutex_unlock(w, "adaptive-mutex");
 }
 
 static int adaptive_mutex_work(struct worker *w)

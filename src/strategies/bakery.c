@@ -108,6 +108,8 @@ static int bakery_work(struct worker *w)
 }
 
 const struct strategy strategy_bakery = {
+	.run_only =
+	    true, /* its per-worker tickets live in a mapping the run makes for its own workers */
 	.name = "bakery",
 	.summary = "Lamport's bakery: any number of workers, loads and stores "
 		   "only",

@@ -118,6 +118,8 @@ static int ck_clh_work(struct worker *w)
 #endif
 
 const struct strategy strategy_ck_clh = {
+	.run_only =
+	    true, /* its queue nodes live in a mapping the run makes for its own workers */
 	.name = "ck-clh",
 	.summary = "Concurrency Kit's CLH queue lock (ck_spinlock_clh)",
 	.kind = KIND_USER,

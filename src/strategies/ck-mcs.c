@@ -89,6 +89,8 @@ static int ck_mcs_work(struct worker *w)
 #endif
 
 const struct strategy strategy_ck_mcs = {
+	.run_only =
+	    true, /* its queue nodes live in a mapping the run makes for its own workers */
 	.name = "ck-mcs",
 	.summary = "Concurrency Kit's MCS queue lock (ck_spinlock_mcs)",
 	.kind = KIND_USER,

@@ -69,6 +69,8 @@ static int ck_ticket_work(struct worker *w)
 #endif
 
 const struct strategy strategy_ck_ticket = {
+	.run_only =
+	    true, /* its waiters never yield, so it needs no more workers than CPUs, which nobody can promise of independent processes */
 	.name = "ck-ticket",
 	.summary = "Concurrency Kit's ticket lock (ck_spinlock_ticket)",
 	.kind = KIND_USER,

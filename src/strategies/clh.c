@@ -114,6 +114,8 @@ static int clh_work(struct worker *w)
 }
 
 const struct strategy strategy_clh = {
+	.run_only =
+	    true, /* its queue nodes live in a mapping the run makes for its own workers */
 	.name = "clh",
 	.summary = "CLH queue lock: each waiter spins on its predecessor's "
 		   "node",

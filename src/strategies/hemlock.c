@@ -111,6 +111,8 @@ static int hemlock_work(struct worker *w)
 }
 
 const struct strategy strategy_hemlock = {
+	.run_only =
+	    true, /* its per-worker words live in a mapping the run makes for its own workers */
 	.name = "hemlock",
 	.summary = "Hemlock: FIFO queue lock, one grant word per worker, "
 		   "no nodes",

@@ -130,6 +130,8 @@ static int mcs_work(struct worker *w)
 }
 
 const struct strategy strategy_mcs = {
+	.run_only =
+	    true, /* its queue nodes live in a mapping the run makes for its own workers */
 	.name = "mcs",
 	.summary = "MCS queue lock: each waiter spins on its own node's line",
 	.kind = KIND_USER,

@@ -26,60 +26,31 @@
 #include <pthread.h>
 
 #include "core/loop.h"
-#include "core/util.h"
-
-struct mutex_shared {
-	pthread_mutex_t mutex; /* the lock itself, in shared memory */
-	bool initialised;      /* pthread_mutex_init succeeded */
-};
+#include "strategies/common/pmutex.h"
 
 static int mutex_setup(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
-	int err;
+	int err = pmutex_attr_init(&attr);
 
-	err = pthread_mutexattr_init(&attr);
-	if (!err)
-		err =
-		    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	if (!err)
-		err = pthread_mutex_init(&s->mutex, &attr);
-	(void)pthread_mutexattr_destroy(&attr);
 	if (err)
-		return report_errno("mutex", "pthread_mutex_init", err);
-	s->initialised = true;
-	return 0;
+		return report_errno("mutex", "pthread_mutexattr_init", err);
+	return pmutex_init(run, &attr, err);
 }
 
 static void mutex_teardown(struct run *run)
 {
-	struct mutex_shared *s = (void *)run->lock_area;
-
-	/* After a crash it is still locked (EBUSY); the segment goes anyway. */
-	if (s->initialised)
-		(void)pthread_mutex_destroy(&s->mutex);
-	s->initialised = false;
+	pmutex_teardown(run);
 }
 
 static inline int mutex_lock(struct worker *w)
 {
-	struct mutex_shared *s = w->shared;
-	int err = pthread_mutex_lock(&s->mutex);
-
-	if (err)
-		return report_errno("mutex", "pthread_mutex_lock", err);
-	return 0;
+	return pmutex_lock(w, "mutex", false);
 }
 
 static inline int mutex_unlock(struct worker *w)
 {
-	struct mutex_shared *s = w->shared;
-	int err = pthread_mutex_unlock(&s->mutex);
-
-	if (err)
-		return report_errno("mutex", "pthread_mutex_unlock", err);
-	return 0;
+	return pmutex_unlock(w, "mutex");
 }
 
 static int mutex_work(struct worker *w)

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "core/loop.h"
-#include "core/util.h"
+#include "strategies/common/pmutex.h"
 
 /* PTHREAD_PRIO_INHERIT is an enum in glibc: ask the POSIX option instead. */
 #if defined(_POSIX_THREAD_PRIO_INHERIT) && _POSIX_THREAD_PRIO_INHERIT > 0
@@ -42,67 +42,33 @@
 #endif
 
 #ifdef PI_MUTEX_HERE
-struct pi_mutex_shared {
-	pthread_mutex_t mutex; /* the lock itself, in shared memory */
-	bool initialised;      /* pthread_mutex_init succeeded */
-};
-
 static int pi_mutex_setup(struct run *run)
 {
-	struct pi_mutex_shared *s = (void *)run->lock_area;
 	pthread_mutexattr_t attr;
-	int err = pthread_mutexattr_init(&attr);
+	int err = pmutex_attr_init(&attr);
 
 	if (err)
 		return report_errno("pi-mutex", "pthread_mutexattr_init", err);
-	err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	if (!err)
-		err =
-		    pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
+	/* The two calls that make it a PI mutex, and a robust one. */
+	err = pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
 	if (!err)
 		err = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	if (!err)
-		err = pthread_mutex_init(&s->mutex, &attr);
-	(void)pthread_mutexattr_destroy(&attr);
-	if (err)
-		return report_errno("pi-mutex", "pthread_mutex_init", err);
-	s->initialised = true;
-	return 0;
+	return pmutex_init(run, &attr, err);
 }
 
 static void pi_mutex_teardown(struct run *run)
 {
-	struct pi_mutex_shared *s = (void *)run->lock_area;
-
-	if (s->initialised)
-		(void)pthread_mutex_destroy(&s->mutex);
-	s->initialised = false;
+	pmutex_teardown(run);
 }
 
 static inline int pi_mutex_lock(struct worker *w)
 {
-	struct pi_mutex_shared *s = w->shared;
-	int err = pthread_mutex_lock(&s->mutex);
-
-	if (err == EOWNERDEAD) {
-		/* We hold it now; the previous holder died inside. */
-		atomic_fetch_add_explicit(&w->slot->recoveries, 1,
-					  memory_order_relaxed);
-		err = pthread_mutex_consistent(&s->mutex);
-	}
-	if (err)
-		return report_errno("pi-mutex", "pthread_mutex_lock", err);
-	return 0;
+	return pmutex_lock(w, "pi-mutex", true);
 }
 
 static inline int pi_mutex_unlock(struct worker *w)
 {
-	struct pi_mutex_shared *s = w->shared;
-	int err = pthread_mutex_unlock(&s->mutex);
-
-	if (err)
-		return report_errno("pi-mutex", "pthread_mutex_unlock", err);
-	return 0;
+	return pmutex_unlock(w, "pi-mutex");
 }
 
 static int pi_mutex_work(struct worker *w)
