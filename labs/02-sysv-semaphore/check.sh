@@ -40,7 +40,7 @@ sem_probe() {
 		tries=$((tries + 1))
 		[ -n "$id" ] ||
 			id=$(sed -n 's/.*semaphore set id \([0-9]*\).*/\1/p' "$perr")
-		[ -n "$worker" ] || worker=$(pgrep -P "$rpid" | head -n 1)
+		[ -n "$worker" ] || worker=$(worker_of "$rpid")
 		if [ -n "$id" ] && [ -n "$worker" ]; then
 			a=$(sem_sample "$id")
 			# shellcheck disable=SC2086 # split on purpose
@@ -71,6 +71,17 @@ sem_probe() {
 	fi
 	wait "$rpid"
 	[ -n "$a" ] && [ -n "$b" ] && echo "$a $b $worker"
+}
+
+# racelab's worker: its child that is not the guardian (which has a
+# session of its own, src/core/guardian.c).
+worker_of() { # PID
+	for p in $(pgrep -P "$1"); do
+		[ "$(ps -o sid= -p "$p" | tr -d ' ')" = "$p" ] || {
+			echo "$p"
+			return
+		}
+	done
 }
 
 # "value ncount pid" of the set's semaphore 0, from ipcs.
