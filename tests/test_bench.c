@@ -459,13 +459,23 @@ Test(bench, racy_strategy_reports_lost_percent_and_exits_0, .timeout = 60)
 	struct outcome o;
 	char v[64];
 
-	/* none at 2 workers, pinned apart: they really overlap. */
-	racelab(&o, 50,
-		ARGS("bench", "--strategies", "none", "--procs", "2", "--pin",
-		     "spread", "--repeat", "1", "--target-ms", "50", "--format",
-		     "csv"));
-	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
-	csv_field(o.out, 0, "verdict", v, sizeof(v));
+	/*
+	 * none at 2 workers, pinned apart: they really overlap, unless the
+	 * machine is busy enough to run them one after the other (make test
+	 * runs this suite beside the doc commands). bench has no --window to
+	 * make the loss certain, so up to five tries of 200 ms: what is
+	 * checked is how a loss is reported, not that one happened.
+	 */
+	for (int tries = 0; tries < 5; tries++) {
+		racelab(&o, 50,
+			ARGS("bench", "--strategies", "none", "--procs", "2",
+			     "--pin", "spread", "--repeat", "1", "--target-ms",
+			     "200", "--format", "csv"));
+		cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+		csv_field(o.out, 0, "verdict", v, sizeof(v));
+		if (strcmp(v, "lost") == 0)
+			break;
+	}
 	cr_expect_str_eq(v, "lost", "%s", o.out);
 	cr_expect_eq(csv_u64(o.out, 0, "racy_on_purpose"), 1);
 	cr_expect_gt(csv_double(o.out, 0, "lost_pct"), 0);
