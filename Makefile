@@ -158,7 +158,7 @@ $(B)/asan/%.o: %.c
 
 sanitize:
 	$(MAKE) racelab-asan racelab-tsan $(B)/asan/racelab-tests
-	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan $(B)/asan/racelab-tests --jobs $(TEST_JOBS) --short-filename
+	RACELAB=./racelab-asan RACELAB_TSAN=./racelab-tsan LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-criterion.supp $(B)/asan/racelab-tests --jobs $(TEST_JOBS) --short-filename
 
 demo: racelab
 	./racelab run --strategy all

@@ -99,7 +99,9 @@ show suite lint format-check labs-check
 part doc-commands env --default-signal=INT,QUIT RACELAB=./racelab \
 	RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh &
 part asan-suite suite asan env RACELAB=./racelab-asan \
-	RACELAB_TSAN=./racelab-tsan "$B/asan/racelab-tests" &
+	RACELAB_TSAN=./racelab-tsan \
+	LSAN_OPTIONS="suppressions=$root/tests/lsan-criterion.supp" \
+	"$B/asan/racelab-tests" &
 wait
 show doc-commands asan-suite
 T1=$(now)

@@ -37,6 +37,14 @@ static inline unsigned ck_cpus(const struct run *run)
 
 static inline const char *ck_fifo_refuse(const struct run *run)
 {
+	if (run->procs > 1 && (run->window.kind == WINDOW_YIELD ||
+			       run->window.kind == WINDOW_SLEEP))
+		return "Concurrency Kit's FIFO spinlocks never yield: a holder "
+		       "that yields or sleeps inside the lock (--window yield, "
+		       "sleep) leaves its CPU to waiters that only spin (2 x "
+		       "20,000 increments with a yield took 30 s on 2 busy "
+		       "CPUs); use --window spin or random, or racelab's mcs, "
+		       "clh or ticket";
 	if (run->procs <= ck_cpus(run))
 		return NULL;
 	return "Concurrency Kit's FIFO spinlocks never yield: with more "
