@@ -224,3 +224,28 @@ int cli_die_of(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	return 128 + sig;
 }
+
+int cli_duration(const char *cmd, const char *arg, double *out)
+{
+	const char *p = arg;
+	double v = 0, scale = 1;
+	bool digits = false;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits = true)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+			v += (*p - '0') * (scale /= 10);
+	if (!digits || *p)
+		return usage_error(cmd,
+				   "--duration '%s' is not a number of seconds "
+				   "like 1 or 0.5",
+				   arg);
+	if (v < 0.01 || v > DURATION_MAX_S)
+		return usage_error(cmd,
+				   "--duration '%s' is out of range (0.01..%d "
+				   "seconds)",
+				   arg, DURATION_MAX_S);
+	*out = v;
+	return 0;
+}

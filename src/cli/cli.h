@@ -42,6 +42,15 @@ int cli_option_check(const char *cmd, const struct option *longopts, int c,
 int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
 	       uint64_t max, uint64_t *out);
 
+/* --duration: fixed-time runs last at most this long. */
+#define DURATION_MAX_S 3600
+
+/*
+ * Parse --duration's seconds, a plain decimal ("1", "0.5": no sign, no
+ * "1e3") in [0.01, DURATION_MAX_S], or print why not (naming cmd).
+ */
+int cli_duration(const char *cmd, const char *arg, double *out);
+
 /* How cli_list reads a list such as 0,2-3. */
 struct cli_list_rules {
 	uint64_t min, max;   /* each number's range */

@@ -30,7 +30,6 @@
 #define BUDGET_S	  12 /* the measured runs of a default sweep, roughly */
 #define REPEAT_DEFAULT	  5  /* measured runs per point */
 #define WATCHDOG_S	  30 /* no increment for this long: DEADLOCK */
-#define DURATION_MAX_S	  3600 /* --duration cap */
 
 static const char bench_usage[] =
     "usage: racelab bench [OPTIONS]\n"
@@ -188,32 +187,6 @@ static int parse_procs(const char *arg, struct options *o)
 	return 0;
 }
 
-/* --duration: seconds as a plain decimal ("1", "0.5"); no sign, no "1e3". */
-static int parse_seconds(const char *arg, double *out)
-{
-	const char *p = arg;
-	double v = 0, scale = 1;
-	bool digits = false;
-
-	for (; *p >= '0' && *p <= '9'; p++, digits = true)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
-			v += (*p - '0') * (scale /= 10);
-	if (!digits || *p)
-		return usage_error("bench",
-				   "--duration '%s' is not a number of seconds "
-				   "like 1 or 0.5",
-				   arg);
-	if (v < 0.01 || v > DURATION_MAX_S)
-		return usage_error("bench",
-				   "--duration '%s' is out of range (0.01..%d "
-				   "seconds)",
-				   arg, DURATION_MAX_S);
-	*out = v;
-	return 0;
-}
-
 /* --svg FILE: never through a symlink, never a device (safefile.h). */
 static int check_svg_path(const char *path)
 {
@@ -333,7 +306,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 					 60000, &o->target_ms);
 			break;
 		case 'd':
-			err = parse_seconds(optarg, &o->duration_s);
+			err = cli_duration("bench", optarg, &o->duration_s);
 			break;
 		case 'P':
 			if (bench_pin_parse(optarg, &o->pin))

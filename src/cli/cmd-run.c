@@ -29,7 +29,6 @@
 #define CRASH_TIMEOUT_S	      5	     /* default watchdog with --crash-at */
 #define TRACE_DEFAULT_EVENTS  200000 /* --trace without --iters */
 #define TIMELINE	      5	     /* collisions shown by --trace */
-#define DURATION_MAX_S	      3600   /* --duration cap */
 #define LATENCY_SHIFT_DEFAULT 10     /* --latency: 1 acquire in 1024 */
 #define LATENCY_SHIFT_MAX     20     /* ... at least 1 in 2^20 */
 
@@ -244,32 +243,6 @@ static int parse_cpus(const char *arg, struct options *o)
 
 static void run_init(const struct options *o, const struct strategy *s,
 		     struct run *run);
-
-/* --duration: seconds as a plain decimal ("1", "0.5"); no sign, no "1e3". */
-static int parse_duration(const char *arg, double *out)
-{
-	const char *p = arg;
-	double v = 0, scale = 1;
-	bool digits = false;
-
-	for (; *p >= '0' && *p <= '9'; p++, digits = true)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
-			v += (*p - '0') * (scale /= 10);
-	if (!digits || *p)
-		return usage_error("run",
-				   "--duration '%s' is not a number of seconds "
-				   "like 1 or 0.5",
-				   arg);
-	if (v < 0.01 || v > DURATION_MAX_S)
-		return usage_error("run",
-				   "--duration '%s' is out of range (0.01..%d "
-				   "seconds)",
-				   arg, DURATION_MAX_S);
-	*out = v;
-	return 0;
-}
 
 /* "flock, fcntl, ofd": the strategies that take --lock-file. */
 static const char *lock_file_strategies(char *buf, size_t len)
@@ -545,7 +518,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 				o->latency_shift = (unsigned)v;
 			break;
 		case 'd':
-			if ((err = parse_duration(optarg, &o->duration_s)))
+			if ((err = cli_duration("run", optarg, &o->duration_s)))
 				return err;
 			break;
 		case 'K':
