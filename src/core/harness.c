@@ -774,8 +774,18 @@ int harness_run(struct run *run, struct result *res)
 	}
 	if (run->mode == MODE_PROCESS && team.started && team.alive == 0)
 		guardian_forget_group(team.m[0].pid); /* every worker reaped */
-	/* A joined lock in memory is the store's: nothing of ours to undo. */
-	if (set_up && s->teardown && (!run->join || s->join))
+	/*
+	 * A joined lock in memory is the store's: nothing of ours to undo. A
+	 * lock in memory that a worker thread is still stuck in is left as it
+	 * is: tearing it down (unmapping a queue lock's nodes) would fault the
+	 * thread before the process exits, and memory goes with the process.
+	 * A kernel lock is removed all the same; its waiters get EIDRM.
+	 */
+	bool stuck_in_memory = run->mode == MODE_THREAD && team.alive > 0 &&
+			       s->lock == LOCK_MEMORY;
+
+	if (set_up && s->teardown && (!run->join || s->join) &&
+	    !stuck_in_memory)
 		s->teardown(run);
 	/*
 	 * A worker thread still blocked in a lock (it ends with the process)
