@@ -326,16 +326,17 @@ Test(notes, a_deadlock_never_ends_with_every_strategy_exact, .timeout = 60)
 	struct outcome o;
 
 	/*
-	 * spin's holder dies holding the flag: the other spins for ever. The
-	 * crash comes at worker 0's 100th increment, long before worker 1
-	 * could finish its 10^8 (half a second at the least), so worker 1
-	 * always needs the lock after the crash.
+	 * ticket's holder dies holding its turn: the other waits for ever.
+	 * The lock is FIFO, so worker 0 gets its turns and reaches its 100th
+	 * increment (with spin, an unfair lock, worker 1 could hog it), long
+	 * before worker 1 could finish its 10^8, so worker 1 always needs
+	 * the lock after the crash.
 	 */
 	racelab(&o, 50,
-		ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
+		ARGS("run", "--strategy", "ticket", "--procs", "2", "--iters",
 		     "100000000", "--crash-at", "100", "--timeout", "1"));
 	cr_assert_eq(o.exit_code, 4, "%s%s", o.out, o.err);
-	cr_expect(strstr(o.out, "DEADLOCK: spin made no progress for 1 s") &&
+	cr_expect(strstr(o.out, "DEADLOCK: ticket made no progress for 1 s") &&
 		      strstr(o.out, "the run exits 4"),
 		  "%s", o.out);
 	cr_expect_null(strstr(o.out, "counted exactly"), "%s", o.out);

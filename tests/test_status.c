@@ -72,13 +72,15 @@ Test(status, who_is_stuck_while_the_watchdog_waits, .timeout = 60)
 {
 	static char out[1 << 20];
 	/*
-	 * One CPU, a yield inside the lock: the two take turns, so worker 0
-	 * still wants the lock when worker 1 dies holding it. 1e9 increments
-	 * (a yield each): worker 0 cannot finish them before worker 1, however
-	 * late it runs, dies in its 100th.
+	 * One CPU, a yield inside the lock, and a FIFO lock (ticket): the two
+	 * take turns, so worker 1 reaches its 100th increment and worker 0
+	 * still wants the lock when worker 1 dies holding it. (With spin, an
+	 * unfair lock, worker 0 could take it again and again and starve
+	 * worker 1 before its 100th.) 1e9 increments: worker 0 cannot finish
+	 * them first, however late worker 1 starts.
 	 */
 	int status = on_terminal(
-	    ARGS("run", "--strategy", "spin", "--procs", "2", "--iters",
+	    ARGS("run", "--strategy", "ticket", "--procs", "2", "--iters",
 		 "1000000000", "--crash-at", "100", "--crash-worker", "1",
 		 "--cpus", "0", "--window", "yield", "--timeout", "3"),
 	    out, sizeof(out));
