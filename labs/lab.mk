@@ -23,6 +23,10 @@
 # STUDENT_DIR (default: the lab directory) is where those files are read
 # from; BUILD (default: build) where everything goes. labs/mistakes.sh uses
 # both to check deliberately broken copies without touching the lab.
+# COMMON_BUILD (default: BUILD) is where the objects of everything else go:
+# they are the same for every lab (one object per file of src/, built with
+# the same flags; a lab only links a different set), so `make labs-check`
+# builds them once for all labs and all mistakes.
 
 LAB_MK := $(lastword $(MAKEFILE_LIST))
 TOP := $(patsubst %/,%,$(dir $(LAB_MK)))/..
@@ -35,6 +39,7 @@ LDFLAGS ?=
 LDLIBS ?=
 STUDENT_DIR ?= .
 BUILD ?= build
+COMMON_BUILD ?= $(BUILD)
 SOLUTION ?=
 LAB_TSAN ?=
 
@@ -58,14 +63,14 @@ COMMON_SRC = $(sort $(filter-out $(REF_DIR)/% $(DB_SRC),$(wildcard $(TOP)/src/*/
 	$(wildcard $(REF_DIR)/common/*.c) \
 	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
 		$(wildcard $(REF_DIR)/*.c)))
-COMMON_OBJ = $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(COMMON_SRC))
+COMMON_OBJ = $(patsubst $(TOP)/%.c,$(COMMON_BUILD)/%.o,$(COMMON_SRC))
 STUDENT_OBJ = $(addprefix $(BUILD)/student/,$(LAB_FILES:.c=.o))
 SOLUTION_OBJ = $(addprefix $(BUILD)/solution/,$(LAB_FILES:.c=.o))
 
 # ThreadSanitizer: clang, objects of its own.
 TSAN_CC = clang
 TSAN_FLAGS = -fsanitize=thread -g -O1
-TSAN_COMMON_OBJ = $(patsubst $(TOP)/%.c,$(BUILD)/tsan/%.o,$(COMMON_SRC))
+TSAN_COMMON_OBJ = $(patsubst $(TOP)/%.c,$(COMMON_BUILD)/tsan/%.o,$(COMMON_SRC))
 TSAN_STUDENT_OBJ = $(addprefix $(BUILD)/tsan/student/,$(LAB_FILES:.c=.o))
 TSAN_SOLUTION_OBJ = $(addprefix $(BUILD)/tsan/solution/,$(LAB_FILES:.c=.o))
 
@@ -93,7 +98,7 @@ $(BUILD)/racelab: $(COMMON_OBJ) $(STUDENT_OBJ)
 $(BUILD)/racelab-solution: $(COMMON_OBJ) $(SOLUTION_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
 
-$(BUILD)/src/%.o: $(TOP)/src/%.c
+$(COMMON_BUILD)/src/%.o: $(TOP)/src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -111,7 +116,7 @@ $(BUILD)/racelab-tsan: $(TSAN_COMMON_OBJ) $(TSAN_STUDENT_OBJ)
 $(BUILD)/racelab-tsan-solution: $(TSAN_COMMON_OBJ) $(TSAN_SOLUTION_OBJ)
 	$(TSAN_CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
 
-$(BUILD)/tsan/src/%.o: $(TOP)/src/%.c
+$(COMMON_BUILD)/tsan/src/%.o: $(TOP)/src/%.c
 	@mkdir -p $(@D)
 	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
 
@@ -137,4 +142,4 @@ clean:
 lab-files:
 	@echo $(LAB_FILES)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(sort $(shell find $(BUILD) $(COMMON_BUILD) -name '*.d' 2>/dev/null))

@@ -2,7 +2,8 @@
 # check.sh - lab 02's checker: is sysv-sem.c a lock, and does it survive a
 # holder that dies? Run by `make check` (see ../lab.mk).
 #
-# Cases, in order: one worker alone; two and three processes with a yield
+# Cases, in order: one worker alone; the lock free again after it exited
+# (what its SEM_UNDO records left); two and three processes with a yield
 # inside the section (so a lock that does not exclude loses updates for
 # certain); two threads; a worker killed while it holds the semaphore.
 # When a case fails, a probe run looks at the semaphore itself (ipcs -s -i)
@@ -146,7 +147,7 @@ explain_failed() { # TITLE
 	fail "$1" "$(outcome_words). A worker failed; its message is below."
 }
 
-lab_begin 5
+lab_begin 6
 
 # 1. One worker alone: P and V must let it through, every time.
 rl_run --strategy $S --procs 1 --iters 500 --timeout 2
@@ -160,6 +161,33 @@ case $R_rc in
 1) explain_failed "$title" ;;
 *) fail "$title" "One worker alone must count exactly: $(outcome_words)." ;;
 esac
+
+# 2. What a worker's exit leaves: racelab -v reads the semaphore (GETVAL) once
+# the worker has exited and the kernel has applied its undo record. That
+# record is the sum of the worker's SEM_UNDO semops, negated, so after 500
+# increments the value is certain: 1 (SEM_UNDO on both or neither), 0 (on V
+# only: 1 - 500, which the kernel stops at 0) or 501 (on P only). A run of
+# several workers shows it only when one exits while the lock is free:
+# timing, not proof.
+rl_run --strategy $S --procs 1 --iters 500 --timeout 2 --verbose
+title="the lock is free again once the worker has exited"
+left=$(sed -n 's/.*the semaphore is at \([0-9]*\) after the workers exited.*/\1/p' "$R_err")
+if [ "$R_rc" -ne 0 ] || [ -z "$left" ]; then
+	fail "$title" "The same run with --verbose, to read the semaphore after the worker, did not get as far: $(outcome_words)."
+elif [ "$left" != 1 ]; then
+	# A wrong start value or a P or V of the wrong sign leaves it off 1
+	# too: the probe tells those apart first.
+	why=$(explain_pv)
+	if [ "$why" != right ] && [ -n "$why" ]; then
+		fail "$title" "Once the worker had exited the semaphore was at $left, not 1." "$why"
+	elif [ "$left" = 0 ]; then
+		fail "$title" "The count was exact, and P and V look right with one worker, but once the worker had exited the semaphore was at 0, not 1: the lock was left taken, and the next worker would wait for ever. As a process exits, the kernel applies its undo record, which takes back what its SEM_UNDO semops did: with SEM_UNDO on V but not on P, it takes away 1 for every V (500 here). Use SEM_UNDO on both, or on neither."
+	else
+		fail "$title" "The count was exact, and P and V look right with one worker, but once the worker had exited the semaphore was at $left, not 1: $left workers could now be inside at once. As a process exits, the kernel applies its undo record, which takes back what its SEM_UNDO semops did: with SEM_UNDO on P but not on V, it gives back 1 for every P (500 here). Use SEM_UNDO on both, or on neither."
+	fi
+else
+	ok "$title (the semaphore is at 1)"
+fi
 
 # Exactness with several workers; $1 is the title, the rest racelab's options.
 expect_exact() {
@@ -186,7 +214,7 @@ expect_exact() {
 	esac
 }
 
-# 2-4. Several workers: only one may be inside at a time. The yield between
+# 3-5. Several workers: only one may be inside at a time. The yield between
 # load and store invites the other worker in: without exclusion, it loses.
 expect_exact "2 processes, 2,000 increments each, a yield inside the section" \
 	--procs 2 --iters 2000 --window yield --timeout 3
@@ -195,7 +223,7 @@ expect_exact "3 processes, 2,000 increments each" \
 expect_exact "2 threads, 2,000 increments each, a yield inside the section" \
 	--mode thread --procs 2 --iters 2000 --window yield --timeout 3
 
-# 5. Worker 0 is killed (SIGKILL) holding the semaphore at its increment 5;
+# 6. Worker 0 is killed (SIGKILL) holding the semaphore at its increment 5;
 # the others must go on. The 0.2 ms sleep inside the section keeps them
 # busy long enough that they need the semaphore after the death.
 title="3 processes, worker 0 killed holding the semaphore"

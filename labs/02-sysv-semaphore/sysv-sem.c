@@ -140,9 +140,16 @@ int sysv_sem_join(struct run *run, bool take)
 void sysv_sem_teardown(struct run *run)
 {
 	struct sysv_sem_shared *s = (void *)run->lock_area;
+	int left;
 
 	if (!s->created)
 		return;
+	/* Every worker has exited, and the kernel has applied their undo
+	 * records (SEM_UNDO): a lock they left free is at 1. */
+	left = semctl(s->semid, 0, GETVAL);
+	if (left >= 0)
+		run_note(run, "the semaphore is at %d after the workers exited",
+			 left);
 	/* The set outlives every process: remove it, or ipcs -s shows it. */
 	if (semctl(s->semid, 0, IPC_RMID) == -1) {
 		(void)report_errno(run->strategy->name, "semctl IPC_RMID",
