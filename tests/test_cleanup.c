@@ -238,11 +238,12 @@ ParameterizedTest(struct stop_case *c, cleanup, signal_mid_run,
 				 c->mode, "--verbose"),
 			    &fd);
 	cr_assert_gt(pid, 0);
-	/* Let setup finish and the workers get going, then interrupt. */
+	/* Wait until the workers are past the start gate, let them get
+	 * going, then interrupt. */
 	cr_assert_eq(
-	    read_until(fd, "created SysV shared memory", 10, err, sizeof(err)),
-	    0, "no start-up note: %s", err);
-	usleep(300000);
+	    read_until(fd, "released at the gate", 10, err, sizeof(err)), 0,
+	    "no start-up note: %s", err);
+	usleep(30000);
 	kill(pid, c->signal);
 	racelab_wait(pid, 20, &o);
 	read_until(fd, "stopped by", 2, err, sizeof(err));
@@ -295,7 +296,10 @@ ParameterizedTest(struct stop_case *c, cleanup, worker_killed,
 	}
 	cr_assert_eq(n, (int)c->procs, "racelab did not start %u workers",
 		     c->procs);
-	usleep(200000);
+	cr_assert_eq(
+	    read_until(fd, "released at the gate", 10, err, sizeof(err)), 0,
+	    "no start-up note: %s", err);
+	usleep(30000);
 	kill(kids[1], SIGKILL);
 	racelab_wait(pid, 20, &o);
 	read_until(fd, "killed by SIGKILL", 2, err, sizeof(err));

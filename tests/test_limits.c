@@ -230,9 +230,9 @@ Test(limits, lock_file_in_a_missing_directory_is_named, .timeout = 30)
  * The time cap of a calibrated run holds at any number of workers: 1,024
  * sysv-sem workers once ran 30 s while saying "stopped at the 0.6 s time
  * cap" (the workers noticed the stop only between chunks of 1,024
- * increments). Now the count is still verified and the run stops within
- * two periods of the cap (0.6 s): a generous bound, as the workers check
- * their chunk every target/40 at the cost calibration measured.
+ * increments). Now the count is still verified and the run stops soon after
+ * the cap (0.6 s), as the workers check their chunk every target/40 at the
+ * cost calibration measured.
  */
 Test(limits, time_cap_holds_at_1024_workers, .timeout = 120)
 {
@@ -255,8 +255,9 @@ Test(limits, time_cap_holds_at_1024_workers, .timeout = 120)
 	cr_expect_gt(elapsed, 0, "%s", o.out);
 	/*
 	 * The cap is 0.6 s and is noticed within 1/40 of the target; the bug
-	 * it guards against took 30 s. 3 s leaves a loaded 2-CPU machine room
-	 * to stop 1,024 workers, and still fails that bug.
+	 * it guards against took 30 s. The bound is no speed test (those
+	 * belong to make bench): 15 s, 25 times the cap, only fails a cap
+	 * that did not hold, however loaded the machine.
 	 */
-	cr_expect_lt(elapsed, 3.0, "the 0.6 s cap did not hold: %s", o.out);
+	cr_expect_lt(elapsed, 15.0, "the 0.6 s cap did not hold: %s", o.out);
 }

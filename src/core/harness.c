@@ -747,6 +747,8 @@ int harness_run(struct run *run, struct result *res)
 	if (!err)
 		err = workers_gate(run, &team);
 	if (!err && !team.failed) {
+		run_note(run, "%u worker%s released at the gate", run->procs,
+			 run->procs == 1 ? "" : "s");
 		/* The time the last worker opened the gate at. */
 		t0 = atomic_load(&run->region->open_ns);
 		err = workers_wait(&team, t0);
