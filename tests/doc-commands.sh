@@ -61,7 +61,7 @@
 #
 # Output: one line per command (ok, FAIL or skip; the seconds it took when
 # 3 or more), file by file (the files run side by side: DOC_JOBS, below),
-# then `N skipped` and `N passed, N failed`. Exit status 0 when nothing
+# then the slowest lines, and `N skipped` and `N passed, N failed`. Exit status 0 when nothing
 # failed, 1 otherwise.
 
 set -u
@@ -428,12 +428,13 @@ run_file() {
 		fi
 		want=$(allowed "$cmd")
 		run=$(substitute "$cmd")
-		t0=$(date +%s)
+		t0=$(date +%s.%N)
 		TMPDIR="$dir/tmp" timeout -k 5 "$DOC_TIMEOUT" sh -c "$run" \
 			</dev/null >"$dir/out" 2>&1
 		status=$?
-		took=$(($(date +%s) - t0))
-		[ "$took" -lt 3 ] || where="$where ($took s)"
+		took=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }")
+		printf '%s\t%s: %s\n' "$took" "$where" "$cmd" >>"$work/times"
+		[ "${took%.*}" -lt 3 ] || where="$where (${took%.*} s)"
 		problem=""
 		case " $want " in
 		*" $status "*) ;;
@@ -512,6 +513,12 @@ if [ -n "$stale" ]; then
 	failed=$((failed + $(printf '%s\n' "$stale" | wc -l)))
 fi
 
+# Where the time went: the slowest lines, and all of them together.
+if [ -s "$work/times" ]; then
+	say "the slowest lines (seconds; the files ran $jobs at once):"
+	sort -rn "$work/times" | head -n 8 | cut -c 1-100 | sed 's/^/  /'
+	awk -F '\t' '{ s += $1 } END { printf "  %.0f s in all, %d lines\n", s, NR }' "$work/times"
+fi
 say "$skipped skipped (the documented subset: SKIP in tests/doc-commands.sh, or a strategy this build lacks)"
 say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
