@@ -402,6 +402,7 @@ void snap(struct snapshot *s)
 	note_case();
 	s->nshm = sysv_ids("shm", s->shm, 1024);
 	s->nsem = sysv_ids("sem", s->sem, 1024);
+	s->nmsg = sysv_ids("msg", s->msg, 1024);
 }
 
 /* The creator's pid of shared memory segment id, or -1. */
@@ -483,7 +484,9 @@ void expect_same_tables(const struct snapshot *before, const char *ctx)
 			if (new_id(before->shm, before->nshm, after.shm,
 				   after.nshm) < 0 &&
 			    new_id(before->sem, before->nsem, after.sem,
-				   after.nsem) < 0)
+				   after.nsem) < 0 &&
+			    new_id(before->msg, before->nmsg, after.msg,
+				   after.nmsg) < 0)
 				break;
 			usleep(10000);
 			snap(&after);
@@ -493,6 +496,9 @@ void expect_same_tables(const struct snapshot *before, const char *ctx)
 			     ctx, id);
 		id = new_id(before->sem, before->nsem, after.sem, after.nsem);
 		cr_expect_eq(id, -1, "%s: semaphore set id %d was left behind",
+			     ctx, id);
+		id = new_id(before->msg, before->nmsg, after.msg, after.nmsg);
+		cr_expect_eq(id, -1, "%s: message queue id %d was left behind",
 			     ctx, id);
 		return;
 	}
@@ -541,9 +547,10 @@ void expect_named_objects_gone(const char *err, const char *ctx)
 		const char *says; /* what racelab -v prints */
 		const char *kind; /* its /proc/sysvipc table */
 	} kinds[] = { { "created SysV shared memory id ", "shm" },
-		      { "created SysV semaphore set id ", "sem" } };
+		      { "created SysV semaphore set id ", "sem" },
+		      { "created SysV message queue id ", "msg" } };
 
-	for (unsigned k = 0; k < 2; k++)
+	for (unsigned k = 0; k < 3; k++)
 		for (const char *p = strstr(err, kinds[k].says); p;
 		     p = strstr(p + 1, kinds[k].says)) {
 			int id = atoi(p + strlen(kinds[k].says));

@@ -81,21 +81,25 @@ bool case_private_ipc(void);
 
 /* The SysV tables at one moment. */
 struct snapshot {
-	int shm[1024], sem[1024]; /* ids */
-	int nshm, nsem;		  /* how many */
+	int shm[1024], sem[1024], msg[1024]; /* ids */
+	int nshm, nsem, nmsg;		     /* how many */
 };
 
 void snap(struct snapshot *s);
 
 /*
- * Expect nothing new in either table since `before`. (Objects that vanished
- * meanwhile belong to someone else; only what appeared can be our leak.)
+ * Expect nothing new in the SysV tables since `before`. (Objects that
+ * vanished meanwhile belong to someone else; only what appeared can be our
+ * leak.) In the case's own IPC namespace (as root) that is every table:
+ * segments, semaphore sets and message queues; in the machine's tables
+ * (not root), segments and semaphore sets, told apart from other jobs'.
  */
 void expect_same_tables(const struct snapshot *before, const char *ctx);
 
 /*
  * Expect every object that racelab --verbose said it created ("created SysV
- * shared memory id N", "created SysV semaphore set id N") to be gone.
+ * shared memory id N", "... semaphore set id N", "... message queue id N")
+ * to be gone.
  */
 void expect_named_objects_gone(const char *verbose_err, const char *ctx);
 

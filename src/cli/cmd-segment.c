@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/guardian.h"
 #include "core/harness.h"
 #include "core/registry.h"
 #include "out/report.h"
@@ -609,6 +610,13 @@ static int do_create(const struct seg_options *o)
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	key_str(o->key, ks, sizeof(ks));
 	err = create_check(o, lock);
+	/* The rest (a SIGKILL, a crash) is the guardian's: it makes the
+	 * segment, the set and the lock file, and removes them unless the
+	 * create got to its end. */
+	if (!err && guardian_start())
+		report("%s: running without a guardian: a SIGKILL now could "
+		       "leave half a segment behind",
+		       cmd);
 	if (err)
 		return err;
 	err = segment_create(cmd, o->key, o->mode, &g);
@@ -631,7 +639,8 @@ static int do_create(const struct seg_options *o)
 	if (err) {
 		if (s->teardown)
 			s->teardown(&run);
-		(void)shmctl(g.shmid, IPC_RMID, NULL);
+		if (shmctl(g.shmid, IPC_RMID, NULL) == 0)
+			guardian_forget_shm(g.shmid);
 		segment_detach(&g);
 		return exit_of(err);
 	}
@@ -643,6 +652,7 @@ static int do_create(const struct seg_options *o)
 		free(abs);
 	}
 	segment_seal(&g, s, o->key, o->mode, lock ? shown : NULL);
+	guardian_keep_all(); /* made whole: it is meant to stay */
 	printf("created segment key %s: shmid %d, %zu bytes, mode %04o, "
 	       "strategy %s",
 	       ks, g.shmid, (size_t)SEGMENT_BYTES, o->mode, s->name);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
@@ -45,12 +46,16 @@ enum op {
 	OP_FORGET_FILE,	 /* racelab removed (or kept) file path */
 	OP_WATCH_GROUP,	 /* kill group arg if racelab dies */
 	OP_FORGET_GROUP, /* group arg is gone */
+	OP_MSGGET,	 /* create a message queue: reply with its id */
+	OP_FORGET_MSG,	 /* racelab removed queue arg */
+	OP_KEEP_ALL,	 /* what is on the list is meant to stay */
 };
 
 struct request {
 	int op;		     /* enum op */
 	int arg;	     /* an id, a group, a number of semaphores */
-	unsigned mode;	     /* OP_CREATE: the file's mode */
+	int key;	     /* OP_SEMGET, OP_SHMGET: a key, or IPC_PRIVATE */
+	unsigned mode;	     /* OP_CREATE, OP_SEMGET, OP_SHMGET: the mode */
 	bool temp;	     /* OP_CREATE: a temporary beside path */
 	uint64_t size;	     /* OP_SHMGET: bytes */
 	char path[PATH_MAX]; /* OP_CREATE, OP_FORGET_FILE */
@@ -64,7 +69,7 @@ struct reply {
 
 /* One thing on the guardian's list. */
 struct item {
-	int kind;  /* OP_SEMGET, OP_SHMGET, OP_CREATE, OP_WATCH_GROUP */
+	int kind;  /* OP_SEMGET, OP_SHMGET, OP_MSGGET, OP_CREATE, ... */
 	int id;	   /* set, segment or process group */
 	dev_t dev; /* a file: its device ... */
 	ino_t ino; /* ... and inode */
@@ -119,6 +124,8 @@ static void clean_up(void)
 			(void)semctl(it->id, 0, IPC_RMID);
 		else if (it->kind == OP_SHMGET)
 			(void)shmctl(it->id, IPC_RMID, NULL);
+		else if (it->kind == OP_MSGGET)
+			(void)msgctl(it->id, IPC_RMID, NULL);
 		else if (it->kind == OP_CREATE)
 			(void)safefile_unlink_if(it->path, it->dev, it->ino);
 	}
@@ -158,13 +165,17 @@ static void handle(int fd, const struct request *q)
 
 	switch (q->op) {
 	case OP_SEMGET:
-		r.result =
-		    semget(IPC_PRIVATE, q->arg, IPC_CREAT | IPC_EXCL | 0600);
+		r.result = semget(q->key, q->arg,
+				  IPC_CREAT | IPC_EXCL | (int)(q->mode & 0777));
 		it.id = r.result;
 		break;
 	case OP_SHMGET:
-		r.result = shmget(IPC_PRIVATE, (size_t)q->size,
-				  IPC_CREAT | IPC_EXCL | 0600);
+		r.result = shmget(q->key, (size_t)q->size,
+				  IPC_CREAT | IPC_EXCL | (int)(q->mode & 0777));
+		it.id = r.result;
+		break;
+	case OP_MSGGET:
+		r.result = msgget(IPC_PRIVATE, IPC_CREAT | IPC_EXCL | 0600);
 		it.id = r.result;
 		break;
 	case OP_CREATE:
@@ -183,6 +194,9 @@ static void handle(int fd, const struct request *q)
 	case OP_FORGET_SHM:
 		item_drop(OP_SHMGET, q->arg, NULL);
 		return;
+	case OP_FORGET_MSG:
+		item_drop(OP_MSGGET, q->arg, NULL);
+		return;
 	case OP_FORGET_FILE:
 		item_drop(OP_CREATE, 0, q->path);
 		return;
@@ -192,6 +206,9 @@ static void handle(int fd, const struct request *q)
 		return;
 	case OP_FORGET_GROUP:
 		item_drop(OP_WATCH_GROUP, q->arg, NULL);
+		return;
+	case OP_KEEP_ALL:
+		nitems = 0;
 		return;
 	default:
 		return;
@@ -350,30 +367,49 @@ gone:
 	return -1;
 }
 
-static int ipc_get(int op, int nsems, size_t size)
+/* The same object made here: no guardian to ask. */
+static int ipc_get_here(const struct request *q)
+{
+	const int flags = IPC_CREAT | IPC_EXCL | (int)(q->mode & 0777);
+
+	switch (q->op) {
+	case OP_SEMGET:
+		return semget(q->key, q->arg, flags);
+	case OP_SHMGET:
+		return shmget(q->key, (size_t)q->size, flags);
+	default:
+		return msgget(q->key, flags);
+	}
+}
+
+static int ipc_get(int op, key_t key, int nsems, size_t size, unsigned mode)
 {
 	static struct request q;
 	static struct reply r;
 
-	q = (struct request){ .op = op, .arg = nsems, .size = size };
+	q = (struct request){
+		.op = op, .key = key, .arg = nsems, .size = size, .mode = mode
+	};
 	if (ask(&q, &r, NULL) == -1)
-		return op == OP_SEMGET ? semget(IPC_PRIVATE, nsems,
-						IPC_CREAT | IPC_EXCL | 0600)
-				       : shmget(IPC_PRIVATE, size,
-						IPC_CREAT | IPC_EXCL | 0600);
+		return ipc_get_here(&q);
 	if (r.result == -1)
 		errno = r.err;
 	return r.result;
 }
 
-int guardian_semget(int nsems)
+int guardian_semget(key_t key, int nsems, unsigned mode)
 {
-	return ipc_get(OP_SEMGET, nsems, 0);
+	return ipc_get(OP_SEMGET, key, nsems, 0, mode);
 }
 
-int guardian_shmget(size_t size)
+int guardian_shmget(key_t key, size_t size, unsigned mode)
 {
-	return ipc_get(OP_SHMGET, 0, size);
+	return ipc_get(OP_SHMGET, key, 0, size, mode);
+}
+
+int guardian_msgget(void)
+{
+	return ipc_get(OP_MSGGET, IPC_PRIVATE, 0, 0, 0600);
 }
 
 static void tell(int op, int arg, const char *path)
@@ -396,6 +432,16 @@ void guardian_forget_sem(int id)
 void guardian_forget_shm(int id)
 {
 	tell(OP_FORGET_SHM, id, NULL);
+}
+
+void guardian_forget_msg(int id)
+{
+	tell(OP_FORGET_MSG, id, NULL);
+}
+
+void guardian_keep_all(void)
+{
+	tell(OP_KEEP_ALL, 0, NULL);
 }
 
 void guardian_forget_file(const char *name)

@@ -41,17 +41,26 @@ void guardian_stop(void);
 bool guardian_active(void);
 
 /*
- * A private SysV semaphore set of nsems semaphores, or shared memory segment
- * of size bytes (IPC_PRIVATE, IPC_CREAT | IPC_EXCL, mode 0600), created by
- * the guardian and on its list. Returns the id, or -1 with errno set, as
- * semget(2) and shmget(2) do.
+ * A SysV semaphore set of nsems semaphores or a shared memory segment of
+ * size bytes at key (IPC_PRIVATE, or a key: `racelab segment create`) with
+ * mode, or a private message queue (mode 0600), always IPC_CREAT |
+ * IPC_EXCL, created by the guardian and on its list. Returns the id, or -1
+ * with errno set, as semget(2), shmget(2) and msgget(2) do.
  */
-int guardian_semget(int nsems);
-int guardian_shmget(size_t size);
+int guardian_semget(key_t key, int nsems, unsigned mode);
+int guardian_shmget(key_t key, size_t size, unsigned mode);
+int guardian_msgget(void);
 
-/* racelab removed this set or segment itself: off the list. */
+/*
+ * Everything on the list so far is meant to outlive racelab (a segment
+ * that `racelab segment create` finished making): off the list, kept.
+ */
+void guardian_keep_all(void);
+
+/* racelab removed this set, segment or queue itself: off the list. */
 void guardian_forget_sem(int id);
 void guardian_forget_shm(int id);
+void guardian_forget_msg(int id);
 
 /*
  * Create the regular file path (O_CREAT | O_EXCL, never through a symbolic

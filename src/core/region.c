@@ -16,7 +16,7 @@ struct region *region_create(unsigned slots, const char *who, bool verbose)
 	int id;
 
 	/* Made by the guardian, so a SIGKILL right now leaks nothing. */
-	id = guardian_shmget(size);
+	id = guardian_shmget(IPC_PRIVATE, size, 0600);
 	if (id == -1) {
 		if (errno == ENOSPC)
 			report("harness: shmget: the system's limit on shared "

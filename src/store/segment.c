@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/guardian.h"
 #include "core/registry.h"
 #include "core/util.h"
 
@@ -193,8 +194,9 @@ int segment_create(const char *cmd, key_t key, unsigned mode, struct segment *g)
 
 	memset(g, 0, sizeof(*g));
 	g->key = key;
-	g->shmid = shmget(key, SEGMENT_BYTES,
-			  IPC_CREAT | IPC_EXCL | (int)(mode & 0777));
+	/* The guardian makes it (shmget(key, SEGMENT_BYTES, IPC_CREAT |
+	 * IPC_EXCL | mode)): a create killed half-way leaves nothing. */
+	g->shmid = guardian_shmget(key, SEGMENT_BYTES, mode & 0777);
 	if (g->shmid == -1) {
 		if (errno == EEXIST)
 			return -EEXIST;
@@ -204,7 +206,8 @@ int segment_create(const char *cmd, key_t key, unsigned mode, struct segment *g)
 	if (p == (void *)-1) {
 		int err = report_errno(cmd, "shmat", errno);
 
-		(void)shmctl(g->shmid, IPC_RMID, NULL);
+		if (shmctl(g->shmid, IPC_RMID, NULL) == 0)
+			guardian_forget_shm(g->shmid);
 		g->shmid = -1;
 		return err;
 	}

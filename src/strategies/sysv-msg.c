@@ -12,7 +12,8 @@
  * The queue is made IPC_PRIVATE with IPC_EXCL and mode 0600: a new queue no
  * other program can find by key, whose id the workers inherit. Like a
  * semaphore set it outlives every process: the parent removes it
- * (IPC_RMID) on every path, which also wakes any sleeper with EIDRM.
+ * (IPC_RMID) on every path, which also wakes any sleeper with EIDRM, and
+ * racelab's guardian (core/guardian.h) removes it if racelab dies first.
  *
  * Holder dies: the message dies with it (there is no undo as for
  * semaphores); the others sleep in msgrcv for ever and the watchdog reports
@@ -26,6 +27,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
+#include "core/guardian.h"
 #include "core/loop.h"
 #include "core/tsan.h"
 #include "core/util.h"
@@ -46,8 +48,10 @@ static int sysv_msg_setup(struct run *run)
 	struct sysv_msg_shared *s = (void *)run->lock_area;
 	struct token_msg m = { .mtype = 1, .mtext = { 'T' } };
 
-	/* IPC_PRIVATE: a new queue no other program can find by key. */
-	s->msqid = msgget(IPC_PRIVATE, IPC_CREAT | IPC_EXCL | 0600);
+	/* IPC_PRIVATE: a new queue no other program can find by key. The
+	 * guardian makes it (msgget(IPC_PRIVATE, IPC_CREAT | IPC_EXCL | 0600))
+	 * and removes it if racelab dies without doing so, even of SIGKILL. */
+	s->msqid = guardian_msgget();
 	if (s->msqid == -1 && errno == ENOSPC) {
 		report("sysv-msg: msgget: the system's limit on message "
 		       "queues (MSGMNI) is reached; `ipcs -q -l` shows the "
@@ -70,10 +74,12 @@ static void sysv_msg_teardown(struct run *run)
 
 	if (!s->created)
 		return;
-	if (msgctl(s->msqid, IPC_RMID, NULL) == -1)
+	if (msgctl(s->msqid, IPC_RMID, NULL) == -1) {
 		(void)report_errno("sysv-msg", "msgctl IPC_RMID", errno);
-	else
+	} else {
 		run_note(run, "removed SysV message queue id %d", s->msqid);
+		guardian_forget_msg(s->msqid);
+	}
 	s->created = false;
 }
 

@@ -55,13 +55,12 @@ int sysv_sem_setup(struct run *run)
 	/*
 	 * IPC_PRIVATE: a new set no other program can find by key. At a key
 	 * (racelab segment), IPC_EXCL: never adopt a set someone else made
-	 * first, who could have set it to 0 and hung every incr.
+	 * first, who could have set it to 0 and hung every incr. A set
+	 * outlives every process: racelab's guardian makes it, with
+	 * semget(key, 1, IPC_CREAT | IPC_EXCL | mode), and removes it if
+	 * racelab dies before it is done with it, even of SIGKILL.
 	 */
-	s->semid = key == IPC_PRIVATE
-		       /* A private set outlives every process: the guardian
-			* makes it, so a SIGKILL of racelab leaves none. */
-		       ? guardian_semget(1)
-		       : semget(key, 1, IPC_CREAT | IPC_EXCL | mode);
+	s->semid = guardian_semget(key, 1, (unsigned)mode);
 	if (s->semid == -1 && errno == EEXIST) {
 		report("%s: a semaphore set already exists at key 0x%08x",
 		       run->strategy->name, (unsigned)key);
