@@ -7,6 +7,9 @@
 #      starter that passes, or fails for another reason, is a defect),
 #   3. its checker PASSES on the reference (make check SOLUTION=1).
 #
+# The builds run one lab after another; then the labs' checkers run side by
+# side, each lab's output printed whole, in order.
+#
 # A lab directory with a check.sh but no line below fails: a new lab must
 # say what its starter's checker answers. labs/mistakes.sh goes further
 # (each typical mistake caught in its words); it is slower and not run here.
@@ -40,11 +43,13 @@ result() { # OK|FAIL TEXT [LOG]
 	fi
 }
 
+# 1. Every starter builds, one lab after the other: the objects the labs
+# share (COMMON_BUILD, lab.mk) are built once, by the first.
+labs=""
 for check in */check.sh; do
 	lab=${check%/check.sh}
 	log=$lab/build/check-all.log
-	words=$(starter_words "$lab")
-	if [ -z "$words" ]; then
+	if [ -z "$(starter_words "$lab")" ]; then
 		result FAIL "$lab: check-all.sh does not say what its starter's checker answers"
 		continue
 	fi
@@ -54,6 +59,16 @@ for check in */check.sh; do
 		continue
 	fi
 	result ok "$lab: the starter builds"
+	labs="$labs $lab"
+done
+
+# 2. Each lab's checker on the starter, then on the reference: the labs
+# side by side (their checkers mostly wait, on a watchdog or a probe), each
+# with its own log and counts, printed in order once all are done.
+check_lab() { # LAB
+	lab=$1 passed=0 failed=0
+	words=$(starter_words "$lab")
+	log=$lab/build/check-all.log
 	make -s -C "$lab" check >"$log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
@@ -68,6 +83,16 @@ for check in */check.sh; do
 	else
 		result FAIL "$lab: the checker fails the reference (SOLUTION=1)" "$log"
 	fi
+	echo "$passed $failed" >"$lab/build/check-all.count"
+}
+for lab in $labs; do
+	check_lab "$lab" >"$lab/build/check-all.out" 2>&1 &
+done
+wait
+for lab in $labs; do
+	cat "$lab/build/check-all.out"
+	read -r p f <"$lab/build/check-all.count" || { p=0 f=1; }
+	passed=$((passed + p)) failed=$((failed + f))
 done
 
 # Every starter matches its reference outside its TODOs (compare-starters.py
