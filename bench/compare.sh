@@ -7,7 +7,7 @@
 # racelab and the minimal loop alternately (interleaved, and each taking its
 # turn to go first, so that a drift in clock speed or load hits both), REPEAT
 # times each, and prints ns per increment: median [min-max] of each, and the
-# ratio of the medians. At 1 worker racelab should be within 10 % of the
+# ratio of the medians. At 1 worker racelab should be within 5 % of the
 # minimal loop ("ok", else "SLOWER"); at 2 workers the figures swing with
 # scheduling and cache-line handoffs, so they are shown without a bar.
 #
@@ -27,7 +27,7 @@ set -u
 RACELAB=${RACELAB:-./racelab}
 MINIMAL=${MINIMAL:-build/bench/minimal}
 REPEAT=${REPEAT:-5}
-BAR=1.10 # racelab / minimal at 1 worker
+BAR=1.05 # racelab / minimal at 1 worker
 
 case $REPEAT in
 '' | *[!0-9]*)
