@@ -355,7 +355,7 @@ $FU_COMMIT"
 RR_LEVEL='s/isolation_attach(w, "BEGIN")/isolation_attach(w, "BEGIN ISOLATION LEVEL REPEATABLE READ")/'
 rr_loop() { # what to do after PG_RETRY: the sed for the retry loop
 	printf '%s\n' "s/^\(\t*\)err = isolation_begin(w);/\1for (;;) { err = isolation_begin(w);/" \
-		"s/^\(\t*\)err = isolation_commit(w);/\1err = isolation_commit(w);\n\t\tif (err != PG_RETRY) break; $1 }/"
+		"s/^\(\t*\)err = isolation_commit(w);/\1err = isolation_commit(w);\n\t\tif (err != PG_RETRY)\n\t\t\tbreak;\n\t\t$1\n\t\t}/"
 }
 RETRY_COUNT='atomic_fetch_add_explicit(\&w->slot->retries, 1, memory_order_relaxed);'
 RETRY_ROLLBACK='err = isolation_rollback(w); if (err) break;'
@@ -395,7 +395,7 @@ $(rr_loop "$RETRY_COUNT")"
 mistake $L "repeatable-read.c: a retry that never reads again" starter \
 	'never reuse the v it read before' $A "$ATOMIC_SOLVED" $FU "$FU_SOLVED" \
 	$RR "$RR_LEVEL
-s/^\\(\\t*\\)err = isolation_write(w, v + 1);/\\1for (;;) { err = isolation_write(w, v + 1); if (err != PG_RETRY) break; $RETRY_COUNT $RETRY_ROLLBACK }/"
+s/^\\(\\t*\\)err = isolation_write(w, v + 1);/\\1for (;;) {\\n\\1\\terr = isolation_write(w, v + 1);\\n\\1\\tif (err != PG_RETRY)\\n\\1\\t\\tbreak;\\n\\1\\t$RETRY_COUNT $RETRY_ROLLBACK\\n\\1}/"
 mistake $L "repeatable-read.c: retries not counted" starter 'counted no retry at all' \
 	$A "$ATOMIC_SOLVED" $FU "$FU_SOLVED" $RR "$RR_LEVEL
 $(rr_loop "$RETRY_ROLLBACK")"

@@ -7,7 +7,7 @@
 # It starts a throwaway PostgreSQL server of its own first (initdb in a
 # temporary directory, a unix socket there, no TCP; as root it runs as the
 # postgres user): ../../tests/dbserver.sh, which stops it and removes the
-# directory when this checker ends, however it ends.
+# directory when this checker ends, however it ends (see below).
 #
 # Cases, in order, for each of the three files: one worker alone (a wrong
 # statement, an increment that adds 2, a transaction never committed);
@@ -37,17 +37,37 @@ if [ -z "${PGBIN:-}" ]; then
 fi
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
-# First, the server: this script runs again under dbserver.sh, with PGHOST
-# and the rest set.
-if [ -z "${LAB07_SERVER:-}" ]; then
-	if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/psql" ]; then
-		echo "$LAB_NAME: the checker needs the PostgreSQL server (initdb, postgres, psql), which is not installed: on Debian or Ubuntu, as root: apt-get install postgresql (make deps at the top of the tree installs it)." | fold -s -w 72 >&2
+# First, the server: tests/dbserver.sh serve, in a session of its own (so
+# that Ctrl-C or a kill of make's process group does not reach it), its
+# stdin a pipe whose only writer is this script. When this script ends,
+# however it ends, SIGKILL included, the pipe reaches end of file, and
+# dbserver.sh stops the server and removes its directory. (A racelab run
+# still going then holds the pipe too, until it ends.)
+if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/psql" ]; then
+	echo "$LAB_NAME: the checker needs the PostgreSQL server (initdb, postgres, psql), which is not installed: on Debian or Ubuntu, as root: apt-get install postgresql (make deps at the top of the tree installs it)." | fold -s -w 72 >&2
+	exit 1
+fi
+export PGBIN
+mkdir -p "$LAB_BUILD"
+pipe=$LAB_BUILD/pgserver.pipe
+env=$LAB_BUILD/pgserver.env
+rm -f "$pipe" "$env"
+mkfifo "$pipe" || exit 1
+setsid -w sh "$DBSERVER" serve pg <"$pipe" >"$env" 2>"$LAB_BUILD/pgserver.err" &
+server=$!
+exec 9>"$pipe" # the write end: it meets the server's read end here
+rm -f "$pipe"
+tries=0
+until grep -qx ready "$env" 2>/dev/null; do
+	tries=$((tries + 1))
+	if [ $tries -gt 1200 ] || ! kill -0 "$server" 2>/dev/null; then
+		echo "$LAB_NAME: could not start a PostgreSQL server for the checker:" >&2
+		sed 's/^/  /' "$LAB_BUILD/pgserver.err" >&2
 		exit 1
 	fi
-	LAB07_SERVER=1 PGBIN=$PGBIN
-	export LAB07_SERVER PGBIN
-	exec sh "$DBSERVER" run pg -- sh "$0" "$@"
-fi
+	sleep 0.05 # initdb and start: about a second (at most 60 s)
+done
+eval "$(grep '^PG[A-Z]*=' "$env" | sed 's/^\([A-Z]*\)=\(.*\)$/\1='"'"'\2'"'"'; export \1/')"
 PGLOG=$PGHOST/server.log # where dbserver.sh has the server write its log
 if [ ! -f "$PGLOG" ]; then
 	echo "$LAB_NAME: CHECKER ERROR: no server log at $PGLOG (did tests/dbserver.sh change?)" >&2
