@@ -45,14 +45,14 @@ trial() { # SIGNAL COMMAND...
 	wait "$pid" 2>/dev/null
 	sleep 0.2
 	left=""
-	[ "$(objects)" -eq "$before" ] || left="SysV objects"
+	[ "$(objects)" -eq "$before" ] || left=" SysV objects"
 	[ -z "$(ls -A "$dir")" ] || left="$left files"
 	procs=$(mine)
 	[ -z "$procs" ] || left="$left processes"
 	# Clear what was left, so the next trial starts clean.
 	[ -z "$procs" ] || kill -KILL $procs 2>/dev/null
 	rm -rf "${dir:?}"/* 2>/dev/null
-	[ -z "$left" ] || echo "  trial $t: left$left" >&2
+	[ -z "$left" ] || echo "  trial $t: left:$left" >&2
 	[ -z "$left" ]
 }
 
