@@ -364,6 +364,9 @@ $(rr_loop "$RETRY_COUNT $RETRY_ROLLBACK")"
 solved $L "all three parts filled in"
 mistake $L "atomic.c as shipped: the client computes" starter 'Let the server add' \
 	$A 's|/\* computed here, in the client \*/|/* computed here */|'
+mistake $L "atomic.c: one statement prepared, two run" starter 'never prepared' \
+	$A '/err = pg_link_prepare(l, "SELECT v FROM %T WHERE id = 1", &id);/,/&id);$/c\
+	err = pg_link_prepare(l, "UPDATE %T SET v = v + 1 WHERE id = 1", \&id);'
 mistake $L "atomic.c: the new value from a subquery" solved 'comes from a subquery' \
 	$A 's/SET v = v + 1 WHERE/SET v = (SELECT v FROM %T WHERE id = 1) + 1 WHERE/'
 mistake $L "atomic.c: adds 2" solved 'each increment added 2' \

@@ -122,7 +122,11 @@ expect_alone() { # FILE STRATEGY
 		ok "$title: exact ($(num "$R_final"))"
 		return
 	}
-	if [ "$R_rc" = 1 ]; then
+	if [ "$R_rc" = 1 ] && said 'prepared statement "s[0-9]*" does not exist'; then
+		fail "$title" "$(outcome_words). Your $file runs a statement it never prepared: pg_link_prepare numbers the statements 0, 1, ... in the order it prepares them, and each id given to pg_link_exec must be one of those (the enum at the top of the file names them)."
+	elif [ "$R_rc" = 1 ] && said 'bind message supplies'; then
+		fail "$title" "$(outcome_words). Your $file passes pg_link_exec a number of parameters that its statement does not have: one for each \$1, \$2 in the SQL, none when it has none."
+	elif [ "$R_rc" = 1 ]; then
 		fail "$title" "$(outcome_words). A statement of your $file failed: racelab's message, with the server's, is below."
 	elif [ "$R_rc" != 3 ]; then
 		fail "$title" "$(outcome_words)."
