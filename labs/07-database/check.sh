@@ -14,7 +14,12 @@
 # then two processes, each pausing 1 ms between its read and its write
 # (--window sleep:1000), which makes a race certain: a client that reads,
 # computes and writes with nothing held loses updates every time, and
-# at REPEATABLE READ the server refuses the loser of every collision.
+# at REPEATABLE READ the server refuses the loser of every collision. In
+# part 1, where the server does the whole increment in one statement, a
+# third client also holds the row locked until both workers' UPDATEs wait
+# for it: then the second UPDATE certainly runs after the first committed,
+# and only an UPDATE that reads the row again after the wait (SET v = v +
+# 1) loses nothing.
 # When a case fails, the checker asks the server what happened: its log
 # (how many transactions it refused with 40001) and, for for-update.c, a
 # probe: one worker paused for 1.5 s between its SELECT and its UPDATE,
