@@ -72,14 +72,15 @@ COMMON_SRC = $(sort $(filter-out $(REF_DIR)/% $(DB_SRC),$(wildcard $(TOP)/src/*/
 # it. The store and the pg/ strategies come in, and the files that say
 # `#ifdef RACELAB_HAVE_PQ` (the registry, the table of stores) are compiled
 # with it, into objects of their own (DB_BUILD), so that the objects the
-# other labs share stay as they are. Without libpq, `make` says how to get
-# it (lab-missing).
+# other labs share stay as they are (no header tests RACELAB_HAVE_PQ today;
+# one that did would need its includers among them). Without libpq, `make`
+# says how to get it (lab-missing).
 DB_BUILD = $(COMMON_BUILD)/$(LAB_DB)
 DB_MISSING =
 ifeq ($(LAB_DB),postgres)
 ifeq ($(shell pkg-config --exists libpq 2>/dev/null && echo yes),yes)
-DB_CPPFLAGS = -DRACELAB_HAVE_PQ $(shell pkg-config --cflags libpq)
-DB_LDLIBS = $(shell pkg-config --libs libpq)
+DB_CPPFLAGS := -DRACELAB_HAVE_PQ $(shell pkg-config --cflags libpq)
+DB_LDLIBS := $(shell pkg-config --libs libpq)
 else ifneq ($(wildcard /usr/include/postgresql/libpq-fe.h),)
 DB_CPPFLAGS = -DRACELAB_HAVE_PQ -I/usr/include/postgresql
 DB_LDLIBS = -lpq
@@ -94,7 +95,7 @@ SERVER_MISSING = the PostgreSQL server is not installed, and the \
 	checker starts one of its own: on Debian or Ubuntu, as root: apt-get \
 	install postgresql (make deps at the top of the tree installs it)
 endif
-DB_FLAGGED = $(shell grep -l RACELAB_HAVE_PQ $(COMMON_SRC))
+DB_FLAGGED := $(shell grep -l RACELAB_HAVE_PQ $(COMMON_SRC))
 DB_OWN_SRC = $(TOP)/src/store/postgres.c \
 	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
 		$(wildcard $(REF_DIR)/pg/*.c))
