@@ -187,6 +187,30 @@ ParameterizedTest(struct crash_case *c, db, a_worker_killed_holding_the_lock,
 	cr_expect_eq(live_descendants(), 1); /* the servers' script */
 }
 
+Test(db, a_lock_key_without_ttl_deadlocks_when_its_holder_dies,
+     .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+	char v[256];
+
+	/* setnx: the lease without its time to live. Worker 0 dies holding
+	 * the key between its 50th read and write; nothing ever deletes
+	 * the key, the others poll it, and the watchdog reports it. */
+	cr_assert_eq(racelab(&o, 100,
+			     ARGS("run", "--store", "redis", "--strategy",
+				  "setnx", "--procs", "3", "--iters", "200",
+				  "--crash-at", "50", "--timeout", "1",
+				  "--format", "csv")),
+		     0);
+	cr_expect_eq(o.exit_code, 4, "%s\n%s", o.out, o.err);
+	csv_field(o.out, 0, "verdict", v, sizeof(v));
+	cr_expect_str_eq(v, "deadlock", "%s", o.out);
+	csv_field(o.out, 0, "detail", v, sizeof(v));
+	cr_expect(strstr(v, "w0 49 (killed)"), "%s", v);
+	cr_expect_eq(leftovers(), 0, "the run's keys, its lock key too");
+	cr_expect_eq(live_descendants(), 1); /* the servers' script */
+}
+
 Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,
      .fini = both_fini, .timeout = 120)
 {
