@@ -896,7 +896,9 @@ Test(bench, svg_is_well_formed_self_contained_with_one_series_each,
 			 "class=\"series\" data-strategy=\"%s\"", names[i]);
 		cr_expect_eq(count(svg, series), 1, "lacks %s", series);
 	}
-	cr_expect_eq(count(svg, "class=\"bars\""), 3, "a bar pair each");
+	/* Three kinds: kernel, user-space, lock-free, a panel each. */
+	cr_expect_eq(count(svg, "class=\"panel\""), 3, "a panel per kind");
+	cr_expect_eq(count(svg, "class=\"value\""), 3, "a value label each");
 	/* Self-contained: the namespace is the only address in it. */
 	cr_expect_eq(count(svg, "http"), 1, "an address besides xmlns");
 	cr_expect_null(strstr(svg, "<script"));
@@ -963,6 +965,95 @@ Test(bench, svg_writer_survives_a_point_that_was_never_measured)
 	cr_expect_eq(count(text, "<polyline"), 2, "the line breaks at 2");
 	cr_expect(strstr(text, "Test &amp; &lt;CPU&gt;"), "escaped");
 	free(text);
+}
+
+/* Every strategy in the registry, with made-up figures that collide: the
+ * layout's panels and labels, as computed, checked exactly. */
+Test(bench, chart_layout_groups_by_kind_and_keeps_labels_apart)
+{
+	static const unsigned procs[] = { 1, 2, 4 };
+	static struct bench_point pts[256 * 3];
+	static struct svg_layout l;
+	const struct strategy *list[256];
+	unsigned n = 0, per_kind[KIND_SERVER + 1] = { 0 }, want = 0;
+	struct bench_opts o = { .procs = procs,
+				.nprocs = 3,
+				.repeat = 1,
+				.duration_s = 0.1,
+				.latency = true };
+	struct bench_machine m = {
+		.cpu = "x", .cpus = 2, .kernel = "y", .date = "z"
+	};
+	struct svg_chart c = { .opts = &o, .points = pts, .machine = &m };
+
+	for (unsigned i = 0; i < strategy_count && n < 256; i++) {
+		list[n] = strategies[i];
+		per_kind[strategies[i]->kind]++;
+		for (unsigned p = 0; p < 3; p++) {
+			/* Half of them at one figure: their labels collide. */
+			double ns = i % 2 ? 50 : 10.0 + i;
+
+			pts[n * 3 + p] = (struct bench_point){
+				.strategy = strategies[i],
+				.procs = procs[p],
+				.runs = 1,
+				.ns_med = ns,
+				.ns_min = ns / 2,
+				.ns_max = ns * 3,
+				.share_min = 0.2,
+				.share_max = 0.3,
+				.p99_known = true,
+				.p99_ns = 1000,
+			};
+		}
+		n++;
+	}
+	c.list = list;
+	c.n = n;
+	for (unsigned k = 0; k <= KIND_SERVER; k++)
+		want += (per_kind[k] + SVG_PANEL_SERIES - 1) / SVG_PANEL_SERIES;
+	cr_assert_eq(svg_layout(&c, &l), 0);
+	cr_expect_eq(l.nstrat, n);
+	cr_expect_eq(l.npanels, want, "%u panels, not %u", l.npanels, want);
+	cr_expect(l.fairness && l.latency);
+	for (unsigned i = 0; i < l.npanels; i++) {
+		const struct svg_panel *pn = &l.panel[i];
+
+		cr_expect(pn->count >= 1 && pn->count <= SVG_PANEL_SERIES,
+			  "panel %u has %u series", i, pn->count);
+		cr_expect_eq(pn->nlabels, pn->count, "a label per series");
+		for (unsigned j = 0; j < pn->count; j++)
+			cr_expect_eq(l.strat[pn->first + j]->kind, pn->kind);
+		for (unsigned a = 0; a < pn->nlabels; a++) {
+			const struct svg_box *x = &pn->labels[a].box;
+
+			/* Beside the plot: clear of every line and whisker. */
+			cr_expect_geq(x->x, pn->plot.x + pn->plot.w);
+			cr_expect_leq(x->x + x->w, pn->frame.x + pn->frame.w);
+			cr_expect_geq(x->y, pn->frame.y);
+			cr_expect_leq(x->y + x->h,
+				      pn->plot.y + pn->plot.h + 12);
+			for (unsigned b = a + 1; b < pn->nlabels; b++) {
+				const struct svg_box *y = &pn->labels[b].box;
+				bool apart = x->y + x->h <= y->y ||
+					     y->y + y->h <= x->y ||
+					     x->x + x->w <= y->x ||
+					     y->x + y->w <= x->x;
+
+				cr_expect(apart,
+					  "panel %u: labels %u and %u "
+					  "overlap",
+					  i, a, b);
+			}
+		}
+	}
+	/* Panels do not overlap either: two columns, rows stacked. */
+	for (unsigned i = 0; i + 2 < l.npanels; i++)
+		cr_expect_leq(l.panel[i].frame.y + l.panel[i].frame.h,
+			      l.panel[i + 2].frame.y);
+	cr_expect_leq(l.panel[l.npanels - 1].frame.y +
+			  l.panel[l.npanels - 1].frame.h,
+		      l.height);
 }
 
 /* ---- the terminal, and Ctrl-C ----------------------------------------- */
