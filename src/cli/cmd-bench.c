@@ -71,6 +71,11 @@ static const char bench_usage[] =
     "                         into place: an existing regular FILE is\n"
     "                         replaced, never written through; a symlink\n"
     "                         anywhere in FILE is refused)\n"
+    "      --export-json FILE also write the whole result as JSON to FILE\n"
+    "                         (every point and sample, the machine, the\n"
+    "                         options; as --format json prints it), the\n"
+    "                         same safe way as --svg; the table still\n"
+    "                         goes to stdout\n"
     "      --wide             the table with every column in full, however\n"
     "                         narrow the terminal\n"
     "      --latency          time 1 acquire in 1024 (run --latency): a p99\n"
@@ -111,6 +116,7 @@ struct options {
 	enum mode mode;			  /* --mode */
 	enum format format;		  /* --format */
 	const char *svg;		  /* --svg FILE, or NULL */
+	const char *export_json;	  /* --export-json FILE, or NULL */
 	bool wide;			  /* --wide */
 	bool seen[256];			  /* options given */
 };
@@ -187,14 +193,15 @@ static int parse_procs(const char *arg, struct options *o)
 	return 0;
 }
 
-/* --svg FILE: never through a symlink, never a device (safefile.h). */
-static int check_svg_path(const char *path)
+/* --svg FILE, --export-json FILE: never through a symlink, never a
+ * device (safefile.h). */
+static int check_out_path(const char *option, const char *path)
 {
 	char buf[4096 + 128];
 	const char *why = safefile_refuse(path, buf, sizeof(buf));
 
 	if (why)
-		return usage_error("bench", "--svg '%s': %s", path, why);
+		return usage_error("bench", "%s '%s': %s", option, path, why);
 	return 0;
 }
 
@@ -229,6 +236,23 @@ static void default_strategies(struct options *o)
 	}
 }
 
+static int check_outputs(const struct options *o)
+{
+	int err;
+
+	if (o->svg && (err = check_out_path("--svg", o->svg)))
+		return err;
+	if (o->export_json &&
+	    (err = check_out_path("--export-json", o->export_json)))
+		return err;
+	if (o->svg && o->export_json && strcmp(o->svg, o->export_json) == 0)
+		return usage_error("bench",
+				   "--svg and --export-json name the same "
+				   "file '%s'",
+				   o->svg);
+	return 0;
+}
+
 static int check_options(struct options *o)
 {
 	struct rlimit rl;
@@ -259,9 +283,7 @@ static int check_options(struct options *o)
 				   "--procs %u is at or above RLIMIT_NPROC "
 				   "(%llu processes for this user)",
 				   top, (unsigned long long)rl.rlim_cur);
-	if (o->svg)
-		return check_svg_path(o->svg);
-	return 0;
+	return check_outputs(o);
 }
 
 static int parse_bench(int argc, char **argv, struct options *o)
@@ -276,6 +298,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'G' },
+		{ "export-json", required_argument, NULL, 'J' },
 		{ "wide", no_argument, NULL, 'X' },
 		{ "latency", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -336,6 +359,9 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		case 'G':
 			o->svg = optarg;
 			break;
+		case 'J':
+			o->export_json = optarg;
+			break;
 		case 'A':
 			o->latency = true;
 			break;
@@ -366,6 +392,18 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, quote ? " '%s'" : " %s",
 				      argv[i]);
 	}
+}
+
+/* --export-json FILE: the whole result, written beside FILE, renamed. */
+static int export_json(const char *path, const struct bench_report *w)
+{
+	struct safeout out;
+	int err = safeout_open(&out, "bench", path);
+
+	if (err)
+		return err;
+	bench_report_json(w, out.f);
+	return safeout_commit(&out, "bench");
 }
 
 static int exit_status(enum verdict v)
@@ -449,6 +487,8 @@ int cmd_bench(int argc, char **argv)
 		/* Keep what finished: the sweep trimmed it to whole rounds. */
 		w.interrupted = harness_interrupted();
 		bench_report_end(&w);
+		if (o.export_json)
+			export_json(o.export_json, &w);
 		bench_points_free(w.points, w.npoints);
 		return cli_die_of(w.interrupted);
 	}
@@ -459,6 +499,8 @@ int cmd_bench(int argc, char **argv)
 	verdict = bench_verdict(w.points, w.npoints, o.mode);
 	bench_report_end(&w);
 	status = exit_status(verdict);
+	if (o.export_json && export_json(o.export_json, &w))
+		status = EXIT_SYSTEM;
 	if (o.svg && verdict != VERDICT_EXACT) {
 		report("bench: no chart written to %s: the sweep did not "
 		       "verify",

@@ -130,6 +130,7 @@ struct bench_machine {
 	char kernel[128]; /* uname: sysname release */
 	char date[32];	  /* when, UTC, "2025-01-31 14:05 UTC" */
 	double load_avg;  /* 1-minute load average before the sweep */
+	char host[64];	  /* the host's name */
 };
 
 void bench_machine_read(struct bench_machine *m);
