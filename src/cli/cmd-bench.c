@@ -19,6 +19,7 @@
 #include "core/tsan.h"
 #include "core/bench.h"
 #include "cli/cli.h"
+#include "out/bench-load.h"
 #include "out/bench-report.h"
 #include "out/report.h"
 #include "core/safefile.h"
@@ -76,11 +77,20 @@ static const char bench_usage[] =
     "                         options; as --format json prints it), the\n"
     "                         same safe way as --svg; the table still\n"
     "                         goes to stdout\n"
+    "      --from FILE        re-report a result that --export-json (or\n"
+    "                         --format json) saved, running nothing; give\n"
+    "                         it up to 4 times to compare results side by\n"
+    "                         side in the --svg chart (one line style per\n"
+    "                         file, named by its host, CPU and date). A\n"
+    "                         file that is not such a result: exit 2\n"
     "      --wide             the table with every column in full, however\n"
     "                         narrow the terminal\n"
     "      --latency          time 1 acquire in 1024 (run --latency): a p99\n"
     "                         column, the median of the runs' p99\n"
-    "  -h, --help             this help\n"
+    "  -h, --help             this help\n";
+
+/* The rest of the help (one string would pass C11's 4095 characters). */
+static const char bench_usage_output[] =
     "\n"
     "output: one row per strategy and worker count: strategy, mode, procs,\n"
     "pin, runs, iters (per worker per run; empty in fixed-time mode),\n"
@@ -103,22 +113,24 @@ static const char bench_usage[] =
     "stopped by signal N.\n";
 
 struct options {
-	const struct strategy *list[256]; /* what to measure, in order */
-	unsigned n;			  /* how many */
-	bool all;			  /* --strategies all */
-	unsigned procs[BENCH_PROCS_MAX];  /* worker counts, ascending */
-	unsigned nprocs;		  /* how many */
-	uint64_t repeat;		  /* --repeat */
-	uint64_t target_ms;		  /* --target-ms */
-	double duration_s;		  /* --duration, 0: fixed iterations */
-	bool latency;			  /* --latency */
-	enum pin pin;			  /* --pin */
-	enum mode mode;			  /* --mode */
-	enum format format;		  /* --format */
-	const char *svg;		  /* --svg FILE, or NULL */
-	const char *export_json;	  /* --export-json FILE, or NULL */
-	bool wide;			  /* --wide */
-	bool seen[256];			  /* options given */
+	const struct strategy *list[256];  /* what to measure, in order */
+	unsigned n;			   /* how many */
+	bool all;			   /* --strategies all */
+	unsigned procs[BENCH_PROCS_MAX];   /* worker counts, ascending */
+	unsigned nprocs;		   /* how many */
+	uint64_t repeat;		   /* --repeat */
+	uint64_t target_ms;		   /* --target-ms */
+	double duration_s;		   /* --duration, 0: fixed iterations */
+	bool latency;			   /* --latency */
+	enum pin pin;			   /* --pin */
+	enum mode mode;			   /* --mode */
+	enum format format;		   /* --format */
+	const char *svg;		   /* --svg FILE, or NULL */
+	const char *export_json;	   /* --export-json FILE, or NULL */
+	const char *from[SVG_SOURCES_MAX]; /* --from FILE, each */
+	unsigned nfrom;			   /* how many */
+	bool wide;			   /* --wide */
+	bool seen[256];			   /* options given */
 };
 
 /* --strategies: all, or names from the table, each once. */
@@ -253,11 +265,45 @@ static int check_outputs(const struct options *o)
 	return 0;
 }
 
+/* --from re-plots: nothing is measured, so no option of a sweep. */
+static int check_from(const struct options *o)
+{
+	static const struct {
+		int c;
+		const char *name;
+	} sweep[] = {
+		{ 's', "--strategies" },  { 'p', "--procs" },
+		{ 'r', "--repeat" },	  { 't', "--target-ms" },
+		{ 'd', "--duration" },	  { 'P', "--pin" },
+		{ 'm', "--mode" },	  { 'A', "--latency" },
+		{ 'J', "--export-json" },
+	};
+
+	for (unsigned i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++)
+		if (o->seen[sweep[i].c])
+			return usage_error("bench",
+					   "--from re-reports saved results "
+					   "without running anything: %s does "
+					   "not apply",
+					   sweep[i].name);
+	for (unsigned i = 0; i < o->nfrom; i++) {
+		if (!*o->from[i])
+			return usage_error("bench", "--from needs a file name");
+		if (o->svg && strcmp(o->svg, o->from[i]) == 0)
+			return usage_error("bench",
+					   "--svg would replace --from '%s'",
+					   o->from[i]);
+	}
+	return check_outputs(o);
+}
+
 static int check_options(struct options *o)
 {
 	struct rlimit rl;
 	unsigned top;
 
+	if (o->nfrom)
+		return check_from(o);
 	if (o->seen['t'] && o->seen['d'])
 		return usage_error("bench",
 				   "--target-ms and --duration exclude each "
@@ -299,6 +345,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'G' },
 		{ "export-json", required_argument, NULL, 'J' },
+		{ "from", required_argument, NULL, 'F' },
 		{ "wide", no_argument, NULL, 'X' },
 		{ "latency", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -310,6 +357,9 @@ static int parse_bench(int argc, char **argv, struct options *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:s:p:r:t:d:m:f:h", longopts,
 				NULL)) != -1) {
+		/* --from may be given again: each file is one result. */
+		if (c == 'F')
+			o->seen['F'] = false;
 		if ((err =
 			 cli_option_check("bench", longopts, c, argv, o->seen)))
 			return err;
@@ -362,6 +412,15 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		case 'J':
 			o->export_json = optarg;
 			break;
+		case 'F':
+			if (o->nfrom >= SVG_SOURCES_MAX)
+				err = usage_error("bench",
+						  "--from: at most %d files "
+						  "in one comparison",
+						  SVG_SOURCES_MAX);
+			else
+				o->from[o->nfrom++] = optarg;
+			break;
 		case 'A':
 			o->latency = true;
 			break;
@@ -370,6 +429,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(bench_usage, stdout);
+			fputs(bench_usage_output, stdout);
 			exit(EXIT_VERIFIED);
 		}
 		if (err)
@@ -421,6 +481,81 @@ static int exit_status(enum verdict v)
 	return EXIT_SYSTEM;
 }
 
+/*
+ * --from A.json [--from B.json ...]: the saved results reported again
+ * (one after the other; CSV under one header; JSON as a list when there
+ * are several) and, with --svg, drawn side by side. Nothing runs.
+ */
+static int bench_from(const struct options *o, int argc, char **argv)
+{
+	static struct bench_loaded in[SVG_SOURCES_MAX];
+	static struct bench_report w; /* large (the table): not on the stack */
+	struct svg_chart charts[SVG_SOURCES_MAX];
+	const struct svg_chart *others[SVG_SOURCES_MAX];
+	char command[1024];
+	int status = EXIT_VERIFIED, err = 0;
+	unsigned nin = 0;
+
+	for (; nin < o->nfrom; nin++)
+		if ((err = bench_load(o->from[nin], &in[nin])))
+			break;
+	if (err) {
+		for (unsigned k = 0; k < nin; k++)
+			bench_loaded_free(&in[k]);
+		return err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
+	}
+	if (o->format == FORMAT_JSON && nin > 1)
+		fputs("[\n", stdout);
+	for (unsigned k = 0; k < nin; k++) {
+		enum verdict v =
+		    bench_verdict(in[k].points, in[k].npoints, in[k].bo.mode);
+
+		w = (struct bench_report){ .out = stdout,
+					   .format = o->format,
+					   .wide = o->wide,
+					   .bo = &in[k].bo,
+					   .nstrategies = in[k].n,
+					   .points = in[k].points,
+					   .npoints = in[k].npoints,
+					   .machine = in[k].machine,
+					   .elapsed_s = in[k].elapsed_s,
+					   .interrupted = in[k].interrupted,
+					   .store = in[k].store };
+		if (o->format == FORMAT_TABLE && nin > 1)
+			printf("%sFrom %s:\n", k ? "\n" : "", in[k].label);
+		if (o->format == FORMAT_JSON && k)
+			fputs(",\n", stdout);
+		if (o->format != FORMAT_CSV || k == 0)
+			bench_report_begin(&w);
+		bench_report_end(&w);
+		if (v != VERDICT_EXACT && status == EXIT_VERIFIED)
+			status = exit_status(v);
+		charts[k] = (struct svg_chart){ .opts = &in[k].bo,
+						.list = in[k].list,
+						.n = in[k].n,
+						.points = in[k].points,
+						.machine = &in[k].machine,
+						.command = command,
+						.label = in[k].label };
+		if (k)
+			others[k - 1] = &charts[k];
+	}
+	if (o->format == FORMAT_JSON && nin > 1)
+		fputs("]\n", stdout);
+	fflush(stdout);
+	charts[0].others = others;
+	charts[0].nothers = nin - 1;
+	command_line(argc, argv, command, sizeof(command));
+	if (o->svg && status != EXIT_VERIFIED)
+		report("bench: no chart written to %s: a result did not verify",
+		       o->svg);
+	else if (o->svg && svg_chart_save(o->svg, &charts[0]))
+		status = EXIT_SYSTEM;
+	for (unsigned k = 0; k < nin; k++)
+		bench_loaded_free(&in[k]);
+	return status;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	static struct options o; /* large: not on the stack */
@@ -437,6 +572,8 @@ int cmd_bench(int argc, char **argv)
 	status = parse_bench(argc, argv, &o);
 	if (status)
 		return status;
+	if (o.nfrom)
+		return bench_from(&o, argc, argv);
 	if (o.pin != PIN_NONE) {
 		ncpus = bench_pin_order(o.pin, cpus, CPU_SETSIZE);
 		if (ncpus < 0)

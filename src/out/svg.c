@@ -724,7 +724,7 @@ static void footer(FILE *f, const struct svg_layout *l)
 			MARGIN, y);
 		if (l->nsrc > 1)
 			fprintf(f, "%s: ", marker_name[k]);
-		fprintf(f, k ? "measured on " : "Measured on ");
+		fprintf(f, l->nsrc > 1 ? "measured on " : "Measured on ");
 		machine_line(f, l->src[k]->machine);
 		fprintf(f, ".</text>\n");
 	}
