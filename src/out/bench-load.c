@@ -92,7 +92,7 @@ static int hex4(const char *p)
 	int v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int c = p[i], d;
+		int c = (unsigned char)p[i], d;
 
 		if (c >= '0' && c <= '9')
 			d = c - '0';
@@ -863,6 +863,15 @@ static int read_result(struct load *ld, const struct jnode *root)
 	return read_points(ld, pts);
 }
 
+/* The whole text as one value, nothing after it but white space. */
+static bool parse(struct jparse *j, size_t *root)
+{
+	if (!new_node(j, root) || !value(j, *root, 0))
+		return false;
+	skip_ws(j);
+	return j->p == j->end || fail(j, "text after the end");
+}
+
 int bench_load_text(const char *name, const char *text, size_t len,
 		    struct bench_loaded *l)
 {
@@ -874,21 +883,16 @@ int bench_load_text(const char *name, const char *text, size_t len,
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	if (!new_node(&j, &root) || !value(&j, root, 0) ||
-	    (skip_ws(&j), j.p != j.end && fail(&j, "text after the end"))) {
+	if (!parse(&j, &root)) {
 		report("bench: --from '%s': not a JSON document: %s at byte "
 		       "%zu",
-		       name, j.err ? j.err : "text after the end", j.at);
+		       name, j.err, j.at);
 		jfree(&j);
 		return -EINVAL;
 	}
 	/* Room for every skipped point's reason: no more than the file. */
 	l->texts = malloc(len + 1);
-	if (!l->texts) {
-		jfree(&j);
-		return -ENOMEM;
-	}
-	err = read_result(&ld, &j.nodes[0]);
+	err = l->texts ? read_result(&ld, &j.nodes[root]) : -ENOMEM;
 	jfree(&j);
 	if (err) {
 		if (err == -ENOMEM)

@@ -719,15 +719,16 @@ static void footer(FILE *f, const struct svg_layout *l)
 	const struct bench_opts *o = l->src[0]->opts;
 	double y = l->height - 18.0 * l->nsrc - 50;
 
-	for (unsigned k = 0; k < l->nsrc; k++, y += 18) {
+	for (unsigned k = 0; k < l->nsrc; k++) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\">",
-			MARGIN, y);
+			MARGIN, y + 18.0 * k);
 		if (l->nsrc > 1)
 			fprintf(f, "%s: ", marker_name[k]);
 		fprintf(f, l->nsrc > 1 ? "measured on " : "Measured on ");
 		machine_line(f, l->src[k]->machine);
 		fprintf(f, ".</text>\n");
 	}
+	y += 18.0 * l->nsrc;
 	fprintf(f,
 		"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" fill=\"#333\">"
 		"Marker: median of %u run%s; whisker: fastest to slowest run; "
