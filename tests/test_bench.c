@@ -30,6 +30,8 @@
 #include "core/loop.h"
 #include "out/bench-load.h"
 #include "out/svg.h"
+#include "servers.h"
+#include "store/store.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -307,6 +309,15 @@ Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 		{ { "--from", "a.json", "--export-json", "b.json" },
 		  "does not apply" },
 		{ { "--from", "" }, "needs a file name" },
+		{ { "--store", "nosuch" }, "--store 'nosuch' is not one of" },
+		{ { "--store", "file:" }, "empty name" },
+		{ { "--store", "file:/tmp/racelab-x", "--strategies",
+		    "atomic" },
+		  "need a word in memory" },
+		{ { "--store", "redis", "--strategies", "for-update" },
+		  "use --store postgres" },
+		{ { "--from", "a.json", "--store", "redis" },
+		  "does not apply" },
 		{ { "--from", "a", "--from", "b", "--from", "c", "--from", "d",
 		    "--from", "e" },
 		  "at most 4 files" },
@@ -1390,6 +1401,100 @@ Test(bench, from_survives_fuzzed_and_truncated_exports, .timeout = 300)
 	cr_expect_eq(unlink(path), 0);
 	cr_expect_eq(unlink(real), 0);
 	cr_expect_eq(rmdir(dir), 0);
+}
+
+/* ---- --store ---------------------------------------------------------- */
+
+/* The strategies bench --store st runs by default: its own that must be
+ * exact, or (no own) the general ones it admits that must be exact. */
+static unsigned default_on(const struct store *st)
+{
+	unsigned n = 0;
+
+	for (const struct strategy *const *own = st->own; own && *own; own++)
+		n += !(*own)->unsupported && !strategy_racy(*own, MODE_PROCESS);
+	if (st->own)
+		return n;
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategies[i];
+
+		n += !s->unsupported && !strategy_racy(s, MODE_PROCESS) &&
+		     strategy_in_all(s, st) && !store_refuses(st, s);
+	}
+	return n;
+}
+
+/* Every row of a bench CSV exact (or skipped, with its reason). */
+static void expect_rows_exact(const char *csv, unsigned want, const char *ctx)
+{
+	unsigned rows = 0, exact = 0;
+	char v[64];
+
+	while (csv_field(csv, (int)rows, "verdict", v, sizeof(v)) == 0) {
+		rows++;
+		exact += strcmp(v, "exact") == 0;
+		cr_expect(strcmp(v, "exact") == 0 || strcmp(v, "skipped") == 0,
+			  "%s: row %u is %s", ctx, rows, v);
+	}
+	cr_expect_eq(rows, want, "%s: %u rows, want %u:\n%s", ctx, rows, want,
+		     csv);
+	cr_expect_gt(exact, 0, "%s: nothing measured", ctx);
+}
+
+Test(bench, store_file_runs_what_the_file_store_admits, .timeout = 60)
+{
+	char dir[] = "/tmp/racelab-store-XXXXXX", store[96];
+	const char *name;
+	const struct store *st;
+	struct outcome o;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(store, sizeof(store), "file:%s/counter", dir);
+	st = store_find(store, &name);
+	cr_assert_not_null(st);
+	racelab(&o, 50,
+		ARGS("bench", "--store", store, "--procs", "1", "--repeat", "1",
+		     "--target-ms", "1", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	expect_rows_exact(o.out, default_on(st), "file");
+	cr_expect_null(strstr(o.out, "atomic,"), "atomic needs memory");
+	snprintf(store, sizeof(store), "%s/counter", dir);
+	cr_expect_eq(unlink(store), 0,
+		     "the named file is kept, as run keeps it");
+	cr_expect_eq(rmdir(dir), 0);
+}
+
+Test(bench, store_postgres_and_redis_run_their_own_strategies, .timeout = 120)
+{
+	static struct dbserver srv;
+	const struct store *pg, *redis;
+	const char *name;
+	struct outcome o;
+
+	pg = store_find("postgres", &name);
+	redis = store_find("redis", &name);
+	cr_assert(pg && redis);
+	if (pg->unsupported || redis->unsupported)
+		cr_skip_test("built without libpq or hiredis");
+	cr_assert_eq(dbserver_start(&srv, "both"), 0);
+	/* The conninfo names the server: it must not be printed. */
+	racelab(&o, 60,
+		ARGS("bench", "--store", srv.store_pg, "--procs", "1,2",
+		     "--repeat", "1", "--target-ms", "1", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	expect_rows_exact(o.out, 2 * default_on(pg), "postgres");
+	cr_expect(strstr(o.out, "\nfor-update,"), "%s", o.out);
+	cr_expect_null(strstr(o.out, "\nnone,"), "none loses on purpose");
+	cr_expect_null(strstr(o.out, "host="), "the conninfo was printed");
+	racelab(&o, 60,
+		ARGS("bench", "--store", srv.store_redis, "--procs", "1,2",
+		     "--repeat", "1", "--target-ms", "1", "--format", "json"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect(json_valid(o.out));
+	cr_expect(strstr(o.out, "\"store\": \"redis\""), "the store's kind");
+	cr_expect(strstr(o.out, "\"strategy\": \"watch\""));
+	cr_expect_null(strstr(o.out, srv.redis), "the socket was printed");
+	dbserver_stop(&srv);
 }
 
 /* ---- the terminal, and Ctrl-C ----------------------------------------- */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/registry.h"
+#include "store/store.h"
 #include "core/tsan.h"
 #include "core/bench.h"
 #include "cli/cli.h"
@@ -66,6 +67,12 @@ static const char bench_usage[] =
     "                         decides), spread (one worker per core first)\n"
     "                         or compact (fill a core's SMT siblings first)\n"
     "  -m, --mode M           process (default) or thread workers\n"
+    "      --store S          where the counter lives, as for `racelab\n"
+    "                         run --store`: shm (default), file:PATH,\n"
+    "                         postgres[:CONNINFO], redis[:SOCKET|HOST:PORT].\n"
+    "                         Default strategies on a database store: its\n"
+    "                         own that must be exact (all: every one it\n"
+    "                         admits); on a file: those it admits\n"
     "  -f, --format F         table (default), csv or json\n"
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
     "                         chart in FILE (written beside it, renamed\n"
@@ -113,9 +120,12 @@ static const char bench_usage_output[] =
     "stopped by signal N.\n";
 
 struct options {
-	const struct strategy *list[256];  /* what to measure, in order */
-	unsigned n;			   /* how many */
-	bool all;			   /* --strategies all */
+	const struct strategy *list[256]; /* what to measure, in order */
+	const char *strategies;	   /* --strategies, until --store is known */
+	const struct store *store; /* --store, NULL: the default */
+	const char *store_name;	   /* --store KIND:NAME's NAME */
+	unsigned n;		   /* how many */
+	bool all;		   /* --strategies all */
 	unsigned procs[BENCH_PROCS_MAX];   /* worker counts, ascending */
 	unsigned nprocs;		   /* how many */
 	uint64_t repeat;		   /* --repeat */
@@ -136,7 +146,7 @@ struct options {
 /* --strategies: all, or names from the table, each once. */
 static int parse_strategies(const char *arg, struct options *o)
 {
-	const char *p = arg;
+	const char *p = arg, *why;
 
 	if (strcmp(arg, "all") == 0) {
 		o->all = true;
@@ -155,7 +165,9 @@ static int parse_strategies(const char *arg, struct options *o)
 					   "commas)",
 					   arg);
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		s = len < sizeof(name) ? strategy_find(name) : NULL;
+		/* A database store's own `none` is not the general one. */
+		s = len < sizeof(name) ? strategy_find_for(name, o->store)
+				       : NULL;
 		if (!s)
 			return usage_error("bench",
 					   "unknown strategy '%.*s' (`racelab "
@@ -170,6 +182,10 @@ static int parse_strategies(const char *arg, struct options *o)
 		if (s->unsupported)
 			return usage_error("bench", "%s cannot run here: %s",
 					   s->name, s->unsupported);
+		if ((why = store_refuses(o->store ? o->store : stores[0], s)))
+			return usage_error(
+			    "bench", "--store %s: %s",
+			    o->store ? o->store->name : stores[0]->name, why);
 		o->list[o->n++] = s;
 		if (!p[len])
 			return 0;
@@ -233,19 +249,63 @@ static void default_procs_list(struct options *o)
 		o->procs[o->nprocs++] = top;
 }
 
-/* The default list: every strategy that runs here, racy ones only if all. */
+/* Can s be in the default list? It runs here, on this store, and (unless
+ * --strategies all) it must be exact. */
+static bool default_fits(const struct options *o, const struct strategy *s)
+{
+	if (s->unsupported || (!o->all && strategy_racy(s, o->mode)))
+		return false;
+	return !store_refuses(o->store ? o->store : stores[0], s);
+}
+
+/*
+ * The default list: every strategy that runs here, racy ones only if all.
+ * On a database store: its own strategies (its statements), and with all
+ * the general ones it admits too, as `run --store S` runs them.
+ */
 static void default_strategies(struct options *o)
 {
+	const struct strategy *const *own = o->store ? o->store->own : NULL;
+
 	o->n = 0;
+	for (; own && *own && o->n < 256; own++)
+		if (default_fits(o, *own))
+			o->list[o->n++] = *own;
+	if (o->store && o->store->own && !o->all)
+		return;
 	for (unsigned i = 0; i < strategy_count && o->n < 256; i++) {
 		const struct strategy *s = strategies[i];
 
-		if (s->unsupported)
-			continue;
-		if (!o->all && strategy_racy(s, o->mode))
-			continue;
-		o->list[o->n++] = s;
+		if (strategy_in_all(s, o->store) && default_fits(o, s))
+			o->list[o->n++] = s;
 	}
+}
+
+/* --store S: as `racelab run --store` takes it (store.h). */
+static int parse_store(const char *arg, struct options *o)
+{
+	const char *why;
+
+	o->store = store_find(arg, &o->store_name);
+	if (!o->store)
+		return usage_error("bench",
+				   "--store '%.*s' is not one of shm, file, "
+				   "file:PATH, postgres, postgres:CONNINFO, "
+				   "redis, redis:WHERE",
+				   (int)strcspn(arg, ":"), arg);
+	if (o->store->unsupported)
+		return usage_error("bench", "--store %s: %s", o->store->name,
+				   o->store->unsupported);
+	if (o->store_name && !*o->store_name)
+		return usage_error("bench", "--store %s: empty name",
+				   o->store->name);
+	if (o->store_name && o->store->check_name &&
+	    (why = o->store->check_name(o->store_name)))
+		/* A conninfo may hold a password: name the kind only. */
+		return usage_error("bench", "--store %s: %s",
+				   o->store->secret_name ? o->store->name : arg,
+				   why);
+	return 0;
 }
 
 static int check_outputs(const struct options *o)
@@ -276,7 +336,7 @@ static int check_from(const struct options *o)
 		{ 'r', "--repeat" },	  { 't', "--target-ms" },
 		{ 'd', "--duration" },	  { 'P', "--pin" },
 		{ 'm', "--mode" },	  { 'A', "--latency" },
-		{ 'J', "--export-json" },
+		{ 'J', "--export-json" }, { 'S', "--store" },
 	};
 
 	for (unsigned i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++)
@@ -301,9 +361,13 @@ static int check_options(struct options *o)
 {
 	struct rlimit rl;
 	unsigned top;
+	int err;
 
 	if (o->nfrom)
 		return check_from(o);
+	/* --strategies is read once --store is known: a store has its own. */
+	if (o->strategies && (err = parse_strategies(o->strategies, o)))
+		return err;
 	if (o->seen['t'] && o->seen['d'])
 		return usage_error("bench",
 				   "--target-ms and --duration exclude each "
@@ -346,6 +410,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "svg", required_argument, NULL, 'G' },
 		{ "export-json", required_argument, NULL, 'J' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "wide", no_argument, NULL, 'X' },
 		{ "latency", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -365,7 +430,10 @@ static int parse_bench(int argc, char **argv, struct options *o)
 			return err;
 		switch (c) {
 		case 's':
-			err = parse_strategies(optarg, o);
+			o->strategies = optarg;
+			break;
+		case 'S':
+			err = parse_store(optarg, o);
 			break;
 		case 'p':
 			err = parse_procs(optarg, o);
@@ -592,13 +660,16 @@ int cmd_bench(int argc, char **argv)
 		.timeout_s = WATCHDOG_S,
 		.progress = isatty(STDERR_FILENO),
 		.latency = o.latency,
+		.store = o.store,
+		.store_name = o.store_name,
 	};
 	w = (struct bench_report){ .out = stdout,
 				   .format = o.format,
 				   .wide = o.wide,
 				   .bo = &bo,
 				   .nstrategies = o.n,
-				   .npoints = o.n * o.nprocs };
+				   .npoints = o.n * o.nprocs,
+				   .store = o.store ? o.store->name : NULL };
 	/* The default must stay quick however many strategies there are. */
 	if (!o.seen['t'] && o.duration_s <= 0) {
 		double fit = (double)BUDGET_S / (w.npoints * (bo.repeat + 1));

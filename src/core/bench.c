@@ -134,6 +134,8 @@ static void run_init(struct run *run, const struct bench_opts *o,
 		.latency_shift = 10,
 		.cpus = o->cpus,
 		.ncpus = o->ncpus,
+		.store = o->store,
+		.store_name = o->store_name,
 	};
 }
 

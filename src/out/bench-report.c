@@ -372,6 +372,11 @@ static void table_preamble(struct bench_report *br)
 	if (m->load_avg >= 0)
 		snprintf(more, sizeof(more), "; load average %.2f before",
 			 m->load_avg);
+	if (br->store && strcmp(br->store, "shm") != 0)
+		text_printf(f, w, 0,
+			    "Counter: in the %s store (--store), set to 0 "
+			    "before every run.",
+			    br->store);
 	text_printf(f, w, 0, "Machine: %s, %u online CPU%s, %s, %s%s.", m->cpu,
 		    m->cpus, m->cpus == 1 ? "" : "s", m->kernel, m->date, more);
 	fputc('\n', f);
