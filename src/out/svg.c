@@ -140,9 +140,17 @@ static double x_of(const struct svg_layout *l, const struct svg_panel *pn,
 {
 	double pad = 24, lo = l->procs[0], hi = l->procs[l->nprocs - 1];
 
+	double at;
+
 	if (l->nprocs == 1 || hi <= lo)
 		return pn->plot.x + pn->plot.w / 2;
-	return pn->plot.x + pad + (w - lo) / (hi - lo) * (pn->plot.w - 2 * pad);
+	/* 1 to 64 workers on a linear axis would crowd 1..8 into a corner:
+	 * past a ratio of 8, the axis is logarithmic (doublings apart). */
+	if (hi / lo > 8)
+		at = log((double)w / lo) / log(hi / lo);
+	else
+		at = (w - lo) / (hi - lo);
+	return pn->plot.x + pad + at * (pn->plot.w - 2 * pad);
 }
 
 /* Series k of the panel's nseries, shifted so whiskers do not hide. */
@@ -484,9 +492,12 @@ static void x_axis(FILE *f, const struct svg_layout *l,
 	}
 	fprintf(f,
 		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-		"font-size=\"11\">workers (%s)</text>\n",
+		"font-size=\"11\">workers (%s%s)</text>\n",
 		pn->plot.x + pn->plot.w / 2, bot + 32,
-		l->src[0]->opts->mode == MODE_THREAD ? "threads" : "processes");
+		l->src[0]->opts->mode == MODE_THREAD ? "threads" : "processes",
+		l->nprocs > 1 && l->procs[l->nprocs - 1] > 8 * l->procs[0]
+		    ? "; log scale"
+		    : "");
 }
 
 static void series(FILE *f, const struct svg_layout *l,
