@@ -1321,7 +1321,7 @@ static size_t mutate(const char *text, size_t len, char *buf, unsigned r)
 /*
  * Truncations and mutations of a real export: in this process through
  * bench_load_text (2000 of them: under `make sanitize` that is ASan and
- * UBSan), then 20 through racelab-asan --from --svg. Each is refused
+ * UBSan), then 12 through racelab-asan --from --svg. Each is refused
  * (exit 2) or read, never a crash, a hang or a sanitizer report.
  */
 Test(bench, from_survives_fuzzed_and_truncated_exports, .timeout = 300)
@@ -1376,7 +1376,7 @@ Test(bench, from_survives_fuzzed_and_truncated_exports, .timeout = 300)
 	setenv("RACELAB", asan, 1);
 	snprintf(path, sizeof(path), "%s/fuzz.json", dir);
 	snprintf(svg, sizeof(svg), "%s/fuzz.svg", dir);
-	for (unsigned r = 0; r < 20; r++) {
+	for (unsigned r = 0; r < 12; r++) {
 		size_t n = mutate(text, len, buf, r);
 		struct outcome o;
 		FILE *f = fopen(path, "w");
@@ -1480,7 +1480,7 @@ Test(bench, store_postgres_and_redis_run_their_own_strategies, .timeout = 120)
 	/* The conninfo names the server: it must not be printed. */
 	racelab(&o, 60,
 		ARGS("bench", "--store", srv.store_pg, "--procs", "1,2",
-		     "--repeat", "1", "--target-ms", "1", "--format", "csv"));
+		     "--repeat", "1", "--duration", "0.02", "--format", "csv"));
 	cr_expect_eq(o.exit_code, 0, "%s", o.err);
 	expect_rows_exact(o.out, 2 * default_on(pg), "postgres");
 	cr_expect(strstr(o.out, "\nfor-update,"), "%s", o.out);
@@ -1488,7 +1488,8 @@ Test(bench, store_postgres_and_redis_run_their_own_strategies, .timeout = 120)
 	cr_expect_null(strstr(o.out, "host="), "the conninfo was printed");
 	racelab(&o, 60,
 		ARGS("bench", "--store", srv.store_redis, "--procs", "1,2",
-		     "--repeat", "1", "--target-ms", "1", "--format", "json"));
+		     "--repeat", "1", "--duration", "0.02", "--format",
+		     "json"));
 	cr_expect_eq(o.exit_code, 0, "%s", o.err);
 	cr_expect(json_valid(o.out));
 	cr_expect(strstr(o.out, "\"store\": \"redis\""), "the store's kind");
