@@ -80,6 +80,19 @@ void become_subreaper(void);
 bool case_private_ipc(void);
 
 /* The SysV tables at one moment. */
+/*
+ * The ASan suite runs every case of the plain suite against racelab-asan.
+ * Its question is memory safety on every path, which a run of a few
+ * thousand increments asks as well as one of a few hundred thousand; the
+ * exactness of each lock at full size is the plain suite's question. So
+ * the exactness cases divide their increments by ASAN_SCALE there.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN_SCALE 4u
+#else
+#define ASAN_SCALE 1u
+#endif
+
 struct snapshot {
 	int shm[1024], sem[1024], msg[1024]; /* ids */
 	int nshm, nsem, nmsg;		     /* how many */
