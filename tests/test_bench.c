@@ -1262,9 +1262,19 @@ Test(bench, from_refuses_what_is_not_a_result_with_exit_2, .timeout = 60)
 	cr_expect_eq(o.exit_code, 2);
 	cr_expect(strstr(o.err, "strategy 'nosuc' is not one"), "%s", o.err);
 	free(text);
-	/* Not a regular file, or not there. */
+	/* Not a regular file, through a symlink, or not there. */
 	racelab(&o, 10, ARGS("bench", "--from", "/dev/zero"));
 	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "not a regular file"), "%s", o.err);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	racelab(&o, 10, ARGS("bench", "--from", path));
+	cr_expect_eq(o.exit_code, 2, "a FIFO: %s", o.err);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(symlink(real, path), 0);
+	racelab(&o, 10, ARGS("bench", "--from", path));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
 	racelab(&o, 10, ARGS("bench", "--from", "/nonexistent-racelab/x"));
 	cr_expect_eq(o.exit_code, 2, "%s", o.err);
 	cr_expect_eq(unlink(path), 0);

@@ -915,8 +915,10 @@ int bench_load(const char *path, struct bench_loaded *l)
 	int err;
 
 	if (fd < 0) {
-		report("bench: --from '%s': cannot open it: %s", path,
-		       strerror(-fd));
+		report("bench: --from '%s': %s", path,
+		       fd == -EINVAL  ? "not a regular file"
+		       : fd == -ELOOP ? "a symbolic link in it is refused"
+				      : strerror(-fd));
 		return -EINVAL;
 	}
 	if (fstat(fd, &st) != 0 || st.st_size > (off_t)BENCH_LOAD_MAX) {
