@@ -1080,6 +1080,25 @@ Test(bench, chart_layout_groups_by_kind_and_keeps_labels_apart)
 	cr_expect_leq(l.panel[l.npanels - 1].frame.y +
 			  l.panel[l.npanels - 1].frame.h,
 		      l.height);
+	/* Drawn: a panel each, a value label and a table row per line, the
+	 * share and the p99 in the chart too. */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		cr_assert_not_null(f);
+		svg_chart_write(f, &c);
+		fclose(f);
+		cr_expect(xml_well_formed(text));
+		cr_expect_eq(count(text, "class=\"panel\""), want);
+		cr_expect_eq(count(text, "class=\"value\""), n);
+		cr_expect_eq(count(text, "class=\"row\""), n);
+		cr_expect_eq(count(text, "20.0-30.0 %"), n, "each share");
+		cr_expect(strstr(text, "p99 at 4") &&
+			  strstr(text, "1 &#181;s"));
+		free(text);
+	}
 }
 
 /* ---- --export-json and --from ----------------------------------------- */
