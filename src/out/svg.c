@@ -703,7 +703,7 @@ static void machine_line(FILE *f, const struct bench_machine *m)
 	fprintf(f, ", ");
 	svg_escape(f, m->date);
 	if (m->load_avg >= 0)
-		fprintf(f, "; load average %.2f before the sweep", m->load_avg);
+		fprintf(f, "; load %.2f before", m->load_avg);
 }
 
 /* Comparison: which line style is which result. */
@@ -731,35 +731,59 @@ static void footer(FILE *f, const struct svg_layout *l)
 	double y = l->height - 18.0 * l->nsrc - 50;
 
 	for (unsigned k = 0; k < l->nsrc; k++) {
+		const struct bench_opts *ok = l->src[k]->opts;
+
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\">",
 			MARGIN, y + 18.0 * k);
 		if (l->nsrc > 1)
 			fprintf(f, "%s: ", marker_name[k]);
 		fprintf(f, l->nsrc > 1 ? "measured on " : "Measured on ");
 		machine_line(f, l->src[k]->machine);
+		/* Comparison: each result's own settings, briefly. */
+		if (l->nsrc > 1 && ok->duration_s > 0)
+			fprintf(f, "; %u runs of %.3g s, %s, pin %s",
+				ok->repeat, ok->duration_s,
+				ok->mode == MODE_THREAD ? "threads"
+							: "processes",
+				bench_pin_name(ok->pin));
+		else if (l->nsrc > 1)
+			fprintf(f, "; %u runs of about %.0f ms, %s, pin %s",
+				ok->repeat, ok->target_s * 1e3,
+				ok->mode == MODE_THREAD ? "threads"
+							: "processes",
+				bench_pin_name(ok->pin));
 		fprintf(f, ".</text>\n");
 	}
 	y += 18.0 * l->nsrc;
 	fprintf(f,
 		"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" fill=\"#333\">"
-		"Marker: median of %u run%s; whisker: fastest to slowest run; "
+		"Marker: median of the runs; whisker: fastest to slowest run; "
 		"value beside the plot: the median at the most workers. "
 		"* loses updates on purpose.</text>\n",
-		MARGIN, y, o->repeat, o->repeat == 1 ? "" : "s");
+		MARGIN, y);
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" fill=\"#333\">",
 		MARGIN, y + 16);
-	if (o->duration_s > 0)
-		fprintf(f, "Fixed time: every worker adds for %.3g s a run. ",
-			o->duration_s);
+	if (l->nsrc > 1)
+		fprintf(f, "Each result as its own sweep measured it. ");
+	else if (o->duration_s > 0)
+		fprintf(f,
+			"%u run%s a point; fixed time: every worker adds for "
+			"%.3g s a run. ",
+			o->repeat, o->repeat == 1 ? "" : "s", o->duration_s);
 	else
-		fprintf(f, "Iterations calibrated to about %.0f ms a run. ",
+		fprintf(f,
+			"%u run%s a point; iterations calibrated to about %.0f "
+			"ms a run. ",
+			o->repeat, o->repeat == 1 ? "" : "s",
 			o->target_s * 1e3);
-	fprintf(f,
-		"Runs interleaved after one warm-up round; every count "
-		"verified. Worker %s. CPU placement: %s.</text>\n",
-		o->mode == MODE_THREAD ? "threads" : "processes",
-		o->pin == PIN_NONE ? "none, the scheduler decides"
-				   : bench_pin_name(o->pin));
+	fprintf(f, "Runs interleaved after one warm-up round; every count "
+		   "verified.");
+	if (l->nsrc == 1)
+		fprintf(f, " Worker %s. CPU placement: %s.",
+			o->mode == MODE_THREAD ? "threads" : "processes",
+			o->pin == PIN_NONE ? "none, the scheduler decides"
+					   : bench_pin_name(o->pin));
+	fprintf(f, "</text>\n");
 	fprintf(f,
 		"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" "
 		"font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\">",
