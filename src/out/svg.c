@@ -577,6 +577,22 @@ static void labels(FILE *f, const struct svg_layout *l,
 	}
 }
 
+/* One median in the table: the figure, or why there is none. */
+static void cell(FILE *f, double x, double y, const struct bench_point *pt)
+{
+	char v[32];
+
+	if (measured(pt))
+		fmt_time(v, sizeof(v), pt->ns_med);
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+		"text-anchor=\"end\"%s>%s</text>\n",
+		x, y, measured(pt) ? "" : " fill=\"#777\"",
+		measured(pt) ? v
+		: pt	     ? (pt->skipped ? "skipped" : "not run")
+			     : "-");
+}
+
 /* The table under the plot: one row per series. */
 static void table(FILE *f, const struct svg_layout *l,
 		  const struct svg_panel *pn)
@@ -623,21 +639,10 @@ static void table(FILE *f, const struct svg_layout *l,
 			if (strategy_racy(s, c->opts->mode))
 				fprintf(f, "*");
 			fprintf(f, "</text>\n");
-			if (measured(a)) {
-				fmt_time(v, sizeof(v), a->ns_med);
-				fprintf(f,
-					"<text x=\"%.1f\" y=\"%.1f\" "
-					"font-size=\"11\" "
-					"text-anchor=\"end\">%s</text>\n",
-					c_lo, y, v);
-			}
-			if (hi != lo && measured(b)) {
-				fmt_time(v, sizeof(v), b->ns_med);
-				fprintf(f,
-					"<text x=\"%.1f\" y=\"%.1f\" "
-					"font-size=\"11\" "
-					"text-anchor=\"end\">%s</text>\n",
-					c_hi, y, v);
+			if (e) {
+				cell(f, c_lo, y, a);
+				if (hi != lo)
+					cell(f, c_hi, y, b);
 			}
 			if (!e) {
 				fprintf(f,
