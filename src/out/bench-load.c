@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -816,7 +817,7 @@ static int read_result(struct load *ld, const struct jnode *root)
 	const struct jnode *pts, *procs;
 	const struct store *st;
 	const char *name;
-	double schema;
+	double schema, sig;
 	bool known, interrupted;
 	int err;
 
@@ -830,7 +831,11 @@ static int read_result(struct load *ld, const struct jnode *root)
 	if ((err = read_machine(ld, root)) || (err = read_settings(ld, root)) ||
 	    (err = get_bool(ld, root, "interrupted", &interrupted)))
 		return err;
-	l->interrupted = interrupted;
+	if ((err = get_num(ld, root, "signal", 0, 64, false, &known, &sig)))
+		return err;
+	/* Which signal: files of racelab 0.2 said only that one came. */
+	l->interrupted =
+	    interrupted ? (known && sig >= 1 ? (int)sig : SIGINT) : 0;
 	st = store_find(l->store, &name);
 	if (!st)
 		return bad(ld, "is not a store this racelab knows", "store");

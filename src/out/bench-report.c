@@ -539,7 +539,7 @@ void bench_report_json(const struct bench_report *br, FILE *f)
 	fprintf(f, "], \"latency\": %s, \"store\": ",
 		bo->latency ? "true" : "false");
 	schema_json_string(f, br->store ? br->store : "shm");
-	fprintf(f, "}\n");
+	fprintf(f, ", \"signal\": %d}\n", br->interrupted);
 }
 
 /* ---- the report -------------------------------------------------------------- */
