@@ -32,6 +32,9 @@ int racelab(struct outcome *o, double timeout_s, const char *const argv[]);
  */
 pid_t racelab_start(const char *const argv[], int *err_fd);
 
+/* The same, with its stdout readable from *out_fd too. */
+pid_t racelab_start_out(const char *const argv[], int *out_fd, int *err_fd);
+
 /* The same, with sig ignored when racelab starts (as nohup ignores SIGHUP,
  * and a shell's background job SIGINT). */
 pid_t racelab_start_ignoring(int sig, const char *const argv[], int *err_fd);
