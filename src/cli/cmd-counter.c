@@ -462,6 +462,7 @@ static int do_incr(const struct counter_options *o)
 		.timeout_s =
 		    (double)(o->timeout_s ? o->timeout_s : INCR_TIMEOUT_S),
 		.window = o->window,
+		.verbose = o->verbose,
 		.seed = 1,
 		.chunk = 1,
 	};
