@@ -629,7 +629,7 @@ static int pg_counter_parse(PGresult *r, const struct pg_store *s,
 		goto garbled;
 	for (int row = 0; row < 2; row++) {
 		if (PQgetisnull(r, row, 0) ||
-		    strcmp(PQgetvalue(r, row, 0), PG_COUNTER_MARK)) {
+		    strcmp(PQgetvalue(r, row, 0), PG_COUNTER_MARK) != 0) {
 			report(WHO ": table %s in %s is not a racelab counter "
 				   "(no mark): left untouched",
 			       s->table, s->shown);
@@ -712,7 +712,7 @@ static int pg_counter_add(const struct store_handle *h,
 	r = PQexecParams(c, sql, 5, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		err = pg_counter_failure(c, r, s, "UPDATE (tallies)");
-	else if (strcmp(PQcmdTuples(r), "1")) {
+	else if (strcmp(PQcmdTuples(r), "1") != 0) {
 		report(WHO ": table %s in %s has no tally row: not a racelab "
 			   "counter",
 		       s->table, s->shown);

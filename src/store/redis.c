@@ -600,7 +600,7 @@ static int redis_counter_read(const struct store_handle *h,
 	} else if (r->type != REDIS_REPLY_ARRAY || r->elements != 7)
 		err = redis_not_ours(s, "not a string and a hash");
 	else if (r->element[1]->type != REDIS_REPLY_STRING ||
-		 strcmp(r->element[1]->str, REDIS_COUNTER_MARK))
+		 strcmp(r->element[1]->str, REDIS_COUNTER_MARK) != 0)
 		err = redis_not_ours(s, "no mark");
 	for (size_t i = 0; !err && i < 7; i++) {
 		const redisReply *e = r->element[i];
