@@ -5,12 +5,12 @@
 #   sh tests/make-test.sh               (make test runs it)
 #   TEST_JOBS=1 sh tests/make-test.sh   (one test case at a time)
 #
-# The parts: the build; the Criterion suite, lint, format-check and the labs
-# (side by side: they share nothing); then the racelab commands of
-# README.md and docs/ and the suite against the ASan/UBSan build (side by
-# side too). Most of the time of each part is spent waiting (on a timer, a
-# child, a lock), not computing, so on 2 CPUs running them together halves
-# the wall time. Every part runs even when another failed, so one pass says
+# The parts: the build; then, in three lanes side by side (they share
+# nothing), the Criterion suite and the same suite against the ASan/UBSan
+# build; lint and the racelab commands of README.md and docs/; the format
+# check and the labs. Much of each part's time is spent waiting (on a
+# timer, a child, a lock), not computing, so on 2 CPUs running them
+# together cuts the wall time. Every part runs even when another failed, so one pass says
 # everything; each part's output is printed whole when it ends; the exit
 # status is 1 when any part failed. A background job of a script starts
 # with SIGINT and SIGQUIT ignored, which racelab respects: the parts that
@@ -87,30 +87,38 @@ T0=$(now)
 part build "$MAKE" --no-print-directory racelab racelab-tsan \
 	"$B/racelab-tests" racelab-asan "$B/asan/racelab-tests"
 show build
-part suite suite plain env RACELAB=./racelab RACELAB_TSAN=./racelab-tsan \
-	RACELAB_ASAN=./racelab-asan \
-	"$B/racelab-tests" &
-part lint "$MAKE" --no-print-directory lint &
-part format-check "$MAKE" --no-print-directory format-check &
-part labs-check env --default-signal=INT,QUIT \
-	"$MAKE" --no-print-directory labs-check &
+# Three lanes side by side: the suite then the same suite under ASan; lint
+# then the docs' commands; the labs (and the format check). A lane starts
+# its second part as soon as its first ends, so no CPU waits for the
+# slowest part of a round.
+(
+	part suite suite plain env RACELAB=./racelab \
+		RACELAB_TSAN=./racelab-tsan RACELAB_ASAN=./racelab-asan \
+		"$B/racelab-tests"
+	part asan-suite suite asan env RACELAB=./racelab-asan \
+		RACELAB_TSAN=./racelab-tsan \
+		LSAN_OPTIONS="suppressions=$root/tests/lsan-criterion.supp" \
+		"$B/asan/racelab-tests"
+) &
+(
+	part lint "$MAKE" --no-print-directory lint
+	part doc-commands env --default-signal=INT,QUIT RACELAB=./racelab \
+		RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
+) &
+(
+	part format-check "$MAKE" --no-print-directory format-check
+	part labs-check env --default-signal=INT,QUIT \
+		"$MAKE" --no-print-directory labs-check
+) &
 wait
-show suite lint format-check labs-check
-part doc-commands env --default-signal=INT,QUIT RACELAB=./racelab \
-	RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh &
-part asan-suite suite asan env RACELAB=./racelab-asan \
-	RACELAB_TSAN=./racelab-tsan \
-	LSAN_OPTIONS="suppressions=$root/tests/lsan-criterion.supp" \
-	"$B/asan/racelab-tests" &
-wait
-show doc-commands asan-suite
+show suite asan-suite lint doc-commands format-check labs-check
 T1=$(now)
 
 failed=0
 printf '==== make test: how long each part took (%s test cases at once)\n' \
 	"$jobs"
-for name in build suite lint format-check labs-check doc-commands \
-	asan-suite; do
+for name in build suite asan-suite lint doc-commands format-check \
+	labs-check; do
 	read -r secs status <"$logs/$name.time" || { secs=0 status=1; }
 	[ "$status" = 0 ] || failed=1
 	printf '  %-14s %7.1f s  %s\n' "$name" "$secs" \
