@@ -277,6 +277,86 @@ Test(counter, none_loses_and_show_counts_it_redis, .init = both_init,
 	none_loses_exactly(srv.store_redis, false, "watch");
 }
 
+/*
+ * An incr killed with SIGKILL records nothing of its end: show gives lost
+ * as an interval that holds the truth, and the next incr's own share is
+ * exact. A local lock's SysV objects are gone after each incr.
+ */
+static void killed_incr_gives_an_interval(const char *store, bool pg)
+{
+	char buf[8192] = "";
+	struct snapshot before;
+	struct outcome o, ow;
+	uint64_t value, lo, hi;
+	pid_t pid;
+	int fd;
+
+	snap(&before);
+	must(ARGS("counter", "create", "--store", store, "--name", "kill"), 0);
+	pid = racelab_start(ARGS("counter", "incr", "--store", store, "--name",
+				 "kill", "--times", "100000", "--procs", "2",
+				 "--window", "sleep:200", "--strategy",
+				 "sysv-sem", "-v"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(
+	    read_until(fd, "released at the gate", 30, buf, sizeof(buf)), 0,
+	    "%s", buf);
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	cr_assert_eq(racelab_wait(pid, 30, &ow), 0);
+	close(fd);
+	cr_assert_eq(ow.signal, SIGKILL);
+	/* Its guardian removes the semaphore set: wait for that (5 s). */
+	for (int i = 0; i < 500; i++) {
+		struct snapshot now;
+
+		snap(&now);
+		if (now.nsem <= before.nsem)
+			break;
+		usleep(10000);
+	}
+	expect_same_tables(&before, "after a SIGKILLed sysv-sem incr");
+	show(store, "kill", &o);
+	value = value_of(pg, "kill");
+	cr_expect_eq(csv_u64(o.out, 0, "value"), value, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "requested"), 200000, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "finished"), 0, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "incr_processes"), 1, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "incr_processes_done"), 0, "%s", o.out);
+	cr_expect_eq(csv_field(o.out, 0, "lost", buf, sizeof(buf)), 0);
+	cr_expect_str_empty(buf, "lost is not unknown: %s", o.out);
+	lo = csv_u64(o.out, 0, "lost_min");
+	hi = csv_u64(o.out, 0, "lost_max");
+	cr_expect_eq(lo, 0, "%s", o.out);
+	cr_expect_eq(hi, 200000 - value, "%s", o.out);
+	cr_expect_eq(o.exit_code, 0, "nothing is lost for sure: %s", o.err);
+	/* The next incr's share is exact; the interval stays as wide. */
+	must(ARGS("counter", "incr", "--store", store, "--name", "kill",
+		  "--times", "50", "--strategy", "sysv-sem"),
+	     0);
+	show(store, "kill", &o);
+	cr_expect_eq(csv_u64(o.out, 0, "value"), value + 50, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "finished"), 50, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "requested"), 200050, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "lost_max"), 200000 - value, "%s",
+		     o.out);
+	must(ARGS("counter", "destroy", "--store", store, "--name", "kill"), 0);
+	expect_same_tables(&before, "after sysv-sem incr processes");
+	cr_expect_eq(leftovers(), 0);
+}
+
+Test(counter, a_killed_incr_gives_an_interval_postgres, .init = both_init,
+     .fini = both_fini, .timeout = 60)
+{
+	killed_incr_gives_an_interval(srv.store_pg, true);
+}
+
+Test(counter, a_killed_incr_gives_an_interval_redis, .init = both_init,
+     .fini = both_fini, .timeout = 60)
+{
+	killed_incr_gives_an_interval(srv.store_redis, false);
+}
+
 Test(counter, bad_names_and_stores_exit_2, .init = both_init, .fini = both_fini,
      .timeout = 60)
 {
@@ -337,6 +417,28 @@ Test(counter, bad_names_and_stores_exit_2, .init = both_init, .fini = both_fini,
 	cr_expect_eq(o.exit_code, 1, "%s", o.err);
 	cr_expect_null(strstr(o.out, "hunter2"));
 	cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
+	{
+		char secret[400];
+		const char *subs[] = { "create", "incr", "show", "destroy" };
+
+		/* The server trusts us: the password is accepted, unused. */
+		snprintf(secret, sizeof(secret), "%s password=hunter2", pg);
+		for (int i = 0; i < 4; i++) {
+			const char *argv[] = { "counter",
+					       subs[i],
+					       "--store",
+					       secret,
+					       "--name",
+					       "pw",
+					       i == 1 ? "-v" : NULL,
+					       NULL };
+
+			cr_assert_eq(racelab(&o, 30, argv), 0);
+			cr_expect_eq(o.exit_code, 0, "%s: %s", subs[i], o.err);
+			cr_expect_null(strstr(o.out, "hunter2"), "%s", o.out);
+			cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
+		}
+	}
 	cr_expect_eq(leftovers(), 0);
 }
 
