@@ -357,6 +357,57 @@ Test(counter, a_killed_incr_gives_an_interval_redis, .init = both_init,
 	killed_incr_gives_an_interval(srv.store_redis, false);
 }
 
+/*
+ * The server ends the workers' sessions mid-run: incr says so (exit 1)
+ * and records what it finished, plus the one write it may or may not have
+ * made as attempted; show's interval holds the value.
+ */
+Test(counter, a_worker_cut_off_counts_as_attempted, .init = both_init,
+     .fini = both_fini, .timeout = 60)
+{
+	const char *pg = srv.store_pg;
+	char buf[8192] = "";
+	struct outcome o, ow;
+	uint64_t value, finished;
+	pid_t pid;
+	int fd;
+
+	must(ARGS("counter", "create", "--store", pg, "--name", "cut"), 0);
+	pid = racelab_start(ARGS("counter", "incr", "--store", pg, "--name",
+				 "cut", "--times", "100000", "--window",
+				 "sleep:200", "-v"),
+			    &fd);
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(
+	    read_until(fd, "released at the gate", 30, buf, sizeof(buf)), 0,
+	    "%s", buf);
+	cr_assert_eq(dbserver_psql(&srv,
+				   "SELECT count(pg_terminate_backend(pid)) "
+				   "FROM pg_stat_activity WHERE pid <> "
+				   "pg_backend_pid() AND backend_type = "
+				   "'client backend'",
+				   buf + strlen(buf), 64),
+		     0);
+	cr_assert_eq(racelab_wait(pid, 30, &ow), 0);
+	(void)read_until(fd, "\n\n", 1, buf, sizeof(buf)); /* the rest */
+	close(fd);
+	cr_expect_eq(ow.exit_code, 1, "%s", buf);
+	show(pg, "cut", &o);
+	value = value_of(true, "cut");
+	finished = csv_u64(o.out, 0, "finished");
+	cr_expect_gt(finished, 0, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "attempted"), finished + 1, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "requested"), finished + 1, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "incr_processes_done"), 1, "%s", o.out);
+	cr_expect(value == finished || value == finished + 1, "%llu: %s",
+		  (unsigned long long)value, o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "lost_min"), 0, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "lost_max"), finished + 1 - value, "%s",
+		     o.out);
+	must(ARGS("counter", "destroy", "--store", pg, "--name", "cut"), 0);
+	cr_expect_eq(leftovers(), 0);
+}
+
 Test(counter, bad_names_and_stores_exit_2, .init = both_init, .fini = both_fini,
      .timeout = 60)
 {
@@ -637,7 +688,8 @@ static void local_lock_lesson(const char *store, bool pg, const char *lock,
 			      const char *exact)
 {
 	/* Every command goes to the server from a client host, never from
-	 * the test's own namespace (where SERVER is nobody's address). */
+	 * the test's own namespace, where SERVER would be routed off the
+	 * machine. */
 	struct outcome o;
 	uint64_t finished;
 

@@ -755,8 +755,9 @@ int harness_run(struct run *run, struct result *res)
 	}
 	if (err || team.failed || team.deadlock)
 		workers_stop(&team);
-	/* Stopped by a signal: still say what the workers finished. */
-	if (err == -EINTR && team.started) {
+	/* Stopped by a signal, or a worker failed (a server gone): still say
+	 * what the workers finished (the count so far). */
+	if ((err == -EINTR || (!err && team.failed)) && team.started) {
 		for (unsigned i = 0; i < run->procs; i++) {
 			res->expected +=
 			    atomic_load(&run->region->slot[i].done);
