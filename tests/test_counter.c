@@ -459,6 +459,9 @@ Test(counter, bad_names_and_stores_exit_2, .init = both_init, .fini = both_fini,
 	must(ARGS("counter", "incr", "--store", pg, "--name", "a", "--procs",
 		  "0"),
 	     2);
+	must(ARGS("counter", "incr", "--store", pg, "--name", "a", "--procs",
+		  "2", "--strategy", "fcntl"),
+	     2); /* a process's lock: the workers are threads */
 	/* A password is never printed, whatever happens. */
 	cr_assert_eq(racelab(&o, 30,
 			     ARGS("counter", "show", "--store",

@@ -119,9 +119,10 @@ static const char incr_usage[] =
     "  -s, --strategy S   how each increment is protected (default none):\n"
     "                     the store's own (none, atomic, for-update, ...,\n"
     "                     watch, lease, ...) or a lock of this host's\n"
-    "                     (flock, sysv-sem), which excludes this incr's own\n"
-    "                     workers and nobody else; `racelab list`\n"
-    "  -p, --procs N      workers in this incr, 1..64 (default 1)\n"
+    "                     (flock, ofd, sysv-sem), which excludes this incr's\n"
+    "                     own workers and nobody else; `racelab list`\n"
+    "  -p, --procs N      workers in this incr, 1..64 (default 1): threads\n"
+    "                     of this process, each on a connection of its own\n"
     "  -w, --window W     between the read and the write: none, yield,\n"
     "                     spin:N, sleep:USEC, random:N (as `racelab run`)\n"
     "  -t, --timeout S    no increment done for S seconds: stop, exit 4\n"
@@ -468,6 +469,13 @@ static int do_incr(const struct counter_options *o)
 	};
 	if (s->cannot_run && (why = s->cannot_run(&run)))
 		return usage_error(cmd, "--strategy %s: %s", s->name, why);
+	/* The workers are threads of this process (see the top). */
+	if (procs > 1 && !s->racy && strategy_racy(s, MODE_THREAD))
+		return usage_error(cmd,
+				   "--strategy %s does not exclude threads of "
+				   "one process, and incr's --procs workers "
+				   "are threads: use flock, ofd or sysv-sem",
+				   s->name);
 	if ((err = counter_open(o, &run.home)))
 		return err;
 	/* Is it there, and racelab's? Before anything is counted. */
