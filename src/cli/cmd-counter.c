@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -438,6 +439,20 @@ static const struct strategy *incr_strategy(const struct counter_options *o)
 	return s;
 }
 
+/*
+ * A seed of this incr's own: the workers' random state makes their lease
+ * tokens (redis lease, fenced), which must differ from every other
+ * host's, whose pids may well be the same (containers).
+ */
+static uint64_t incr_seed(void)
+{
+	uint64_t seed = 0;
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
+	return seed ? seed : 1;
+}
+
 static int do_incr(const struct counter_options *o)
 {
 	const char *cmd = o->sub->cmd;
@@ -464,7 +479,7 @@ static int do_incr(const struct counter_options *o)
 		    (double)(o->timeout_s ? o->timeout_s : INCR_TIMEOUT_S),
 		.window = o->window,
 		.verbose = o->verbose,
-		.seed = 1,
+		.seed = incr_seed(),
 		.chunk = 1,
 	};
 	if (s->cannot_run && (why = s->cannot_run(&run)))
