@@ -634,6 +634,7 @@ static void hosts_init(void)
 	char cwd[512], body[1024];
 	const char *tmp = getenv("TMPDIR");
 
+	srv.fd = -1; /* nothing for .fini to stop yet */
 	become_subreaper();
 	if (geteuid() != 0)
 		cr_skip_test("needs root (ip netns, veth)");
@@ -642,7 +643,12 @@ static void hosts_init(void)
 	remove_stale();
 	for (int i = 0; i < 3; i++) {
 		snprintf(ns[i], sizeof(ns[i]), NS_FMT, (int)getpid(), 'a' + i);
-		cr_assert_eq(sh("ip netns add %s", ns[i]), 0, "%s", ns[i]);
+		if (sh("ip netns add %s", ns[i]) != 0) {
+			ns[i][0] = '\0';
+			cr_skip_test("ip netns add failed: no network "
+				     "namespaces here (a container without "
+				     "CAP_SYS_ADMIN?)");
+		}
 	}
 	/* a: a bridge at .1; b, c: .2 and .3, each on a veth pair to it. */
 	cr_assert_eq(sh("ip -n %s link add br0 type bridge && "
