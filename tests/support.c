@@ -276,6 +276,11 @@ pid_t racelab_start(const char *const argv[], int *err_fd)
 	return start(argv, NULL, err_fd);
 }
 
+pid_t racelab_start_out(const char *const argv[], int *out_fd, int *err_fd)
+{
+	return start(argv, out_fd, err_fd);
+}
+
 pid_t racelab_start_ignoring(int sig, const char *const argv[], int *err_fd)
 {
 	pid_t pid;

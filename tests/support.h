@@ -32,6 +32,9 @@ int racelab(struct outcome *o, double timeout_s, const char *const argv[]);
  */
 pid_t racelab_start(const char *const argv[], int *err_fd);
 
+/* The same, with its stdout readable from *out_fd too. */
+pid_t racelab_start_out(const char *const argv[], int *out_fd, int *err_fd);
+
 /* The same, with sig ignored when racelab starts (as nohup ignores SIGHUP,
  * and a shell's background job SIGINT). */
 pid_t racelab_start_ignoring(int sig, const char *const argv[], int *err_fd);
@@ -80,6 +83,19 @@ void become_subreaper(void);
 bool case_private_ipc(void);
 
 /* The SysV tables at one moment. */
+/*
+ * The ASan suite runs every case of the plain suite against racelab-asan.
+ * Its question is memory safety on every path, which a run of a few
+ * thousand increments asks as well as one of a few hundred thousand; the
+ * exactness of each lock at full size is the plain suite's question. So
+ * the exactness cases divide their increments by ASAN_SCALE there.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN_SCALE 4u
+#else
+#define ASAN_SCALE 1u
+#endif
+
 struct snapshot {
 	int shm[1024], sem[1024], msg[1024]; /* ids */
 	int nshm, nsem, nmsg;		     /* how many */

@@ -187,6 +187,77 @@ ParameterizedTest(struct crash_case *c, db, a_worker_killed_holding_the_lock,
 	cr_expect_eq(live_descendants(), 1); /* the servers' script */
 }
 
+Test(db, a_lock_key_without_ttl_deadlocks_when_its_holder_dies,
+     .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	struct outcome o;
+	char v[256];
+
+	/* setnx: the lease without its time to live. Worker 0 dies holding
+	 * the key between its 50th read and write; nothing ever deletes
+	 * the key, the others poll it, and the watchdog reports it. */
+	cr_assert_eq(
+	    racelab(&o, 100,
+		    ARGS("run", "--store", "redis", "--strategy", "setnx",
+			 "--procs", "3", "--iters", "200", "--crash-at", "50",
+			 "--timeout", "1", "--format", "csv")),
+	    0);
+	cr_expect_eq(o.exit_code, 4, "%s\n%s", o.out, o.err);
+	csv_field(o.out, 0, "verdict", v, sizeof(v));
+	cr_expect_str_eq(v, "deadlock", "%s", o.out);
+	csv_field(o.out, 0, "detail", v, sizeof(v));
+	cr_expect(strstr(v, "w0 49 (killed)"), "%s", v);
+	cr_expect_eq(leftovers(), 0, "the run's keys, its lock key too");
+	cr_expect_eq(live_descendants(), 1); /* the servers' script */
+}
+
+/*
+ * The server goes away mid-run (SHUTDOWN NOSAVE once the workers are past
+ * the gate): one clear failure, exit 1, and the row still says how many
+ * increments were finished; the workers' messages come out whole, each
+ * on its own line, however many fail at once.
+ */
+Test(db, a_server_that_goes_away_is_one_failure_with_the_count_so_far,
+     .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	char err[8192] = "", out[8192] = "", buf[64];
+	struct outcome o;
+	int out_fd, err_fd;
+	pid_t pid;
+
+	pid = racelab_start_out(
+	    ARGS("run", "--store", "redis", "--strategy", "none", "--procs",
+		 "3", "--iters", "1000000000", "--format", "csv", "--verbose"),
+	    &out_fd, &err_fd);
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(
+	    read_until(err_fd, "released at the gate", 20, err, sizeof(err)), 0,
+	    "%s", err);
+	(void)dbserver_redis(&srv, buf, sizeof(buf), "shutdown", "nosave",
+			     (char *)NULL);
+	racelab_wait(pid, 60, &o);
+	read_until(err_fd, "\x01", 5, err, sizeof(err)); /* to its end */
+	read_until(out_fd, "\x01", 5, out, sizeof(out));
+	close(err_fd);
+	close(out_fd);
+	cr_expect_eq(o.exit_code, 1, "exit %d signal %d\n%s", o.exit_code,
+		     o.signal, err);
+	cr_expect_gt(csv_u64(out, 0, "expected"), 0,
+		     "the increments finished before: %s", out);
+	cr_expect(strstr(out, ",failed,"), "%s", out);
+	cr_expect_null(strstr(err, "racelab: racelab:"),
+		       "two messages in one line: %s", err);
+	/* The key could not be deleted (no server): never "deleted". */
+	cr_expect(strstr(err, "could not delete key"), "%s", err);
+	cr_expect_null(strstr(err, "deleted key"), "%s", err);
+	for (const char *l = err; *l; l = strchr(l, '\n') + 1) {
+		cr_expect(strncmp(l, "racelab: ", 9) == 0,
+			  "a line that is not a whole message: %.80s", l);
+		if (!strchr(l, '\n'))
+			break;
+	}
+}
+
 Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,
      .fini = both_fini, .timeout = 120)
 {

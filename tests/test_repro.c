@@ -109,14 +109,16 @@ ParameterizedTest(struct window_case *c, repro,
 		  correct_strategies_exact_with_any_window, .timeout = 120)
 {
 	struct outcome o;
-	char v[32], procs[8];
+	char v[32], procs[8], iters[16];
 
 	snprintf(procs, sizeof(procs), "%u", c->procs);
 	/* sleep:1 costs ~60 us per increment, and the lock is held meanwhile. */
+	snprintf(iters, sizeof(iters), "%u",
+		 (strncmp(c->window, "sleep", 5) ? 3000 : 300) / ASAN_SCALE);
 	racelab(&o, 110,
 		ARGS("run", "--strategy", c->strategy, "--procs", procs,
-		     "--iters", strncmp(c->window, "sleep", 5) ? "3000" : "300",
-		     "--window", c->window, "--format", "csv"));
+		     "--iters", iters, "--window", c->window, "--format",
+		     "csv"));
 	cr_expect_eq(o.exit_code, 0, "%s with --window %s: exit %d\n%s%s",
 		     c->strategy, c->window, o.exit_code, o.out, o.err);
 	cr_expect_eq(csv_u64(o.out, 0, "lost"), 0);

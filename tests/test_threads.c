@@ -51,19 +51,21 @@ ParameterizedTestParameters(thread_mode, exact_count)
 ParameterizedTest(struct thread_case *c, thread_mode, exact_count,
 		  .timeout = 120)
 {
-	char procs[16];
+	char procs[16], iters[16];
+	const unsigned n = 50000 / ASAN_SCALE;
 	struct outcome o;
 	char mode[16];
 
 	snprintf(procs, sizeof(procs), "%u", c->procs);
+	snprintf(iters, sizeof(iters), "%u", n);
 	racelab(&o, 110,
 		ARGS("run", "--mode", "thread", "--strategy", c->strategy,
-		     "--procs", procs, "--iters", "50000", "--format", "csv"));
+		     "--procs", procs, "--iters", iters, "--format", "csv"));
 	cr_assert_eq(o.exit_code, 0, "%s: exit %d\n%s%s", c->strategy,
 		     o.exit_code, o.out, o.err);
 	csv_field(o.out, 0, "mode", mode, sizeof(mode));
 	cr_expect_str_eq(mode, "thread", "the report says which mode ran");
-	cr_expect_eq(csv_u64(o.out, 0, "final"), (uint64_t)c->procs * 50000,
+	cr_expect_eq(csv_u64(o.out, 0, "final"), (uint64_t)c->procs * n,
 		     "%s with %u threads", c->strategy, c->procs);
 }
 

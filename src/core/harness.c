@@ -755,8 +755,8 @@ int harness_run(struct run *run, struct result *res)
 	}
 	if (err || team.failed || team.deadlock)
 		workers_stop(&team);
-	/* Stopped by a signal, or a worker failed (a server gone): still say
-	 * what the workers finished (the count so far). */
+	/* Stopped by a signal, or a worker failed (a server that went
+	 * away): still say what the workers finished. */
 	if ((err == -EINTR || (!err && team.failed)) && team.started) {
 		for (unsigned i = 0; i < run->procs; i++) {
 			res->expected +=

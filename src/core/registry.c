@@ -64,6 +64,7 @@ extern const struct strategy strategy_redis_atomic;
 extern const struct strategy strategy_redis_watch;
 extern const struct strategy strategy_redis_script;
 extern const struct strategy strategy_redis_lease;
+extern const struct strategy strategy_redis_setnx;
 extern const struct strategy strategy_redis_fenced;
 #endif
 
@@ -134,6 +135,7 @@ const struct strategy *const strategies_redis[] = {
 	&strategy_redis_watch,	/* WATCH / MULTI / EXEC */
 	&strategy_redis_script, /* one Lua script */
 	&strategy_redis_lease,	/* SET NX PX: a lease */
+	&strategy_redis_setnx,	/* SET NX, no TTL: a dead holder's for ever */
 	&strategy_redis_fenced, /* the lease and a fencing token */
 	NULL,
 };

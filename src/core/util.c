@@ -5,24 +5,53 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
+
+/*
+ * One message, one write(2): workers report at the same moment (a server
+ * that went away fails them all), and a message written in pieces would
+ * come out interleaved with another's. A write of up to PIPE_BUF bytes to
+ * a pipe is atomic; longer messages are cut there.
+ */
+static void say_line(const char *fmt, va_list ap)
+{
+	char line[4096];
+	int n = snprintf(line, sizeof(line), "%s: ", PROGRAM_NAME);
+	size_t len;
+
+	if (n < 0)
+		return;
+	(void)vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	len = strlen(line);
+	line[len++] = '\n';
+	fflush(stderr);
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(STDERR_FILENO, line + off, len - off);
+
+		if (w <= 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		off += (size_t)w;
+	}
+}
 
 int report_errno(const char *who, const char *call, int err)
 {
-	fprintf(stderr, "%s: %s: %s: %s\n", PROGRAM_NAME, who, call,
-		strerror(err));
+	report("%s: %s: %s", who, call, strerror(err));
 	return -err;
 }
 
 void report(const char *fmt, ...)
 {
 	va_list ap;
+	int saved = errno;
 
-	fprintf(stderr, "%s: ", PROGRAM_NAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	errno = saved;
 }
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,

@@ -662,7 +662,15 @@ void report_row(struct report *rp, const struct result *r)
 
 	switch (rp->format) {
 	case FORMAT_TABLE:
-		if (r->verdict == VERDICT_FAILED)
+		if (r->verdict == VERDICT_FAILED && r->expected) {
+			char n[32];
+
+			table_note_row(&rp->table, r->strategy->name,
+				       "%s after %s increments finished",
+				       rp->colour ? "\033[1;31mFAILED\033[0m"
+						  : "FAILED",
+				       group_digits(r->expected, n, sizeof(n)));
+		} else if (r->verdict == VERDICT_FAILED)
 			table_note_row(&rp->table, r->strategy->name, "%s",
 				       rp->colour ? "\033[1;31mFAILED\033[0m"
 						  : "FAILED");

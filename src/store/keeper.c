@@ -54,12 +54,12 @@ static void keeper_main(const struct keeper_job *job, int watch, int news,
 	if (out)
 		err = job->make(job->arg, out, len);
 	if (err)
-		job->unmake(job->arg); /* whatever make() had made */
+		(void)job->unmake(job->arg); /* whatever make() had made */
 	/* make()'s result first, then the news. */
 	if (write(news, &err, sizeof(err)) != sizeof(err) ||
 	    (!err && write(news, out, strlen(out) + 1) < 0)) {
 		if (!err) /* racelab is gone already */
-			job->unmake(job->arg);
+			(void)job->unmake(job->arg);
 		_exit(1);
 	}
 	(void)close(news);
@@ -69,8 +69,7 @@ static void keeper_main(const struct keeper_job *job, int watch, int news,
 	while (read(watch, &c, 1) != 0)
 		if (errno != EINTR && errno != EAGAIN)
 			break;
-	job->unmake(job->arg);
-	_exit(0);
+	_exit(job->unmake(job->arg) ? 3 : 0);
 }
 
 int keeper_start(struct keeper *k, const struct keeper_job *job, char *out,
@@ -126,17 +125,19 @@ int keeper_start(struct keeper *k, const struct keeper_job *job, char *out,
 	return 0;
 }
 
-void keeper_stop(struct keeper *k)
+int keeper_stop(struct keeper *k)
 {
-	int status;
+	int status = -1;
+	bool had = k->pid > 0;
 
 	if (k->fd >= 0) {
 		(void)close(k->fd);
 		k->fd = -1;
 	}
-	if (k->pid > 0) {
+	if (had) {
 		while (waitpid(k->pid, &status, 0) == -1 && errno == EINTR)
 			;
 		k->pid = 0;
 	}
+	return had && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -30,11 +30,12 @@ struct keeper {
  * What the keeper does, in its own process: make() creates the object and
  * returns 0 or a negative errno, having reported why (it may write up to
  * len bytes of news, such as the name it chose, into out, which the parent
- * receives); unmake() removes it. arg is the caller's, copied by fork.
+ * receives); unmake() removes it, returning 0, or -1 having reported why
+ * not. arg is the caller's, copied by fork.
  */
 struct keeper_job {
 	int (*make)(void *arg, char *out, size_t len);
-	void (*unmake)(void *arg);
+	int (*unmake)(void *arg);
 	void *arg;
 };
 
@@ -48,8 +49,9 @@ int keeper_start(struct keeper *k, const struct keeper_job *job, char *out,
 
 /*
  * The normal end: close the pipe and wait until the keeper has removed the
- * object and exited. Idempotent; harmless on a keeper never started.
+ * object and exited. Returns 0 when it removed it, -1 when it could not
+ * (it said why) or there was no keeper. Idempotent.
  */
-void keeper_stop(struct keeper *k);
+int keeper_stop(struct keeper *k);
 
 #endif

@@ -214,13 +214,14 @@ static int pg_keep_make(void *arg, char *out, size_t len)
 	return err;
 }
 
-static void pg_keep_unmake(void *arg)
+static int pg_keep_unmake(void *arg)
 {
 	struct pg_keep *k = arg;
 	char sql[128];
+	int err = 0;
 
 	if (!k->table[0])
-		return;
+		return 0;
 	if (!k->conn || PQstatus(k->conn) != CONNECTION_OK) {
 		if (k->conn)
 			PQfinish(k->conn);
@@ -233,11 +234,14 @@ static void pg_keep_unmake(void *arg)
 	 */
 	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", k->table);
 	if (!k->conn || command(k->conn, "SET lock_timeout = '30s'", "SET") ||
-	    command(k->conn, sql, "DROP TABLE"))
+	    command(k->conn, sql, "DROP TABLE")) {
 		report(WHO ": could not drop table %s in %s: drop it by hand",
 		       k->table, k->s->shown);
+		err = -1;
+	}
 	if (k->conn)
 		PQfinish(k->conn);
+	return err;
 }
 
 int pg_store_open(struct pg_store *s, bool verbose)
@@ -257,10 +261,7 @@ int pg_store_open(struct pg_store *s, bool verbose)
 
 void pg_store_close(struct pg_store *s, bool verbose)
 {
-	bool had = s->keeper.pid > 0;
-
-	keeper_stop(&s->keeper);
-	if (had && verbose)
+	if (keeper_stop(&s->keeper) == 0 && verbose)
 		report(WHO ": dropped table %s", s->table);
 }
 

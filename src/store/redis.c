@@ -194,12 +194,13 @@ static int redis_keep_make(void *arg, char *out, size_t len)
 	return err;
 }
 
-static void redis_keep_unmake(void *arg)
+static int redis_keep_unmake(void *arg)
 {
 	struct redis_keep *k = arg;
+	int err = 0;
 
 	if (!k->key[0])
-		return;
+		return 0;
 	if (!k->c || k->c->err) {
 		if (k->c)
 			redisFree(k->c);
@@ -207,12 +208,15 @@ static void redis_keep_unmake(void *arg)
 	}
 	if (!k->c || redis_call(k->c, REDIS_INT, NULL, NULL,
 				"DEL %s %s:lock %s:fence %s:max", k->key,
-				k->key, k->key, k->key))
+				k->key, k->key, k->key)) {
 		report(WHO ": could not delete key %s at %s: delete it by "
 			   "hand",
 		       k->key, k->s->where);
+		err = -1;
+	}
 	if (k->c)
 		redisFree(k->c);
+	return err;
 }
 
 int redis_store_open(struct redis_store *s, bool verbose)
@@ -232,10 +236,7 @@ int redis_store_open(struct redis_store *s, bool verbose)
 
 void redis_store_close(struct redis_store *s, bool verbose)
 {
-	bool had = s->keeper.pid > 0;
-
-	keeper_stop(&s->keeper);
-	if (had && verbose)
+	if (keeper_stop(&s->keeper) == 0 && verbose)
 		report(WHO ": deleted key %s", s->key);
 }
 

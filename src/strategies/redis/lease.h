@@ -47,22 +47,36 @@ static inline int lease_attach(struct worker *w)
 	return redis_link_script(l, lease_release_lua, l->sha[0]);
 }
 
-/* Take the lease, waiting (20 us between tries) while another holds it. */
-static inline int lease_take(struct worker *w)
+/*
+ * Take the lock key, waiting (20 us between tries) while another holds it:
+ * with a time to live of ttl_ms (a lease), or with none (ttl_ms 0: the key
+ * stays until its holder deletes it, setnx.c).
+ */
+static inline int lease_take_ttl(struct worker *w, int ttl_ms)
 {
 	struct redis_link *l = w->link.db;
 	const struct timespec pause = { .tv_nsec = 20000 };
 
 	for (;;) {
 		bool taken = false; /* nil: another worker holds it */
-		int err = redis_link_call(l, REDIS_OK, NULL, &taken,
+		int err =
+		    ttl_ms > 0
+			? redis_link_call(l, REDIS_OK, NULL, &taken,
 					  "SET %s %s NX PX %d", l->lock,
-					  l->token, LEASE_TTL_MS);
+					  l->token, ttl_ms)
+			: redis_link_call(l, REDIS_OK, NULL, &taken,
+					  "SET %s %s NX", l->lock, l->token);
 
 		if (err || !taken)
-			return err; /* OK: the lease is ours */
+			return err; /* OK: the key is ours */
 		(void)nanosleep(&pause, NULL);
 	}
+}
+
+/* Take the lease. */
+static inline int lease_take(struct worker *w)
+{
+	return lease_take_ttl(w, LEASE_TTL_MS);
 }
 
 /* Give it back if it is still ours (0 when it had expired). */
