@@ -363,7 +363,8 @@ static int counter_open(const struct counter_options *o, struct store_handle *h)
 	err = o->store->counter->open(h, o->where, o->name);
 	if (err) {
 		o->store->counter->close(h);
-		return EXIT_USAGE; /* a bad connection string: said */
+		/* A bad connection string (said), or out of memory. */
+		return err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
 	}
 	return 0;
 }
