@@ -750,6 +750,8 @@ Test(counter_hosts, a_local_lock_loses_updates_across_hosts, .init = hosts_init,
      .fini = hosts_fini, .timeout = 120)
 {
 	local_lock_lesson(PG_TCP, true, "flock", "for-update");
+	/* A lock both hosts see, at the server: advisory. */
+	local_lock_lesson(PG_TCP, true, "sysv-sem", "advisory");
 	local_lock_lesson(REDIS_TCP, false, "sysv-sem", "script");
 	cr_expect_eq(leftovers(), 0);
 }
