@@ -566,6 +566,16 @@ Test(counter, foreign_and_garbled_are_refused_and_left_alone, .init = both_init,
 static char ns[3][NS_MAX]; /* the namespaces this case made */
 static char dir[64];	   /* its wrappers */
 static char host_b[128], host_c[128], dbwrap[128];
+static char prog[512]; /* $RACELAB as given (./racelab-asan...), or "" */
+
+/* Back to the racelab the suite runs (a wrapper's $RACELAB undone). */
+static void own_racelab(void)
+{
+	if (prog[0])
+		setenv("RACELAB", prog, 1);
+	else
+		unsetenv("RACELAB");
+}
 
 /* Run a command (argv), quietly; its exit status, or -1. */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -631,7 +641,7 @@ static void hosts_fini(void)
 
 static void hosts_init(void)
 {
-	char cwd[512], body[1024];
+	char cwd[512], body[1400], bin[1100];
 	const char *tmp = getenv("TMPDIR");
 
 	srv.fd = -1; /* nothing for .fini to stop yet */
@@ -668,16 +678,21 @@ static void hosts_init(void)
 	snprintf(dir, sizeof(dir), "%s/rlc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+	/* The wrappers run the racelab this suite runs (racelab-asan...). */
+	snprintf(prog, sizeof(prog), "%s",
+		 getenv("RACELAB") ? getenv("RACELAB") : "");
+	snprintf(bin, sizeof(bin), "%s%s%s", prog[0] == '/' ? "" : cwd,
+		 prog[0] == '/' ? "" : "/", prog[0] ? prog : "racelab");
 	snprintf(body, sizeof(body),
 		 "exec ip netns exec %s env RACELAB_DB_LISTEN=" SERVER
 		 " sh '%s/tests/dbserver.sh' \"$@\"",
 		 ns[0], cwd);
 	wrapper(dbwrap, sizeof(dbwrap), "dbserver", body);
-	snprintf(body, sizeof(body),
-		 "exec ip netns exec %s '%s/racelab' \"$@\"", ns[1], cwd);
+	snprintf(body, sizeof(body), "exec ip netns exec %s '%s' \"$@\"", ns[1],
+		 bin);
 	wrapper(host_b, sizeof(host_b), "host-b", body);
-	snprintf(body, sizeof(body),
-		 "exec ip netns exec %s '%s/racelab' \"$@\"", ns[2], cwd);
+	snprintf(body, sizeof(body), "exec ip netns exec %s '%s' \"$@\"", ns[2],
+		 bin);
 	wrapper(host_c, sizeof(host_c), "host-c", body);
 	setenv("RACELAB_DBSERVER", dbwrap, 1);
 	cr_assert_eq(dbserver_start(&srv, "both"), 0);
@@ -743,7 +758,7 @@ static void local_lock_lesson(const char *store, bool pg, const char *lock,
 	must(ARGS("counter", "destroy", "--store", store, "--name", "two"), 0);
 	must(ARGS("counter", "destroy", "--store", store, "--name", "three"),
 	     0);
-	unsetenv("RACELAB");
+	own_racelab();
 }
 
 Test(counter_hosts, a_local_lock_loses_updates_across_hosts, .init = hosts_init,
