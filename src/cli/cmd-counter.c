@@ -232,6 +232,8 @@ static const char *counter_stores(char *buf, size_t len)
 		if (stores[i]->counter)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
 					      n ? ", " : "", stores[i]->name);
+	if (!n)
+		snprintf(buf, len, "none in this build");
 	return buf;
 }
 
@@ -242,15 +244,28 @@ static int parse_store(const char *cmd, const char *arg,
 	const char *why;
 
 	o->store = store_find(arg, &o->where);
+	/* A store this build left out still says how to get it. */
+	for (unsigned i = 0; !o->store && i < store_count; i++) {
+		size_t n = strlen(stores[i]->name);
+
+		if (stores[i]->unsupported &&
+		    !strncmp(arg, stores[i]->name, n) &&
+		    (arg[n] == '\0' || arg[n] == ':'))
+			return usage_error(cmd, "--store %s: %s",
+					   stores[i]->name,
+					   stores[i]->unsupported);
+	}
 	if (!o->store)
-		return usage_error(cmd, "--store '%.40s' is not a store", arg);
+		return usage_error(cmd, "--store '%.40s' is not a store (%s)",
+				   arg, counter_stores(names, sizeof(names)));
 	if (o->store->unsupported)
 		return usage_error(cmd, "--store %s: %s", o->store->name,
 				   o->store->unsupported);
 	if (!o->store->counter)
 		return usage_error(cmd,
-				   "--store %s keeps no named counters (%s "
-				   "do; a SysV segment: racelab segment)",
+				   "--store %s keeps no named counters (those "
+				   "that do: %s; a SysV segment: racelab "
+				   "segment)",
 				   o->store->name,
 				   counter_stores(names, sizeof(names)));
 	if (o->where && o->store->check_name &&
