@@ -136,9 +136,10 @@ static const char incr_usage[] =
     "gives lost as an interval.\n"
     "\n"
     "exit status: 0 done (lost updates are show's business), 1 system\n"
-    "error (also a server gone mid-run: what was done is recorded when\n"
-    "the server is back), 2 usage error or refused, 4 no progress for\n"
-    "--timeout, 128+N stopped by signal N. " REFUSAL_HELP;
+    "error (also a session the server ended mid-run: what was done is\n"
+    "recorded if the server still answers, else show gives an interval),\n"
+    "2 usage error or refused, 4 no progress for --timeout, 128+N stopped\n"
+    "by signal N. " REFUSAL_HELP;
 
 static const char show_usage[] =
     "usage: racelab counter show --store STORE --name NAME [OPTIONS]\n"
@@ -158,7 +159,7 @@ static const char show_usage[] =
     "\n"
     "exit status: 0 shown, nothing lost for sure; 1 system error, 2 usage\n"
     "error or refused, 3 updates were lost (at least lost_min > "
-    "0). " REFUSAL_HELP;
+    "0).\n" REFUSAL_HELP;
 
 static const char destroy_usage[] =
     "usage: racelab counter destroy --store STORE --name NAME\n"
@@ -169,7 +170,7 @@ static const char destroy_usage[] =
     "\n"
     "options:\n" NAMING_HELP "  -h, --help         this help\n"
     "\n"
-    "exit status: 0 destroyed, 1 system error, 2 usage error or "
+    "exit status: 0 destroyed, 1 system error, 2 usage error or\n"
     "refused. " REFUSAL_HELP;
 
 enum sub_kind { SUB_CREATE, SUB_INCR, SUB_SHOW, SUB_DESTROY };
