@@ -217,15 +217,11 @@ static void create_show_destroy(const char *store, bool pg)
 	cr_expect_eq(leftovers(), 0);
 }
 
-Test(counter, create_incr_show_destroy_postgres, .init = both_init,
-     .fini = both_fini, .timeout = 60)
+/* Both servers, one start of them (a second or so each). */
+Test(counter, create_incr_show_destroy, .init = both_init, .fini = both_fini,
+     .timeout = 60)
 {
 	create_show_destroy(srv.store_pg, true);
-}
-
-Test(counter, create_incr_show_destroy_redis, .init = both_init,
-     .fini = both_fini, .timeout = 60)
-{
 	create_show_destroy(srv.store_redis, false);
 }
 
@@ -265,15 +261,10 @@ static void none_loses_exactly(const char *store, bool pg, const char *exact)
 	cr_expect_eq(leftovers(), 0);
 }
 
-Test(counter, none_loses_and_show_counts_it_postgres, .init = both_init,
+Test(counter, none_loses_and_show_counts_it, .init = both_init,
      .fini = both_fini, .timeout = 60)
 {
 	none_loses_exactly(srv.store_pg, true, "for-update");
-}
-
-Test(counter, none_loses_and_show_counts_it_redis, .init = both_init,
-     .fini = both_fini, .timeout = 60)
-{
 	none_loses_exactly(srv.store_redis, false, "watch");
 }
 
@@ -345,15 +336,10 @@ static void killed_incr_gives_an_interval(const char *store, bool pg)
 	cr_expect_eq(leftovers(), 0);
 }
 
-Test(counter, a_killed_incr_gives_an_interval_postgres, .init = both_init,
+Test(counter, a_killed_incr_gives_an_interval, .init = both_init,
      .fini = both_fini, .timeout = 60)
 {
 	killed_incr_gives_an_interval(srv.store_pg, true);
-}
-
-Test(counter, a_killed_incr_gives_an_interval_redis, .init = both_init,
-     .fini = both_fini, .timeout = 60)
-{
 	killed_incr_gives_an_interval(srv.store_redis, false);
 }
 
