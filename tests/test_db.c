@@ -11,6 +11,7 @@
 #if defined(RACELAB_HAVE_PQ) && defined(RACELAB_HAVE_HIREDIS)
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,75 @@ Test(db, a_server_that_goes_away_is_one_failure_with_the_count_so_far,
 		if (!strchr(l, '\n'))
 			break;
 	}
+}
+
+struct doubt_case {
+	char store[16];	   /* --store */
+	char strategy[24]; /* a transaction or a script that commits */
+};
+
+ParameterizedTestParameters(db, a_client_killed_mid_commit_is_counted_in_doubt)
+{
+	static struct doubt_case cases[] = {
+		{ "postgres", "for-update" },
+		{ "postgres", "atomic" },
+		{ "redis", "watch" },
+	};
+
+	return cr_make_param_array(struct doubt_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+/*
+ * A client killed from outside (SIGKILL, at no chosen point: inside its
+ * COMMIT, perhaps) may or may not have committed its last increment. The
+ * run goes on with the others and checks the count against the interval
+ * [finished, attempted] (Jepsen's counter checker): exact, exit 0, with
+ * attempted one more than finished and the final count inside.
+ */
+ParameterizedTest(struct doubt_case *c, db,
+		  a_client_killed_mid_commit_is_counted_in_doubt,
+		  .init = both_init, .fini = both_fini, .timeout = 120)
+{
+	char err[8192] = "", out[8192] = "";
+	struct outcome o;
+	pid_t pid, kids[8], last = 0;
+	int out_fd, err_fd, n;
+	uint64_t finished, attempted, final;
+
+	pid = racelab_start_out(ARGS("run", "--store", c->store, "--strategy",
+				     c->strategy, "--procs", "3", "--iters",
+				     "3000", "--format", "csv", "--verbose"),
+				&out_fd, &err_fd);
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(
+	    read_until(err_fd, "released at the gate", 20, err, sizeof(err)), 0,
+	    "%s", err);
+	/* The workers are the last children made (the keeper of the
+	 * table or key came first). */
+	n = workers_of(pid, kids, 8);
+	for (int i = 0; i < n; i++)
+		if (kids[i] > last)
+			last = kids[i];
+	cr_assert_gt(last, 0, "no worker found");
+	kill(last, SIGKILL);
+	racelab_wait(pid, 100, &o);
+	read_until(err_fd, "\x01", 5, err, sizeof(err));
+	read_until(out_fd, "\x01", 5, out, sizeof(out));
+	close(err_fd);
+	close(out_fd);
+	cr_expect_eq(o.exit_code, 0, "%s %s: exit %d\n%s%s", c->store,
+		     c->strategy, o.exit_code, out, err);
+	finished = csv_u64(out, 0, "expected");
+	attempted = csv_u64(out, 0, "attempted");
+	final = csv_u64(out, 0, "final");
+	cr_expect_eq(attempted, finished + 1, "%s", out);
+	cr_expect(final >= finished && final <= attempted,
+		  "final %llu outside [%llu, %llu]", (unsigned long long) final,
+		  (unsigned long long)finished, (unsigned long long)attempted);
+	cr_expect_lt(finished, 3u * 3000, "the killed one did not finish");
+	cr_expect(strstr(out, ",exact,"), "%s", out);
+	cr_expect_eq(leftovers(), 0);
 }
 
 Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,

@@ -92,7 +92,7 @@ Test(schema, csv_columns_keep_their_names_and_order)
 	    "share_dev_pct,unfair,finish_spread_s,finish_spread_pct,"
 	    "per_worker,latency_every,latency_samples,acquire_p50_ns,"
 	    "acquire_p99_ns,acquire_p999_ns,acquire_max_ns,retries,overlap_"
-	    "s\n");
+	    "s,attempted\n");
 	cr_expect_str_eq(
 	    captured(header_of, &bench_point_schema),
 	    "strategy,mode,procs,pin,runs,iters,duration_s,ns_median,ns_min,"

@@ -225,6 +225,7 @@ struct workers {
 	bool crashed;		   /* the --crash-at worker died, as asked */
 	bool deadlock;		   /* no progress for run->timeout_s */
 	bool timed_out;		   /* told to stop after run->duration_s */
+	unsigned in_doubt;	   /* database clients killed from outside */
 	int64_t stopped_ns;	   /* when it was declared stuck, or 0 */
 	char why[160];		   /* what happened to it, in words */
 };
@@ -237,6 +238,18 @@ static void workers_note_death(struct workers *c, struct worker_handle *m,
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
 	    atomic_load(&slot->dying)) {
 		c->crashed = true; /* --crash-at: the death we asked for */
+		return;
+	}
+	/*
+	 * A database client killed from outside, at any moment (inside its
+	 * COMMIT, say): the server may or may not have committed its last
+	 * increment. Nothing is failed: the others go on, and the count is
+	 * checked against [finished, attempted], as Jepsen's counter checker
+	 * does (result_fill).
+	 */
+	if (WIFSIGNALED(status) &&
+	    c->run->strategy->counter == COUNTER_SERVER) {
+		c->in_doubt++;
 		return;
 	}
 	if (c->failed)
@@ -538,7 +551,7 @@ static void result_fairness(const struct run *run, const struct workers *c,
 	}
 	if (n >= len && len > 4) /* 1024 workers of 1e10: say it is cut */
 		memcpy(res->per_worker + len - 4, "...", 4);
-	res->fair_known = done && end && !c->crashed;
+	res->fair_known = done && end && !c->crashed && !c->in_doubt;
 	if (res->fair_known) {
 		double elapsed = 0;
 
@@ -626,8 +639,26 @@ static void result_fill(const struct run *run, const struct workers *c,
 		res->verdict = VERDICT_FAILED;
 		return;
 	}
+	res->attempted = total + c->in_doubt;
 	res->lost = (int64_t)(res->expected - res->final);
-	if (res->lost < 0 && (c->deadlock || c->crashed)) {
+	if (c->in_doubt && res->final >= res->expected &&
+	    res->final <= res->attempted) {
+		snprintf(res->detail, sizeof(res->detail),
+			 "%u client(s) killed inside an increment: the final "
+			 "count %llu lies in [finished %llu, attempted %llu]",
+			 c->in_doubt, (unsigned long long)res->final,
+			 (unsigned long long)res->expected,
+			 (unsigned long long)res->attempted);
+		res->lost = 0;
+	} else if (c->in_doubt && res->final > res->attempted) {
+		snprintf(res->detail, sizeof(res->detail),
+			 "the final count %llu is more than the %llu "
+			 "increments attempted",
+			 (unsigned long long)res->final,
+			 (unsigned long long)res->attempted);
+		res->verdict = VERDICT_FAILED;
+		return;
+	} else if (res->lost < 0 && (c->deadlock || c->crashed)) {
 		/*
 		 * Workers killed in the middle of a chunk finished increments
 		 * they never published: the count of finished increments is

@@ -31,12 +31,14 @@ struct result {
 	uint64_t iters;			 /* increments per worker */
 	bool iters_auto;		 /* iters chosen by calibration */
 	uint64_t expected;		 /* sum of completed increments */
-	uint64_t final;			 /* the counter at the end */
-	int64_t lost;			 /* expected - final */
-	double elapsed_s;		 /* gate open to last worker done */
-	double overlap_s; /* how long every worker was running at once */
-	double ns_per_op; /* elapsed / all increments */
-	double mops;	  /* all increments / elapsed, in 1e6/s */
+	uint64_t attempted; /* and those of database clients killed inside
+			       one, which may or may not have committed */
+	uint64_t final;	    /* the counter at the end */
+	int64_t lost;	    /* expected - final */
+	double elapsed_s;   /* gate open to last worker done */
+	double overlap_s;   /* how long every worker was running at once */
+	double ns_per_op;   /* elapsed / all increments */
+	double mops;	    /* all increments / elapsed, in 1e6/s */
 	uint64_t done_min, done_max; /* fewest and most by one worker */
 	uint64_t recoveries;	     /* owner-death recoveries */
 	uint64_t retries;	     /* attempts the server made redo */

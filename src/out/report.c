@@ -262,6 +262,12 @@ GET(retries)
 	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->retries };
 }
 
+GET(attempted)
+{
+	(void)ctx;
+	*v = (struct value){ .kind = VALUE_U64, .u = R(rec)->attempted };
+}
+
 GET(racy_on_purpose)
 {
 	(void)ctx;
@@ -558,6 +564,10 @@ static const struct field run_fields[] = {
 	 */
 	{ "overlap_s", IN_ALL, 6, "overlap s", NULL, 9, 0, 0, CELL_FIXED, 9,
 	  get_overlap_s, text_overlap_s, NULL, NULL },
+	/* expected plus the increments of database clients killed inside
+	 * one (they may or may not have committed), added in 0.2. */
+	{ "attempted", IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0,
+	  get_attempted, NULL, NULL, NULL },
 };
 
 const struct schema report_run_schema = {
