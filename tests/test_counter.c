@@ -394,6 +394,40 @@ Test(counter, a_worker_cut_off_counts_as_attempted, .init = both_init,
 	cr_expect_eq(leftovers(), 0);
 }
 
+/*
+ * A lock nobody gives back (a setnx key planted by hand): incr is stopped
+ * by its watchdog (exit 4), never hangs, and what others did is not
+ * counted as its own: finished stays theirs.
+ */
+Test(counter, a_lock_nobody_gives_back_stops_with_exit_4, .init = both_init,
+     .fini = both_fini, .timeout = 60)
+{
+	const char *rd = srv.store_redis;
+	struct outcome o;
+	char buf[64];
+
+	must(ARGS("counter", "create", "--store", rd, "--name", "stuck"), 0);
+	must(ARGS("counter", "incr", "--store", rd, "--name", "stuck",
+		  "--times", "5", "--strategy", "atomic"),
+	     0);
+	cr_assert_eq(dbserver_redis(&srv, buf, sizeof(buf), "set",
+				    "racelab:counter:stuck:lock", "someone",
+				    (char *)NULL),
+		     0);
+	must(ARGS("counter", "incr", "--store", rd, "--name", "stuck",
+		  "--times", "5", "--strategy", "setnx", "--timeout", "1"),
+	     4);
+	show(rd, "stuck", &o);
+	cr_expect_eq(csv_u64(o.out, 0, "value"), 5, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "finished"), 5, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "attempted"), 6, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "requested"), 6, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "lost_min"), 0, "%s", o.out);
+	cr_expect_eq(csv_u64(o.out, 0, "lost_max"), 1, "%s", o.out);
+	must(ARGS("counter", "destroy", "--store", rd, "--name", "stuck"), 0);
+	cr_expect_eq(leftovers(), 0); /* the planted :lock went too */
+}
+
 Test(counter, bad_names_and_stores_exit_2, .init = both_init, .fini = both_fini,
      .timeout = 60)
 {

@@ -498,6 +498,7 @@ static int do_incr(const struct counter_options *o)
 		.verbose = o->verbose,
 		.seed = incr_seed(),
 		.chunk = 1,
+		.shared_counter = true,
 	};
 	if (s->cannot_run && (why = s->cannot_run(&run)))
 		return usage_error(cmd, "--strategy %s: %s", s->name, why);
