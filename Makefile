@@ -259,7 +259,7 @@ lint:
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \
-	$(wildcard tests/*.[ch] bench/minimal/*.[ch] labs/*/*.c)
+	$(wildcard tests/*.[ch] bench/minimal/*.[ch] labs/*/*.c labs/*/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -29,6 +29,7 @@ starter_words() {
 	03-robust-mutex) echo 'Make it PTHREAD_PROCESS_SHARED' ;;
 	04-atomics) echo 'atomic_increment adds nothing yet' ;;
 	05-flock) echo 'flock took no effect: did every worker open its own descriptor?' ;;
+	07-database) echo 'Let the server add' ;;
 	esac
 }
 
@@ -51,6 +52,13 @@ for check in */check.sh; do
 	log=$lab/build/check-all.log
 	if [ -z "$(starter_words "$lab")" ]; then
 		result FAIL "$lab: check-all.sh does not say what its starter's checker answers"
+		continue
+	fi
+	# A lab that needs what this machine lacks (lab 07: libpq and the
+	# PostgreSQL server) is skipped, out loud: a skip is not a pass.
+	missing=$(make -s -C "$lab" lab-missing 2>&1)
+	if [ -n "$missing" ]; then
+		echo "skip  $lab: $missing"
 		continue
 	fi
 	mkdir -p "$lab/build"

@@ -54,6 +54,10 @@ ALLOWED = {
         "lab 05's lesson, so the lab's racelab keeps flock out of segment",
     ("flock.c", "function flock_join"):
         "the same",
+    ("pg/repeatable-read.c", "field work"):
+        "lab 07's student writes the retry loop (TODO 2) in the starter's "
+        "own repeatable_read_work, over isolation.h's steps; the reference "
+        "hands the same steps to txn_loop (isolation_work), which retries",
 }
 
 

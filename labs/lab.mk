@@ -5,6 +5,10 @@
 #   LAB_FILES   the strategy files the student writes, each named as its
 #               reference in src/strategies/ (sysv-sem.c, ...)
 #   LAB_TSAN    1: also build a ThreadSanitizer binary (lab 04)
+#   LAB_DB      postgres: also build the PostgreSQL store and its
+#               strategies (src/store/postgres.c, src/strategies/pg/),
+#               which need libpq (lab 07); LAB_FILES may then name
+#               pg/FILE.c. The other labs need only gcc and make.
 #
 # and the lab directory holds check.sh, the checker. Then, in the lab:
 #
@@ -63,7 +67,44 @@ COMMON_SRC = $(sort $(filter-out $(REF_DIR)/% $(DB_SRC),$(wildcard $(TOP)/src/*/
 	$(wildcard $(REF_DIR)/common/*.c) \
 	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
 		$(wildcard $(REF_DIR)/*.c)))
-COMMON_OBJ = $(patsubst $(TOP)/%.c,$(COMMON_BUILD)/%.o,$(COMMON_SRC))
+
+# LAB_DB=postgres (lab 07): libpq, found as the top-level Makefile finds
+# it. The store and the pg/ strategies come in, and the files that say
+# `#ifdef RACELAB_HAVE_PQ` (the registry, the table of stores) are compiled
+# with it, into objects of their own (DB_BUILD), so that the objects the
+# other labs share stay as they are (no header tests RACELAB_HAVE_PQ today;
+# one that did would need its includers among them). Without libpq, `make`
+# says how to get it (lab-missing).
+DB_BUILD = $(COMMON_BUILD)/$(LAB_DB)
+DB_MISSING =
+ifeq ($(LAB_DB),postgres)
+ifeq ($(shell pkg-config --exists libpq 2>/dev/null && echo yes),yes)
+DB_CPPFLAGS := -DRACELAB_HAVE_PQ $(shell pkg-config --cflags libpq)
+DB_LDLIBS := $(shell pkg-config --libs libpq)
+else ifneq ($(wildcard /usr/include/postgresql/libpq-fe.h),)
+DB_CPPFLAGS = -DRACELAB_HAVE_PQ -I/usr/include/postgresql
+DB_LDLIBS = -lpq
+else
+DB_MISSING = libpq (PostgreSQL's client library) is not installed: on \
+	Debian or Ubuntu, as root: apt-get install libpq-dev (make deps at \
+	the top of the tree installs it)
+endif
+# The checker starts a PostgreSQL server of its own (tests/dbserver.sh).
+ifeq ($(wildcard $(PGBIN)/initdb /usr/lib/postgresql/*/bin/initdb),)
+SERVER_MISSING = the PostgreSQL server is not installed, and the \
+	checker starts one of its own: on Debian or Ubuntu, as root: apt-get \
+	install postgresql (make deps at the top of the tree installs it)
+endif
+DB_FLAGGED := $(shell grep -l RACELAB_HAVE_PQ $(COMMON_SRC))
+DB_OWN_SRC = $(TOP)/src/store/postgres.c \
+	$(filter-out $(addprefix $(REF_DIR)/,$(LAB_FILES)), \
+		$(wildcard $(REF_DIR)/pg/*.c))
+else ifneq ($(LAB_DB),)
+DB_MISSING = LAB_DB=$(LAB_DB): lab.mk knows only postgres
+endif
+COMMON_OBJ = $(patsubst $(TOP)/%.c,$(COMMON_BUILD)/%.o, \
+		$(filter-out $(DB_FLAGGED),$(COMMON_SRC))) \
+	$(patsubst $(TOP)/%.c,$(DB_BUILD)/%.o,$(DB_FLAGGED) $(DB_OWN_SRC))
 STUDENT_OBJ = $(addprefix $(BUILD)/student/,$(LAB_FILES:.c=.o))
 SOLUTION_OBJ = $(addprefix $(BUILD)/solution/,$(LAB_FILES:.c=.o))
 
@@ -87,28 +128,39 @@ SOURCES = $(addprefix $(REF_DIR)/,$(LAB_FILES))
 endif
 BINS = $(BIN) $(if $(LAB_TSAN),$(TSAN_BIN))
 
-.PHONY: all check clean lab-files
+.PHONY: all check clean lab-files lab-missing db-ready
 .DEFAULT_GOAL := all
 
-all: $(BINS)
+all: $(if $(DB_MISSING),db-ready,$(BINS))
+
+# A lab whose LAB_DB library is missing says so, and how to get it, before
+# anything is compiled.
+db-ready:
+ifneq ($(DB_MISSING),)
+	@echo "$(LAB_NAME): $(DB_MISSING)" >&2; exit 1
+endif
 
 $(BUILD)/racelab: $(COMMON_OBJ) $(STUDENT_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS) $(DB_LDLIBS)
 
 $(BUILD)/racelab-solution: $(COMMON_OBJ) $(SOLUTION_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS) $(DB_LDLIBS)
 
 $(COMMON_BUILD)/src/%.o: $(TOP)/src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(DB_BUILD)/src/%.o: $(TOP)/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RL_CPPFLAGS) $(DB_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/student/%.o: $(STUDENT_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(RL_CPPFLAGS) $(DB_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/solution/%.o: $(REF_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(RL_CPPFLAGS) $(DB_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/racelab-tsan: $(TSAN_COMMON_OBJ) $(TSAN_STUDENT_OBJ)
 	$(TSAN_CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RL_LDLIBS)
@@ -129,7 +181,7 @@ $(BUILD)/tsan/solution/%.o: $(REF_DIR)/%.c
 	$(TSAN_CC) $(RL_CPPFLAGS) $(CPPFLAGS) $(RL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
 
 # The checker gets the binaries and whose code they hold in its environment.
-check: $(BINS)
+check: $(if $(DB_MISSING),db-ready,$(BINS))
 	@RACELAB=$(BIN) RACELAB_TSAN=$(if $(LAB_TSAN),$(TSAN_BIN)) \
 	LAB_NAME=$(LAB_NAME) LAB_WHOSE="$(WHOSE)" LAB_SOLUTION=$(SOLUTION) \
 	LAB_SOURCES="$(SOURCES)" LAB_BUILD=$(BUILD) CC="$(CC)" \
@@ -141,5 +193,10 @@ clean:
 # For labs/mistakes.sh: which files the student writes.
 lab-files:
 	@echo $(LAB_FILES)
+
+# For labs/check-all.sh and labs/mistakes.sh: what this machine lacks for
+# this lab (nothing, for a lab that needs only gcc and make).
+lab-missing:
+	@echo "$(strip $(DB_MISSING))$(if $(and $(DB_MISSING),$(SERVER_MISSING)),; )$(strip $(SERVER_MISSING))"
 
 -include $(sort $(shell find $(BUILD) $(COMMON_BUILD) -name '*.d' 2>/dev/null))
