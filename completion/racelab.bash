@@ -49,7 +49,7 @@ _racelab()
 	--collisions)
 		COMPREPLY=($(compgen -W "1 3 10 all" -- "$cur"))
 		return ;;
-	--trace | --trace-svg | --svg | --lock-file | --path)
+	--trace | --trace-svg | --svg | --lock-file | --path | --export-json | --from)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac

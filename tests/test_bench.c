@@ -28,7 +28,10 @@
 #include "core/registry.h"
 #include "core/bench.h"
 #include "core/loop.h"
+#include "out/bench-load.h"
 #include "out/svg.h"
+#include "servers.h"
+#include "store/store.h"
 #include "support.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -257,8 +260,8 @@ Test(bench, xml_checker_refuses_broken_xml)
 /* ---- bad input -------------------------------------------------------- */
 
 struct bad_case {
-	const char *args[8]; /* after "racelab bench" */
-	const char *says;    /* the message must contain this */
+	const char *args[11]; /* after "racelab bench" */
+	const char *says;     /* the message must contain this */
 };
 
 Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
@@ -295,6 +298,29 @@ Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 		  "does not exist" },
 		{ { "--svg", "/tmp" }, "is a directory" },
 		{ { "--svg", "" }, "needs a file name" },
+		{ { "--export-json", "/nonexistent-racelab-dir/x.json" },
+		  "does not exist" },
+		{ { "--export-json", "/tmp" }, "is a directory" },
+		{ { "--export-json", "" }, "needs a file name" },
+		{ { "--svg", "/tmp/racelab-same.x", "--export-json",
+		    "/tmp/racelab-same.x" },
+		  "name the same file" },
+		{ { "--from", "a.json", "--procs", "1" }, "does not apply" },
+		{ { "--from", "a.json", "--export-json", "b.json" },
+		  "does not apply" },
+		{ { "--from", "" }, "needs a file name" },
+		{ { "--store", "nosuch" }, "--store 'nosuch' is not one of" },
+		{ { "--store", "file:" }, "empty name" },
+		{ { "--store", "file:/tmp/racelab-x", "--strategies",
+		    "atomic" },
+		  "need a word in memory" },
+		{ { "--store", "redis", "--strategies", "for-update" },
+		  "use --store postgres" },
+		{ { "--from", "a.json", "--store", "redis" },
+		  "does not apply" },
+		{ { "--from", "a", "--from", "b", "--from", "c", "--from", "d",
+		    "--from", "e" },
+		  "at most 4 files" },
 		{ { "--repeat", "2", "--repeat", "3" }, "given twice" },
 		{ { "--bogus" }, "unknown option '--bogus'" },
 		{ { "--procs" }, "needs a value" },
@@ -305,7 +331,7 @@ Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 	snap(&before);
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bad_case *c = &cases[i];
-		const char *argv[12] = { "bench" };
+		const char *argv[14] = { "bench" };
 		struct outcome o;
 		const char *nl;
 
@@ -329,9 +355,9 @@ Test(bench, bad_input_exits_2_with_one_line_and_creates_nothing, .timeout = 60)
 Test(bench, help_names_every_option, .timeout = 10)
 {
 	static const char *const opts[] = {
-		"--strategies", "--procs",     "--repeat", "--target-ms",
-		"--duration",	"--pin",       "--mode",   "--format",
-		"--svg",	"exit status",
+		"--strategies", "--procs",     "--repeat",	"--target-ms",
+		"--duration",	"--pin",       "--mode",	"--format",
+		"--svg",	"exit status", "--export-json", "--from",
 	};
 	struct outcome o;
 
@@ -896,7 +922,9 @@ Test(bench, svg_is_well_formed_self_contained_with_one_series_each,
 			 "class=\"series\" data-strategy=\"%s\"", names[i]);
 		cr_expect_eq(count(svg, series), 1, "lacks %s", series);
 	}
-	cr_expect_eq(count(svg, "class=\"bars\""), 3, "a bar pair each");
+	/* Three kinds: kernel, user-space, lock-free, a panel each. */
+	cr_expect_eq(count(svg, "class=\"panel\""), 3, "a panel per kind");
+	cr_expect_eq(count(svg, "class=\"value\""), 3, "a value label each");
 	/* Self-contained: the namespace is the only address in it. */
 	cr_expect_eq(count(svg, "http"), 1, "an address besides xmlns");
 	cr_expect_null(strstr(svg, "<script"));
@@ -963,6 +991,540 @@ Test(bench, svg_writer_survives_a_point_that_was_never_measured)
 	cr_expect_eq(count(text, "<polyline"), 2, "the line breaks at 2");
 	cr_expect(strstr(text, "Test &amp; &lt;CPU&gt;"), "escaped");
 	free(text);
+}
+
+/* Every strategy in the registry, with made-up figures that collide: the
+ * layout's panels and labels, as computed, checked exactly. */
+Test(bench, chart_layout_groups_by_kind_and_keeps_labels_apart)
+{
+	static const unsigned procs[] = { 1, 2, 4 };
+	static struct bench_point pts[256 * 3];
+	static struct svg_layout l;
+	const struct strategy *list[256];
+	unsigned n = 0, per_kind[KIND_SERVER + 1] = { 0 }, want = 0;
+	struct bench_opts o = { .procs = procs,
+				.nprocs = 3,
+				.repeat = 1,
+				.duration_s = 0.1,
+				.latency = true };
+	struct bench_machine m = {
+		.cpu = "x", .cpus = 2, .kernel = "y", .date = "z"
+	};
+	struct svg_chart c = { .opts = &o, .points = pts, .machine = &m };
+
+	for (unsigned i = 0; i < strategy_count && n < 256; i++) {
+		list[n] = strategies[i];
+		per_kind[strategies[i]->kind]++;
+		for (unsigned p = 0; p < 3; p++) {
+			/* Half of them at one figure: their labels collide. */
+			double ns = i % 2 ? 50 : 10.0 + i;
+
+			pts[n * 3 + p] = (struct bench_point){
+				.strategy = strategies[i],
+				.procs = procs[p],
+				.runs = 1,
+				.ns_med = ns,
+				.ns_min = ns / 2,
+				.ns_max = ns * 3,
+				.share_min = 0.2,
+				.share_max = 0.3,
+				.p99_known = true,
+				.p99_ns = 1000,
+			};
+		}
+		n++;
+	}
+	c.list = list;
+	c.n = n;
+	for (unsigned k = 0; k <= KIND_SERVER; k++)
+		want += (per_kind[k] + SVG_PANEL_SERIES - 1) / SVG_PANEL_SERIES;
+	cr_assert_eq(svg_layout(&c, &l), 0);
+	cr_expect_eq(l.nstrat, n);
+	cr_expect_eq(l.npanels, want, "%u panels, not %u", l.npanels, want);
+	cr_expect(l.fairness && l.latency);
+	for (unsigned i = 0; i < l.npanels; i++) {
+		const struct svg_panel *pn = &l.panel[i];
+
+		cr_expect(pn->count >= 1 && pn->count <= SVG_PANEL_SERIES,
+			  "panel %u has %u series", i, pn->count);
+		cr_expect_eq(pn->nlabels, pn->count, "a label per series");
+		for (unsigned j = 0; j < pn->count; j++)
+			cr_expect_eq(l.strat[pn->first + j]->kind, pn->kind);
+		for (unsigned a = 0; a < pn->nlabels; a++) {
+			const struct svg_box *x = &pn->labels[a].box;
+
+			/* Beside the plot: clear of every line and whisker. */
+			cr_expect_geq(x->x, pn->plot.x + pn->plot.w);
+			cr_expect_leq(x->x + x->w, pn->frame.x + pn->frame.w);
+			cr_expect_geq(x->y, pn->frame.y);
+			cr_expect_leq(x->y + x->h,
+				      pn->plot.y + pn->plot.h + 12);
+			for (unsigned b = a + 1; b < pn->nlabels; b++) {
+				const struct svg_box *y = &pn->labels[b].box;
+				bool apart = x->y + x->h <= y->y ||
+					     y->y + y->h <= x->y ||
+					     x->x + x->w <= y->x ||
+					     y->x + y->w <= x->x;
+
+				cr_expect(apart,
+					  "panel %u: labels %u and %u "
+					  "overlap",
+					  i, a, b);
+			}
+		}
+	}
+	/* Panels do not overlap either: two columns, rows stacked. */
+	for (unsigned i = 0; i + 2 < l.npanels; i++)
+		cr_expect_leq(l.panel[i].frame.y + l.panel[i].frame.h,
+			      l.panel[i + 2].frame.y);
+	cr_expect_leq(l.panel[l.npanels - 1].frame.y +
+			  l.panel[l.npanels - 1].frame.h,
+		      l.height);
+	/* Drawn: a panel each, a value label and a table row per line, the
+	 * share and the p99 in the chart too. */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		cr_assert_not_null(f);
+		svg_chart_write(f, &c);
+		fclose(f);
+		cr_expect(xml_well_formed(text));
+		cr_expect_eq(count(text, "class=\"panel\""), want);
+		cr_expect_eq(count(text, "class=\"value\""), n);
+		cr_expect_eq(count(text, "class=\"row\""), n);
+		cr_expect_eq(count(text, "20.0-30.0 %"), n, "each share");
+		cr_expect(strstr(text, "p99 at 4") &&
+			  strstr(text, "1 &#181;s"));
+		free(text);
+	}
+}
+
+/* ---- --export-json and --from ----------------------------------------- */
+
+/* A real export of a small sweep into dir/name; its text (free it). */
+static char *export_into(const char *dir, const char *name, char *path,
+			 size_t len)
+{
+	struct outcome o;
+	char *text;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	racelab(&o, 50,
+		ARGS("bench", "--strategies", "atomic,mutex", "--procs", "1,2",
+		     "--repeat", "2", "--target-ms", "2", "--format", "json",
+		     "--export-json", path));
+	cr_assert_eq(o.exit_code, 0, "exit %d: %s", o.exit_code, o.err);
+	text = slurp(path);
+	cr_assert_not_null(text, "no export at %s", path);
+	/* What --format json printed is what the file holds. */
+	cr_expect_str_eq(o.out, text);
+	return text;
+}
+
+Test(bench, export_round_trips_through_from_to_the_same_figures, .timeout = 60)
+{
+	char dir[] = "/tmp/racelab-export-XXXXXX", path[96], svg[96];
+	struct outcome o;
+	char *text, *chart;
+
+	cr_assert_not_null(mkdtemp(dir));
+	text = export_into(dir, "a.json", path, sizeof(path));
+	cr_expect(json_valid(text));
+	cr_expect(strstr(text, "\"host\": "), "the machine's host");
+	cr_expect(strstr(text, "\"procs\": [1, 2]"), "the worker counts");
+	/* Read back and printed again: byte for byte the same document. */
+	racelab(&o, 20, ARGS("bench", "--from", path, "--format", "json"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_str_eq(o.out, text);
+	/* The table and the chart from the file, nothing run. */
+	snprintf(svg, sizeof(svg), "%s/a.svg", dir);
+	racelab(&o, 20, ARGS("bench", "--from", path, "--svg", svg));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect(strstr(o.out, "atomic") && strstr(o.out, "exact, 2 runs"));
+	chart = slurp(svg);
+	cr_assert_not_null(chart);
+	cr_expect(xml_well_formed(chart));
+	cr_expect_eq(count(chart, "class=\"panel\""), 2, "lock-free, user");
+	cr_expect_eq(count(chart, "class=\"series\""), 2);
+	free(chart);
+	free(text);
+	cr_expect_eq(unlink(svg), 0);
+	cr_expect_eq(unlink(path), 0);
+	cr_expect_eq(rmdir(dir), 0, "a temporary file was left");
+}
+
+Test(bench, export_refuses_a_symlink_before_anything_runs, .timeout = 20)
+{
+	char dir[] = "/tmp/racelab-export-XXXXXX", link[96], victim[96];
+	struct outcome o;
+	char *text;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link, sizeof(link), "%s/x.json", dir);
+	f = fopen(victim, "w");
+	cr_assert_not_null(f);
+	fputs("keep me\n", f);
+	fclose(f);
+	cr_assert_eq(symlink(victim, link), 0);
+	racelab(&o, 10,
+		ARGS("bench", "--strategies", "atomic", "--procs", "1",
+		     "--export-json", link));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
+	cr_expect_str_empty(o.out, "nothing ran");
+	text = slurp(victim);
+	cr_expect_str_eq(text, "keep me\n");
+	free(text);
+	cr_expect_eq(unlink(link), 0);
+	cr_expect_eq(unlink(victim), 0);
+	cr_expect_eq(rmdir(dir), 0, "something was written beside it");
+}
+
+Test(bench, from_compares_two_results_side_by_side, .timeout = 60)
+{
+	char dir[] = "/tmp/racelab-export-XXXXXX", a[96], b[96], svg[96];
+	struct outcome o;
+	char *text, *chart, *host;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	text = export_into(dir, "a.json", a, sizeof(a));
+	/* The same result from "another machine". */
+	host = strstr(text, "\"host\": \"");
+	cr_assert_not_null(host);
+	snprintf(b, sizeof(b), "%s/b.json", dir);
+	f = fopen(b, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "%.*s\"host\": \"other-host\", \"x\": 1%s",
+		(int)(host - text), text, strchr(host + 9, '"') + 1);
+	fclose(f);
+	snprintf(svg, sizeof(svg), "%s/cmp.svg", dir);
+	racelab(&o, 20,
+		ARGS("bench", "--from", a, "--from", b, "--svg", svg,
+		     "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	/* One header, both files' rows: 2 x 4 points. */
+	cr_expect_eq(count(o.out, "\n"), 9, "%s", o.out);
+	cr_expect_eq(count(o.out, "strategy,"), 1);
+	chart = slurp(svg);
+	cr_assert_not_null(chart);
+	cr_expect(xml_well_formed(chart));
+	cr_expect_eq(count(chart, "class=\"series\""), 4, "2 x 2 sources");
+	cr_expect_eq(count(chart, "data-source=\"1\""), 2);
+	cr_expect_eq(count(chart, "class=\"source\""), 2, "a key entry each");
+	cr_expect(strstr(chart, "other-host: "), "b's label names its host");
+	cr_expect(strstr(chart, "a comparison"));
+	/* A table for each, under its label. */
+	racelab(&o, 20, ARGS("bench", "--from", a, "--from", b));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect_eq(count(o.out, "From "), 2, "%s", o.out);
+	free(chart);
+	free(text);
+	cr_expect_eq(unlink(svg), 0);
+	cr_expect_eq(unlink(a), 0);
+	cr_expect_eq(unlink(b), 0);
+	cr_expect_eq(rmdir(dir), 0);
+}
+
+Test(bench, from_refuses_what_is_not_a_result_with_exit_2, .timeout = 60)
+{
+	static const char *const bad[] = {
+		"",
+		"{",
+		"[]",
+		"null",
+		"{\"schema\": 2}",
+		"{\"schema\": 99}",
+		"{\"a\": 1,}",
+		"{\"a\" 1}",
+		"\"\\u0000\"",
+		"{\"schema\": 2e999}",
+		"{\"schema\": NaN}",
+		"{} trailing",
+		"\xff\xfe garbage",
+	};
+	char dir[] = "/tmp/racelab-from-XXXXXX", path[96], real[96];
+	char deep[200] = "";
+	struct outcome o;
+	char *text;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]) + 1; i++) {
+		f = fopen(path, "w");
+		cr_assert_not_null(f);
+		if (i < sizeof(bad) / sizeof(bad[0])) {
+			fputs(bad[i], f);
+		} else {
+			memset(deep, '[', sizeof(deep) - 1);
+			fputs(deep, f);
+		}
+		fclose(f);
+		racelab(&o, 10, ARGS("bench", "--from", path));
+		cr_expect_eq(o.exit_code, 2, "case %u: exit %d: %s", i,
+			     o.exit_code, o.err);
+		cr_expect(strstr(o.err, "--from '"), "case %u: %s", i, o.err);
+		cr_expect_str_empty(o.out, "case %u", i);
+	}
+	/* A real export with one strategy renamed, and with a point twice. */
+	text = export_into(dir, "real.json", real, sizeof(real));
+	memcpy(strstr(text, "\"mutex\""), "\"nosuc\"", 7);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	racelab(&o, 10, ARGS("bench", "--from", path));
+	cr_expect_eq(o.exit_code, 2);
+	cr_expect(strstr(o.err, "strategy 'nosuc' is not one"), "%s", o.err);
+	free(text);
+	/* Not a regular file, through a symlink, or not there. */
+	racelab(&o, 10, ARGS("bench", "--from", "/dev/zero"));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "not a regular file"), "%s", o.err);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	racelab(&o, 10, ARGS("bench", "--from", path));
+	cr_expect_eq(o.exit_code, 2, "a FIFO: %s", o.err);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(symlink(real, path), 0);
+	racelab(&o, 10, ARGS("bench", "--from", path));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect(strstr(o.err, "symbolic link"), "%s", o.err);
+	racelab(&o, 10, ARGS("bench", "--from", "/nonexistent-racelab/x"));
+	cr_expect_eq(o.exit_code, 2, "%s", o.err);
+	cr_expect_eq(unlink(path), 0);
+	cr_expect_eq(unlink(real), 0);
+	cr_expect_eq(rmdir(dir), 0);
+}
+
+/* As test_segment.c's fuzz: each suite its own seed. */
+#if defined(__SANITIZE_ADDRESS__)
+static uint64_t from_state = 0xA0761D6478BD642FULL;
+#else
+static uint64_t from_state = 0xE7037ED1A0B428DBULL;
+#endif
+
+static uint64_t from_next(void)
+{
+	uint64_t x = from_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	from_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A mutation of text (len bytes) into buf: a truncation, flipped bytes,
+ * random bytes, or a structural character dropped in. */
+static size_t mutate(const char *text, size_t len, char *buf, unsigned r)
+{
+	size_t n = len;
+
+	memcpy(buf, text, len);
+	switch (r % 4) {
+	case 0:
+		n = (size_t)(from_next() % len);
+		break;
+	case 1:
+		for (unsigned k = 1 + (unsigned)(from_next() % 8); k--;)
+			buf[from_next() % len] = (char)from_next();
+		break;
+	case 2:
+		n = (size_t)(from_next() % 512);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)from_next();
+		break;
+	default:
+		for (unsigned k = 1 + (unsigned)(from_next() % 4); k--;)
+			buf[from_next() % len] =
+			    "{}[]\",:0-e\\"[from_next() % 11];
+	}
+	return n;
+}
+
+/*
+ * Truncations and mutations of a real export: in this process through
+ * bench_load_text (2000 of them: under `make sanitize` that is ASan and
+ * UBSan), then 12 through racelab-asan --from --svg. Each is refused
+ * (exit 2) or read, never a crash, a hang or a sanitizer report.
+ */
+Test(bench, from_survives_fuzzed_and_truncated_exports, .timeout = 300)
+{
+	const char *asan = getenv("RACELAB_ASAN");
+	const char *saved = getenv("RACELAB");
+	char dir[] = "/tmp/racelab-fuzz-XXXXXX", real[96], path[96], svg[96];
+	char keep[4096];
+	unsigned loaded = 0, refused = 0;
+	size_t len;
+	char *text, *buf;
+	int null_fd, err_fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	text = export_into(dir, "real.json", real, sizeof(real));
+	len = strlen(text);
+	buf = malloc(len + 1);
+	cr_assert_not_null(buf);
+	/* The loader's messages are the point of refusing: not the log's. */
+	fflush(stderr);
+	err_fd = dup(STDERR_FILENO);
+	null_fd = open("/dev/null", O_WRONLY);
+	cr_assert(err_fd >= 0 && null_fd >= 0);
+	dup2(null_fd, STDERR_FILENO);
+	for (unsigned r = 0; r < 2000; r++) {
+		struct bench_loaded l;
+		size_t n = mutate(text, len, buf, r);
+		int err = bench_load_text("fuzz", buf, n, &l);
+
+		if (err == 0) {
+			loaded++;
+			bench_loaded_free(&l);
+		} else {
+			refused++;
+			if (err != -EINVAL)
+				break;
+		}
+	}
+	dup2(err_fd, STDERR_FILENO);
+	close(err_fd);
+	close(null_fd);
+	cr_expect_eq(loaded + refused, 2000, "an error other than EINVAL");
+	cr_expect_gt(refused, 0);
+	cr_expect_gt(loaded, 0, "no mutation got past the checks");
+
+	if (!asan || !*asan)
+		asan = "./racelab-asan";
+	cr_assert_eq(access(asan, X_OK), 0,
+		     "%s is not built (make racelab-asan; make test builds it)",
+		     asan);
+	snprintf(keep, sizeof(keep), "%s", saved ? saved : "./racelab");
+	setenv("RACELAB", asan, 1);
+	snprintf(path, sizeof(path), "%s/fuzz.json", dir);
+	snprintf(svg, sizeof(svg), "%s/fuzz.svg", dir);
+	for (unsigned r = 0; r < 12; r++) {
+		size_t n = mutate(text, len, buf, r);
+		struct outcome o;
+		FILE *f = fopen(path, "w");
+
+		cr_assert_not_null(f);
+		fwrite(buf, 1, n, f);
+		fclose(f);
+		racelab(&o, 20, ARGS("bench", "--from", path, "--svg", svg));
+		cr_expect(o.exit_code == 0 || o.exit_code == 2 ||
+			      o.exit_code == 3,
+			  "round %u: exit %d signal %d: %s", r, o.exit_code,
+			  o.signal, o.err);
+		cr_expect_null(strstr(o.err, "Sanitizer"), "round %u: %s", r,
+			       o.err);
+		cr_expect_null(strstr(o.err, "runtime error"), "round %u: %s",
+			       r, o.err);
+		unlink(svg);
+	}
+	setenv("RACELAB", keep, 1);
+	free(buf);
+	free(text);
+	cr_expect_eq(unlink(path), 0);
+	cr_expect_eq(unlink(real), 0);
+	cr_expect_eq(rmdir(dir), 0);
+}
+
+/* ---- --store ---------------------------------------------------------- */
+
+/* The strategies bench --store st runs by default: its own that must be
+ * exact, or (no own) the general ones it admits that must be exact. */
+static unsigned default_on(const struct store *st)
+{
+	unsigned n = 0;
+
+	for (const struct strategy *const *own = st->own; own && *own; own++)
+		n += !(*own)->unsupported && !strategy_racy(*own, MODE_PROCESS);
+	if (st->own)
+		return n;
+	for (unsigned i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategies[i];
+
+		n += !s->unsupported && !strategy_racy(s, MODE_PROCESS) &&
+		     strategy_in_all(s, st) && !store_refuses(st, s);
+	}
+	return n;
+}
+
+/* Every row of a bench CSV exact (or skipped, with its reason). */
+static void expect_rows_exact(const char *csv, unsigned want, const char *ctx)
+{
+	unsigned rows = 0, exact = 0;
+	char v[64];
+
+	while (csv_field(csv, (int)rows, "verdict", v, sizeof(v)) == 0) {
+		rows++;
+		exact += strcmp(v, "exact") == 0;
+		cr_expect(strcmp(v, "exact") == 0 || strcmp(v, "skipped") == 0,
+			  "%s: row %u is %s", ctx, rows, v);
+	}
+	cr_expect_eq(rows, want, "%s: %u rows, want %u:\n%s", ctx, rows, want,
+		     csv);
+	cr_expect_gt(exact, 0, "%s: nothing measured", ctx);
+}
+
+Test(bench, store_file_runs_what_the_file_store_admits, .timeout = 60)
+{
+	char dir[] = "/tmp/racelab-store-XXXXXX", store[96];
+	const char *name;
+	const struct store *st;
+	struct outcome o;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(store, sizeof(store), "file:%s/counter", dir);
+	st = store_find(store, &name);
+	cr_assert_not_null(st);
+	racelab(&o, 50,
+		ARGS("bench", "--store", store, "--procs", "1", "--repeat", "1",
+		     "--target-ms", "1", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	expect_rows_exact(o.out, default_on(st), "file");
+	cr_expect_null(strstr(o.out, "atomic,"), "atomic needs memory");
+	snprintf(store, sizeof(store), "%s/counter", dir);
+	cr_expect_eq(unlink(store), 0,
+		     "the named file is kept, as run keeps it");
+	cr_expect_eq(rmdir(dir), 0);
+}
+
+Test(bench, store_postgres_and_redis_run_their_own_strategies, .timeout = 120)
+{
+	static struct dbserver srv;
+	const struct store *pg, *redis;
+	const char *name;
+	struct outcome o;
+
+	pg = store_find("postgres", &name);
+	redis = store_find("redis", &name);
+	cr_assert(pg && redis);
+	if (pg->unsupported || redis->unsupported)
+		cr_skip_test("built without libpq or hiredis");
+	cr_assert_eq(dbserver_start(&srv, "both"), 0);
+	/* The conninfo names the server: it must not be printed. */
+	racelab(&o, 60,
+		ARGS("bench", "--store", srv.store_pg, "--procs", "1,2",
+		     "--repeat", "1", "--duration", "0.02", "--format", "csv"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	expect_rows_exact(o.out, 2 * default_on(pg), "postgres");
+	cr_expect(strstr(o.out, "\nfor-update,"), "%s", o.out);
+	cr_expect_null(strstr(o.out, "\nnone,"), "none loses on purpose");
+	cr_expect_null(strstr(o.out, "host="), "the conninfo was printed");
+	racelab(&o, 60,
+		ARGS("bench", "--store", srv.store_redis, "--procs", "1,2",
+		     "--repeat", "1", "--duration", "0.02", "--format",
+		     "json"));
+	cr_expect_eq(o.exit_code, 0, "%s", o.err);
+	cr_expect(json_valid(o.out));
+	cr_expect(strstr(o.out, "\"store\": \"redis\""), "the store's kind");
+	cr_expect(strstr(o.out, "\"strategy\": \"watch\""));
+	cr_expect_null(strstr(o.out, srv.redis), "the socket was printed");
+	dbserver_stop(&srv);
 }
 
 /* ---- the terminal, and Ctrl-C ----------------------------------------- */

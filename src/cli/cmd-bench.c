@@ -16,9 +16,11 @@
 #include <unistd.h>
 
 #include "core/registry.h"
+#include "store/store.h"
 #include "core/tsan.h"
 #include "core/bench.h"
 #include "cli/cli.h"
+#include "out/bench-load.h"
 #include "out/bench-report.h"
 #include "out/report.h"
 #include "core/safefile.h"
@@ -65,17 +67,39 @@ static const char bench_usage[] =
     "                         decides), spread (one worker per core first)\n"
     "                         or compact (fill a core's SMT siblings first)\n"
     "  -m, --mode M           process (default) or thread workers\n"
+    "      --store S          where the counter lives, as for `racelab\n"
+    "                         run --store`: shm (default), file:PATH,\n"
+    "                         postgres[:CONNINFO], redis[:SOCKET|HOST:PORT].\n"
+    "                         Default strategies on a database store: its\n"
+    "                         own that must be exact (all: every one it\n"
+    "                         admits); on a file: those it admits\n"
     "  -f, --format F         table (default), csv or json\n"
     "      --svg FILE         also draw the sweep as a self-contained SVG\n"
-    "                         chart in FILE (written beside it, renamed\n"
+    "                         chart in FILE, a panel per kind of strategy,\n"
+    "                         at most 8 lines a panel (written beside it, "
+    "renamed\n"
     "                         into place: an existing regular FILE is\n"
     "                         replaced, never written through; a symlink\n"
     "                         anywhere in FILE is refused)\n"
+    "      --export-json FILE also write the whole result as JSON to FILE\n"
+    "                         (every point and sample, the machine, the\n"
+    "                         options; as --format json prints it), the\n"
+    "                         same safe way as --svg; the table still\n"
+    "                         goes to stdout\n"
+    "      --from FILE        re-report a result that --export-json (or\n"
+    "                         --format json) saved, running nothing; give\n"
+    "                         it up to 4 times to compare results side by\n"
+    "                         side in the --svg chart (one line style per\n"
+    "                         file, named by its host, CPU and date). A\n"
+    "                         file that is not such a result: exit 2\n"
     "      --wide             the table with every column in full, however\n"
     "                         narrow the terminal\n"
     "      --latency          time 1 acquire in 1024 (run --latency): a p99\n"
     "                         column, the median of the runs' p99\n"
-    "  -h, --help             this help\n"
+    "  -h, --help             this help\n";
+
+/* The rest of the help (one string would pass C11's 4095 characters). */
+static const char bench_usage_output[] =
     "\n"
     "output: one row per strategy and worker count: strategy, mode, procs,\n"
     "pin, runs, iters (per worker per run; empty in fixed-time mode),\n"
@@ -99,26 +123,32 @@ static const char bench_usage[] =
 
 struct options {
 	const struct strategy *list[256]; /* what to measure, in order */
-	unsigned n;			  /* how many */
-	bool all;			  /* --strategies all */
-	unsigned procs[BENCH_PROCS_MAX];  /* worker counts, ascending */
-	unsigned nprocs;		  /* how many */
-	uint64_t repeat;		  /* --repeat */
-	uint64_t target_ms;		  /* --target-ms */
-	double duration_s;		  /* --duration, 0: fixed iterations */
-	bool latency;			  /* --latency */
-	enum pin pin;			  /* --pin */
-	enum mode mode;			  /* --mode */
-	enum format format;		  /* --format */
-	const char *svg;		  /* --svg FILE, or NULL */
-	bool wide;			  /* --wide */
-	bool seen[256];			  /* options given */
+	const char *strategies;	   /* --strategies, until --store is known */
+	const struct store *store; /* --store, NULL: the default */
+	const char *store_name;	   /* --store KIND:NAME's NAME */
+	unsigned n;		   /* how many */
+	bool all;		   /* --strategies all */
+	unsigned procs[BENCH_PROCS_MAX];   /* worker counts, ascending */
+	unsigned nprocs;		   /* how many */
+	uint64_t repeat;		   /* --repeat */
+	uint64_t target_ms;		   /* --target-ms */
+	double duration_s;		   /* --duration, 0: fixed iterations */
+	bool latency;			   /* --latency */
+	enum pin pin;			   /* --pin */
+	enum mode mode;			   /* --mode */
+	enum format format;		   /* --format */
+	const char *svg;		   /* --svg FILE, or NULL */
+	const char *export_json;	   /* --export-json FILE, or NULL */
+	const char *from[SVG_SOURCES_MAX]; /* --from FILE, each */
+	unsigned nfrom;			   /* how many */
+	bool wide;			   /* --wide */
+	bool seen[256];			   /* options given */
 };
 
 /* --strategies: all, or names from the table, each once. */
 static int parse_strategies(const char *arg, struct options *o)
 {
-	const char *p = arg;
+	const char *p = arg, *why;
 
 	if (strcmp(arg, "all") == 0) {
 		o->all = true;
@@ -137,7 +167,9 @@ static int parse_strategies(const char *arg, struct options *o)
 					   "commas)",
 					   arg);
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		s = len < sizeof(name) ? strategy_find(name) : NULL;
+		/* A database store's own `none` is not the general one. */
+		s = len < sizeof(name) ? strategy_find_for(name, o->store)
+				       : NULL;
 		if (!s)
 			return usage_error("bench",
 					   "unknown strategy '%.*s' (`racelab "
@@ -152,6 +184,10 @@ static int parse_strategies(const char *arg, struct options *o)
 		if (s->unsupported)
 			return usage_error("bench", "%s cannot run here: %s",
 					   s->name, s->unsupported);
+		if ((why = store_refuses(o->store ? o->store : stores[0], s)))
+			return usage_error(
+			    "bench", "--store %s: %s",
+			    o->store ? o->store->name : stores[0]->name, why);
 		o->list[o->n++] = s;
 		if (!p[len])
 			return 0;
@@ -187,14 +223,15 @@ static int parse_procs(const char *arg, struct options *o)
 	return 0;
 }
 
-/* --svg FILE: never through a symlink, never a device (safefile.h). */
-static int check_svg_path(const char *path)
+/* --svg FILE, --export-json FILE: never through a symlink, never a
+ * device (safefile.h). */
+static int check_out_path(const char *option, const char *path)
 {
 	char buf[4096 + 128];
 	const char *why = safefile_refuse(path, buf, sizeof(buf));
 
 	if (why)
-		return usage_error("bench", "--svg '%s': %s", path, why);
+		return usage_error("bench", "%s '%s': %s", option, path, why);
 	return 0;
 }
 
@@ -214,26 +251,125 @@ static void default_procs_list(struct options *o)
 		o->procs[o->nprocs++] = top;
 }
 
-/* The default list: every strategy that runs here, racy ones only if all. */
+/* Can s be in the default list? It runs here, on this store, and (unless
+ * --strategies all) it must be exact. */
+static bool default_fits(const struct options *o, const struct strategy *s)
+{
+	if (s->unsupported || (!o->all && strategy_racy(s, o->mode)))
+		return false;
+	return !store_refuses(o->store ? o->store : stores[0], s);
+}
+
+/*
+ * The default list: every strategy that runs here, racy ones only if all.
+ * On a database store: its own strategies (its statements), and with all
+ * the general ones it admits too, as `run --store S` runs them.
+ */
 static void default_strategies(struct options *o)
 {
+	const struct strategy *const *own = o->store ? o->store->own : NULL;
+
 	o->n = 0;
+	for (; own && *own && o->n < 256; own++)
+		if (default_fits(o, *own))
+			o->list[o->n++] = *own;
+	if (o->store && o->store->own && !o->all)
+		return;
 	for (unsigned i = 0; i < strategy_count && o->n < 256; i++) {
 		const struct strategy *s = strategies[i];
 
-		if (s->unsupported)
-			continue;
-		if (!o->all && strategy_racy(s, o->mode))
-			continue;
-		o->list[o->n++] = s;
+		if (strategy_in_all(s, o->store) && default_fits(o, s))
+			o->list[o->n++] = s;
 	}
+}
+
+/* --store S: as `racelab run --store` takes it (store.h). */
+static int parse_store(const char *arg, struct options *o)
+{
+	const char *why;
+
+	o->store = store_find(arg, &o->store_name);
+	if (!o->store)
+		return usage_error("bench",
+				   "--store '%.*s' is not one of shm, file, "
+				   "file:PATH, postgres, postgres:CONNINFO, "
+				   "redis, redis:WHERE",
+				   (int)strcspn(arg, ":"), arg);
+	if (o->store->unsupported)
+		return usage_error("bench", "--store %s: %s", o->store->name,
+				   o->store->unsupported);
+	if (o->store_name && !*o->store_name)
+		return usage_error("bench", "--store %s: empty name",
+				   o->store->name);
+	if (o->store_name && o->store->check_name &&
+	    (why = o->store->check_name(o->store_name)))
+		/* A conninfo may hold a password: name the kind only. */
+		return usage_error("bench", "--store %s: %s",
+				   o->store->secret_name ? o->store->name : arg,
+				   why);
+	return 0;
+}
+
+static int check_outputs(const struct options *o)
+{
+	int err;
+
+	if (o->svg && (err = check_out_path("--svg", o->svg)))
+		return err;
+	if (o->export_json &&
+	    (err = check_out_path("--export-json", o->export_json)))
+		return err;
+	if (o->svg && o->export_json && strcmp(o->svg, o->export_json) == 0)
+		return usage_error("bench",
+				   "--svg and --export-json name the same "
+				   "file '%s'",
+				   o->svg);
+	return 0;
+}
+
+/* --from re-plots: nothing is measured, so no option of a sweep. */
+static int check_from(const struct options *o)
+{
+	static const struct {
+		int c;
+		const char *name;
+	} sweep[] = {
+		{ 's', "--strategies" },  { 'p', "--procs" },
+		{ 'r', "--repeat" },	  { 't', "--target-ms" },
+		{ 'd', "--duration" },	  { 'P', "--pin" },
+		{ 'm', "--mode" },	  { 'A', "--latency" },
+		{ 'J', "--export-json" }, { 'S', "--store" },
+	};
+
+	for (unsigned i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++)
+		if (o->seen[sweep[i].c])
+			return usage_error("bench",
+					   "--from re-reports saved results "
+					   "without running anything: %s does "
+					   "not apply",
+					   sweep[i].name);
+	for (unsigned i = 0; i < o->nfrom; i++) {
+		if (!*o->from[i])
+			return usage_error("bench", "--from needs a file name");
+		if (o->svg && strcmp(o->svg, o->from[i]) == 0)
+			return usage_error("bench",
+					   "--svg would replace --from '%s'",
+					   o->from[i]);
+	}
+	return check_outputs(o);
 }
 
 static int check_options(struct options *o)
 {
 	struct rlimit rl;
 	unsigned top;
+	int err;
 
+	if (o->nfrom)
+		return check_from(o);
+	/* --strategies is read once --store is known: a store has its own. */
+	if (o->strategies && (err = parse_strategies(o->strategies, o)))
+		return err;
 	if (o->seen['t'] && o->seen['d'])
 		return usage_error("bench",
 				   "--target-ms and --duration exclude each "
@@ -259,9 +395,7 @@ static int check_options(struct options *o)
 				   "--procs %u is at or above RLIMIT_NPROC "
 				   "(%llu processes for this user)",
 				   top, (unsigned long long)rl.rlim_cur);
-	if (o->svg)
-		return check_svg_path(o->svg);
-	return 0;
+	return check_outputs(o);
 }
 
 static int parse_bench(int argc, char **argv, struct options *o)
@@ -276,6 +410,9 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'G' },
+		{ "export-json", required_argument, NULL, 'J' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "wide", no_argument, NULL, 'X' },
 		{ "latency", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -287,12 +424,18 @@ static int parse_bench(int argc, char **argv, struct options *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:s:p:r:t:d:m:f:h", longopts,
 				NULL)) != -1) {
+		/* --from may be given again: each file is one result. */
+		if (c == 'F')
+			o->seen['F'] = false;
 		if ((err =
 			 cli_option_check("bench", longopts, c, argv, o->seen)))
 			return err;
 		switch (c) {
 		case 's':
-			err = parse_strategies(optarg, o);
+			o->strategies = optarg;
+			break;
+		case 'S':
+			err = parse_store(optarg, o);
 			break;
 		case 'p':
 			err = parse_procs(optarg, o);
@@ -336,6 +479,18 @@ static int parse_bench(int argc, char **argv, struct options *o)
 		case 'G':
 			o->svg = optarg;
 			break;
+		case 'J':
+			o->export_json = optarg;
+			break;
+		case 'F':
+			if (o->nfrom >= SVG_SOURCES_MAX)
+				err = usage_error("bench",
+						  "--from: at most %d files "
+						  "in one comparison",
+						  SVG_SOURCES_MAX);
+			else
+				o->from[o->nfrom++] = optarg;
+			break;
 		case 'A':
 			o->latency = true;
 			break;
@@ -344,6 +499,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(bench_usage, stdout);
+			fputs(bench_usage_output, stdout);
 			exit(EXIT_VERIFIED);
 		}
 		if (err)
@@ -368,6 +524,18 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
 	}
 }
 
+/* --export-json FILE: the whole result, written beside FILE, renamed. */
+static int export_json(const char *path, const struct bench_report *w)
+{
+	struct safeout out;
+	int err = safeout_open(&out, "bench", path);
+
+	if (err)
+		return err;
+	bench_report_json(w, out.f);
+	return safeout_commit(&out, "bench");
+}
+
 static int exit_status(enum verdict v)
 {
 	switch (v) {
@@ -381,6 +549,81 @@ static int exit_status(enum verdict v)
 		return EXIT_DEADLOCK;
 	}
 	return EXIT_SYSTEM;
+}
+
+/*
+ * --from A.json [--from B.json ...]: the saved results reported again
+ * (one after the other; CSV under one header; JSON as a list when there
+ * are several) and, with --svg, drawn side by side. Nothing runs.
+ */
+static int bench_from(const struct options *o, int argc, char **argv)
+{
+	static struct bench_loaded in[SVG_SOURCES_MAX];
+	static struct bench_report w; /* large (the table): not on the stack */
+	struct svg_chart charts[SVG_SOURCES_MAX];
+	const struct svg_chart *others[SVG_SOURCES_MAX];
+	char command[1024];
+	int status = EXIT_VERIFIED, err = 0;
+	unsigned nin = 0;
+
+	for (; nin < o->nfrom; nin++)
+		if ((err = bench_load(o->from[nin], &in[nin])))
+			break;
+	if (err) {
+		for (unsigned k = 0; k < nin; k++)
+			bench_loaded_free(&in[k]);
+		return err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
+	}
+	if (o->format == FORMAT_JSON && nin > 1)
+		fputs("[\n", stdout);
+	for (unsigned k = 0; k < nin; k++) {
+		enum verdict v =
+		    bench_verdict(in[k].points, in[k].npoints, in[k].bo.mode);
+
+		w = (struct bench_report){ .out = stdout,
+					   .format = o->format,
+					   .wide = o->wide,
+					   .bo = &in[k].bo,
+					   .nstrategies = in[k].n,
+					   .points = in[k].points,
+					   .npoints = in[k].npoints,
+					   .machine = in[k].machine,
+					   .elapsed_s = in[k].elapsed_s,
+					   .interrupted = in[k].interrupted,
+					   .store = in[k].store };
+		if (o->format == FORMAT_TABLE && nin > 1)
+			printf("%sFrom %s:\n", k ? "\n" : "", in[k].label);
+		if (o->format == FORMAT_JSON && k)
+			fputs(",\n", stdout);
+		if (o->format != FORMAT_CSV || k == 0)
+			bench_report_begin(&w);
+		bench_report_end(&w);
+		if (v != VERDICT_EXACT && status == EXIT_VERIFIED)
+			status = exit_status(v);
+		charts[k] = (struct svg_chart){ .opts = &in[k].bo,
+						.list = in[k].list,
+						.n = in[k].n,
+						.points = in[k].points,
+						.machine = &in[k].machine,
+						.command = command,
+						.label = in[k].label };
+		if (k)
+			others[k - 1] = &charts[k];
+	}
+	if (o->format == FORMAT_JSON && nin > 1)
+		fputs("]\n", stdout);
+	fflush(stdout);
+	charts[0].others = others;
+	charts[0].nothers = nin - 1;
+	command_line(argc, argv, command, sizeof(command));
+	if (o->svg && status != EXIT_VERIFIED)
+		report("bench: no chart written to %s: a result did not verify",
+		       o->svg);
+	else if (o->svg && svg_chart_save(o->svg, &charts[0]))
+		status = EXIT_SYSTEM;
+	for (unsigned k = 0; k < nin; k++)
+		bench_loaded_free(&in[k]);
+	return status;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -399,6 +642,8 @@ int cmd_bench(int argc, char **argv)
 	status = parse_bench(argc, argv, &o);
 	if (status)
 		return status;
+	if (o.nfrom)
+		return bench_from(&o, argc, argv);
 	if (o.pin != PIN_NONE) {
 		ncpus = bench_pin_order(o.pin, cpus, CPU_SETSIZE);
 		if (ncpus < 0)
@@ -417,13 +662,16 @@ int cmd_bench(int argc, char **argv)
 		.timeout_s = WATCHDOG_S,
 		.progress = isatty(STDERR_FILENO),
 		.latency = o.latency,
+		.store = o.store,
+		.store_name = o.store_name,
 	};
 	w = (struct bench_report){ .out = stdout,
 				   .format = o.format,
 				   .wide = o.wide,
 				   .bo = &bo,
 				   .nstrategies = o.n,
-				   .npoints = o.n * o.nprocs };
+				   .npoints = o.n * o.nprocs,
+				   .store = o.store ? o.store->name : NULL };
 	/* The default must stay quick however many strategies there are. */
 	if (!o.seen['t'] && o.duration_s <= 0) {
 		double fit = (double)BUDGET_S / (w.npoints * (bo.repeat + 1));
@@ -449,6 +697,8 @@ int cmd_bench(int argc, char **argv)
 		/* Keep what finished: the sweep trimmed it to whole rounds. */
 		w.interrupted = harness_interrupted();
 		bench_report_end(&w);
+		if (o.export_json)
+			export_json(o.export_json, &w);
 		bench_points_free(w.points, w.npoints);
 		return cli_die_of(w.interrupted);
 	}
@@ -459,6 +709,8 @@ int cmd_bench(int argc, char **argv)
 	verdict = bench_verdict(w.points, w.npoints, o.mode);
 	bench_report_end(&w);
 	status = exit_status(verdict);
+	if (o.export_json && export_json(o.export_json, &w))
+		status = EXIT_SYSTEM;
 	if (o.svg && verdict != VERDICT_EXACT) {
 		report("bench: no chart written to %s: the sweep did not "
 		       "verify",

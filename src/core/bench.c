@@ -134,6 +134,8 @@ static void run_init(struct run *run, const struct bench_opts *o,
 		.latency_shift = 10,
 		.cpus = o->cpus,
 		.ncpus = o->ncpus,
+		.store = o->store,
+		.store_name = o->store_name,
 	};
 }
 
@@ -588,6 +590,9 @@ void bench_machine_read(struct bench_machine *m)
 		snprintf(m->kernel, sizeof(m->kernel), "unknown kernel");
 	if (gmtime_r(&t, &tm))
 		strftime(m->date, sizeof(m->date), "%Y-%m-%d %H:%M UTC", &tm);
+	if (gethostname(m->host, sizeof(m->host)) != 0)
+		snprintf(m->host, sizeof(m->host), "unknown host");
+	m->host[sizeof(m->host) - 1] = '\0';
 	m->load_avg = -1;
 	f = fopen("/proc/loadavg", "r");
 	if (f) {

@@ -26,18 +26,21 @@ enum pin {
 };
 
 struct bench_opts {
-	enum mode mode;	       /* processes or threads */
-	const unsigned *procs; /* worker counts to sweep, ascending */
-	unsigned nprocs;       /* how many */
-	unsigned repeat;       /* measured runs per point */
-	double target_s;       /* fixed-iteration mode: one run's length */
-	double duration_s;     /* > 0: fixed-time mode, one run's length */
-	enum pin pin;	       /* CPU placement, as asked */
-	const int *cpus;       /* worker i on cpus[i % ncpus] */
-	unsigned ncpus;	       /* 0: not pinned */
-	double timeout_s;      /* watchdog: no progress for this long */
-	bool progress;	       /* a progress line on stderr */
-	bool latency;	       /* --latency: time 1 acquire in 1024 */
+	enum mode mode;		   /* processes or threads */
+	const unsigned *procs;	   /* worker counts to sweep, ascending */
+	unsigned nprocs;	   /* how many */
+	unsigned repeat;	   /* measured runs per point */
+	double target_s;	   /* fixed-iteration mode: one run's length */
+	double duration_s;	   /* > 0: fixed-time mode, one run's length */
+	enum pin pin;		   /* CPU placement, as asked */
+	const int *cpus;	   /* worker i on cpus[i % ncpus] */
+	unsigned ncpus;		   /* 0: not pinned */
+	double timeout_s;	   /* watchdog: no progress for this long */
+	bool progress;		   /* a progress line on stderr */
+	bool latency;		   /* --latency: time 1 acquire in 1024 */
+	const struct store *store; /* --store: where the counter lives, or
+				      NULL: the default (shared memory) */
+	const char *store_name;	   /* --store KIND:NAME's NAME, or NULL */
 };
 
 /* One measured run of one point. */
@@ -130,6 +133,7 @@ struct bench_machine {
 	char kernel[128]; /* uname: sysname release */
 	char date[32];	  /* when, UTC, "2025-01-31 14:05 UTC" */
 	double load_avg;  /* 1-minute load average before the sweep */
+	char host[64];	  /* the host's name */
 };
 
 void bench_machine_read(struct bench_machine *m);

@@ -38,17 +38,18 @@
 #include "core/util.h"
 
 enum op {
-	OP_SEMGET = 1,	 /* create a set: reply with its id */
-	OP_SHMGET,	 /* create a segment: reply with its id */
-	OP_CREATE,	 /* create a file: reply with its descriptor */
-	OP_FORGET_SEM,	 /* racelab removed set arg */
-	OP_FORGET_SHM,	 /* racelab removed segment arg */
-	OP_FORGET_FILE,	 /* racelab removed (or kept) file path */
-	OP_WATCH_GROUP,	 /* kill group arg if racelab dies */
-	OP_FORGET_GROUP, /* group arg is gone */
-	OP_MSGGET,	 /* create a message queue: reply with its id */
-	OP_FORGET_MSG,	 /* racelab removed queue arg */
-	OP_KEEP_ALL,	 /* what is on the list is meant to stay */
+	OP_SEMGET = 1,	  /* create a set: reply with its id */
+	OP_SHMGET,	  /* create a segment: reply with its id */
+	OP_CREATE,	  /* create a file: reply with its descriptor */
+	OP_FORGET_SEM,	  /* racelab removed set arg */
+	OP_FORGET_SHM,	  /* racelab removed segment arg */
+	OP_FORGET_FILE,	  /* racelab removed (or kept) file path */
+	OP_WATCH_GROUP,	  /* kill group arg if racelab dies */
+	OP_FORGET_GROUP,  /* group arg is gone */
+	OP_MSGGET,	  /* create a message queue: reply with its id */
+	OP_FORGET_MSG,	  /* racelab removed queue arg */
+	OP_KEEP_ALL,	  /* what is on the list is meant to stay */
+	OP_FORGET_GROUPS, /* racelab ends in order: its workers are gone */
 };
 
 struct request {
@@ -210,6 +211,11 @@ static void handle(int fd, const struct request *q)
 	case OP_KEEP_ALL:
 		nitems = 0;
 		return;
+	case OP_FORGET_GROUPS:
+		for (size_t i = nitems; i-- > 0;)
+			if (items[i].kind == OP_WATCH_GROUP)
+				items[i] = items[--nitems];
+		return;
 	default:
 		return;
 	}
@@ -263,6 +269,8 @@ static void guardian_main(int fd)
 
 /* ---- racelab's side --------------------------------------------------- */
 
+static void tell(int op, int arg, const char *path);
+
 /* A forked child (a worker) must not hold racelab's end open. */
 static void in_child(void)
 {
@@ -307,6 +315,13 @@ void guardian_stop(void)
 {
 	if (!guardian)
 		return;
+	/*
+	 * racelab ends in order (its workers reaped, or threads that die with
+	 * it): a group still on the list is stale, and its id may belong to
+	 * someone else by now. Only what racelab could not remove is left
+	 * for the guardian.
+	 */
+	tell(OP_FORGET_GROUPS, 0, NULL);
 	/*
 	 * No wait for it: it exits at once on its own, and a worker thread
 	 * still blocked in a lock (thread mode: it ends with the process)

@@ -372,6 +372,11 @@ static void table_preamble(struct bench_report *br)
 	if (m->load_avg >= 0)
 		snprintf(more, sizeof(more), "; load average %.2f before",
 			 m->load_avg);
+	if (br->store && strcmp(br->store, "shm") != 0)
+		text_printf(f, w, 0,
+			    "Counter: in the %s store (--store), set to 0 "
+			    "before every run.",
+			    br->store);
 	text_printf(f, w, 0, "Machine: %s, %u online CPU%s, %s, %s%s.", m->cpu,
 		    m->cpus, m->cpus == 1 ? "" : "s", m->kernel, m->date, more);
 	fputc('\n', f);
@@ -465,11 +470,9 @@ static void table_notes(const struct bench_report *br)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static void json_point(const struct bench_report *br,
+static void json_point(FILE *f, const struct bench_report *br,
 		       const struct bench_point *pt)
 {
-	FILE *f = br->out;
-
 	fprintf(f, "    {");
 	schema_json_members(f, &bench_point_schema, pt, br);
 	fprintf(f, ",\n     \"samples\": [");
@@ -490,11 +493,10 @@ static void json_point(const struct bench_report *br,
 	fprintf(f, "]}");
 }
 
-static void json_report(const struct bench_report *br)
+void bench_report_json(const struct bench_report *br, FILE *f)
 {
 	const struct bench_opts *bo = br->bo;
 	const struct bench_machine *m = &br->machine;
-	FILE *f = br->out;
 
 	fprintf(f, "{\"version\": ");
 	schema_json_string(f, RACELAB_VERSION);
@@ -506,9 +508,12 @@ static void json_report(const struct bench_report *br)
 	fprintf(f, ", \"date\": ");
 	schema_json_string(f, m->date);
 	if (m->load_avg >= 0)
-		fprintf(f, ", \"load_avg\": %.2f},\n", m->load_avg);
+		fprintf(f, ", \"load_avg\": %.2f", m->load_avg);
 	else
-		fprintf(f, ", \"load_avg\": null},\n");
+		fprintf(f, ", \"load_avg\": null");
+	fprintf(f, ", \"host\": ");
+	schema_json_string(f, m->host);
+	fprintf(f, "},\n");
 	fprintf(f, " \"mode\": \"%s\", \"pin\": \"%s\", \"cpus\": [",
 		mode_name(bo->mode), bench_pin_name(bo->pin));
 	for (unsigned i = 0; i < bo->ncpus; i++)
@@ -523,10 +528,18 @@ static void json_report(const struct bench_report *br)
 	fprintf(f, "\"elapsed_s\": %.1f,\n \"points\": [", br->elapsed_s);
 	for (unsigned i = 0; i < br->npoints; i++) {
 		fprintf(f, "%s\n", i ? "," : "");
-		json_point(br, &br->points[i]);
+		json_point(f, br, &br->points[i]);
 	}
-	fprintf(f, "\n], \"interrupted\": %s}\n",
+	fprintf(f, "\n], \"interrupted\": %s",
 		br->interrupted ? "true" : "false");
+	/* Added in 0.3, at the end: what --from needs to draw it again. */
+	fprintf(f, ",\n \"procs\": [");
+	for (unsigned i = 0; i < bo->nprocs; i++)
+		fprintf(f, "%s%u", i ? ", " : "", bo->procs[i]);
+	fprintf(f, "], \"latency\": %s, \"store\": ",
+		bo->latency ? "true" : "false");
+	schema_json_string(f, br->store ? br->store : "shm");
+	fprintf(f, ", \"signal\": %d}\n", br->interrupted);
 }
 
 /* ---- the report -------------------------------------------------------------- */
@@ -573,7 +586,7 @@ void bench_report_end(struct bench_report *br)
 				       &br->points[i], br);
 		break;
 	case FORMAT_JSON:
-		json_report(br);
+		bench_report_json(br, br->out);
 		break;
 	}
 	fflush(br->out);

@@ -27,6 +27,7 @@ struct bench_report {
 	double elapsed_s;	      /* the whole sweep */
 	int interrupted;	      /* the signal that stopped it, or 0 */
 	unsigned width;		      /* the terminal's (text.h); 0: none */
+	const char *store;	      /* --store's kind, NULL: the default */
 	struct table table;	      /* the fitted table */
 };
 
@@ -39,5 +40,9 @@ void bench_report_begin(struct bench_report *br);
 /* After it (also after a Ctrl-C: the rounds that finished): the rows, the
  * notes; or the CSV rows; or the whole JSON document. */
 void bench_report_end(struct bench_report *br);
+
+/* The whole result as one JSON document on f (--format json, and
+ * --export-json FILE): the machine, the settings, every point and sample. */
+void bench_report_json(const struct bench_report *br, FILE *f);
 
 #endif
