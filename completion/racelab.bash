@@ -56,14 +56,14 @@ _racelab()
 	case $cmd in
 	help)
 		[ "$COMP_CWORD" -eq 2 ] &&
-			COMPREPLY=($(compgen -W "run list bench segment trace help" -- "$cur"))
+			COMPREPLY=($(compgen -W "run list bench segment counter trace help" -- "$cur"))
 		return ;;
-	segment)
+	segment | counter)
 		if [ "$COMP_CWORD" -eq 2 ]; then
 			COMPREPLY=($(compgen -W "create incr show destroy" -- "$cur"))
 			return
 		fi
-		COMPREPLY=($(compgen -W "$(_racelab_words segment "${COMP_WORDS[2]}")" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_racelab_words "$cmd" "${COMP_WORDS[2]}")" -- "$cur"))
 		return ;;
 	trace)
 		if [[ $cur != -* ]]; then

@@ -24,6 +24,11 @@
 # stop if this script itself is killed; the normal path is a fast shutdown
 # (SIGINT to postgres, SIGTERM to redis-server) and rm -rf of the directory.
 #
+# TCP, for the multi-host test only: RACELAB_DB_LISTEN=ADDR makes both
+# servers listen on ADDR too (PostgreSQL on port 5432, trusting clients of
+# its own subnets; Redis on port 6379), to be run inside a network
+# namespace of the test's own where nobody else can reach ADDR.
+#
 # Costs, measured here: initdb about 1.5 s, postgres start 0.3 s, redis 0.1 s.
 set -eu
 
@@ -126,10 +131,13 @@ if [ "$want_pg" -eq 1 ]; then
 	(as_pg "$PGBIN/initdb" -D "$dir/pg/data" -A trust -U postgres \
 		--no-sync -E UTF8 --locale=C) >"$dir/pg/initdb.log" 2>&1 ||
 		die "initdb failed: $(tail -n 3 "$dir/pg/initdb.log")"
+	listen=${RACELAB_DB_LISTEN:-}
+	[ -z "$listen" ] ||
+		echo "host all all samenet trust" >>"$dir/pg/data/pg_hba.conf"
 	# Dynamic shared memory as files in the data directory, so that even
 	# a killed server leaves nothing in /dev/shm.
 	as_pg "$PGBIN/postgres" -D "$dir/pg/data" -k "$dir/pg" \
-		-c listen_addresses= -c fsync=off -c synchronous_commit=off \
+		-c listen_addresses="$listen" -c fsync=off -c synchronous_commit=off \
 		-c full_page_writes=off -c dynamic_shared_memory_type=mmap \
 		-c max_connections=120 -c logging_collector=off \
 		>"$dir/pg/server.log" 2>&1 </dev/null &
@@ -150,7 +158,12 @@ if [ "$want_redis" -eq 1 ]; then
 	command -v redis-server >/dev/null 2>&1 ||
 		die "no redis-server (install redis-server: sh tests/deps.sh)"
 	mkdir "$dir/redis"
-	setpriv --pdeathsig TERM redis-server --port 0 \
+	# (Split on purpose: an address has no blanks.)
+	net="--port 0"
+	[ -z "${RACELAB_DB_LISTEN:-}" ] ||
+		net="--port 6379 --bind $RACELAB_DB_LISTEN --protected-mode no"
+	# shellcheck disable=SC2086
+	setpriv --pdeathsig TERM redis-server $net \
 		--unixsocket "$dir/redis/redis.sock" --unixsocketperm 700 \
 		--save '' --appendonly no --dir "$dir/redis" \
 		--logfile "$dir/redis/server.log" </dev/null >/dev/null 2>&1 &

@@ -96,7 +96,8 @@ Test(completion, completes_commands_options_and_strategies, .timeout = 30)
 	    &status);
 
 	cr_expect_eq(status, 0);
-	cr_expect(strstr(out, "run list bench segment trace help"), "%s", out);
+	cr_expect(strstr(out, "run list bench segment counter trace help"),
+		  "%s", out);
 	cr_expect(strstr(out, "\n--trace-svg\n"), "%s", out);
 	cr_expect(strstr(out, "robust-mutex"), "%s", out);
 }
@@ -109,6 +110,10 @@ Test(man, documents_every_option_of_help, .timeout = 30)
 	expect_options_documented("segment incr");
 	expect_options_documented("segment show");
 	expect_options_documented("segment destroy");
+	expect_options_documented("counter create");
+	expect_options_documented("counter incr");
+	expect_options_documented("counter show");
+	expect_options_documented("counter destroy");
 	expect_options_documented("trace");
 }
 

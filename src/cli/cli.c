@@ -249,3 +249,48 @@ int cli_duration(const char *cmd, const char *arg, double *out)
 	*out = v;
 	return 0;
 }
+
+int cli_window(const char *cmd, const char *arg, struct window *w)
+{
+	static const struct {
+		const char *name;      /* as typed */
+		enum window_kind kind; /* what it means */
+		uint64_t max;	       /* 0: takes no number */
+	} kinds[] = {
+		{ "none", WINDOW_NONE, 0 },
+		{ "yield", WINDOW_YIELD, 0 },
+		{ "spin", WINDOW_SPIN, 1000000000 },
+		{ "sleep", WINDOW_SLEEP, 10000000 },
+		{ "random", WINDOW_RANDOM, 1000000000 },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	char label[32];
+
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strlen(kinds[i].name) != len ||
+		    strncmp(arg, kinds[i].name, len) != 0)
+			continue;
+		w->kind = kinds[i].kind;
+		if (!kinds[i].max) {
+			if (colon)
+				return usage_error(cmd,
+						   "--window '%s': %s takes no "
+						   "number",
+						   arg, kinds[i].name);
+			return 0;
+		}
+		if (!colon || !colon[1])
+			return usage_error(cmd,
+					   "--window '%s' needs a number, as "
+					   "in %s:100",
+					   arg, kinds[i].name);
+		snprintf(label, sizeof(label), "--window %s:N", kinds[i].name);
+		return cli_number(cmd, label, colon + 1, 1, kinds[i].max,
+				  &w->n);
+	}
+	return usage_error(cmd,
+			   "--window '%s' is not one of none, yield, spin:N, "
+			   "sleep:USEC, random:N",
+			   arg);
+}

@@ -51,6 +51,14 @@ int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
  */
 int cli_duration(const char *cmd, const char *arg, double *out);
 
+struct window; /* core/run.h */
+
+/*
+ * Parse --window: none | yield | spin:N | sleep:USEC | random:N, or print
+ * why not (naming cmd).
+ */
+int cli_window(const char *cmd, const char *arg, struct window *w);
+
 /* How cli_list reads a list such as 0,2-3. */
 struct cli_list_rules {
 	uint64_t min, max;   /* each number's range */
@@ -84,6 +92,7 @@ int cli_die_of(int sig);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_counter(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);

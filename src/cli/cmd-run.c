@@ -163,52 +163,6 @@ struct options {
 	bool seen[256];		   /* options given */
 };
 
-/* --window: none | yield | spin:N | sleep:USEC | random:N */
-static int parse_window(const char *arg, struct window *w)
-{
-	static const struct {
-		const char *name;      /* as typed */
-		enum window_kind kind; /* what it means */
-		uint64_t max;	       /* 0: takes no number */
-	} kinds[] = {
-		{ "none", WINDOW_NONE, 0 },
-		{ "yield", WINDOW_YIELD, 0 },
-		{ "spin", WINDOW_SPIN, 1000000000 },
-		{ "sleep", WINDOW_SLEEP, 10000000 },
-		{ "random", WINDOW_RANDOM, 1000000000 },
-	};
-	const char *colon = strchr(arg, ':');
-	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
-	char label[32];
-
-	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (strlen(kinds[i].name) != len ||
-		    strncmp(arg, kinds[i].name, len) != 0)
-			continue;
-		w->kind = kinds[i].kind;
-		if (!kinds[i].max) {
-			if (colon)
-				return usage_error("run",
-						   "--window '%s': %s takes no "
-						   "number",
-						   arg, kinds[i].name);
-			return 0;
-		}
-		if (!colon || !colon[1])
-			return usage_error("run",
-					   "--window '%s' needs a number, as "
-					   "in %s:100",
-					   arg, kinds[i].name);
-		snprintf(label, sizeof(label), "--window %s:N", kinds[i].name);
-		return cli_number("run", label, colon + 1, 1, kinds[i].max,
-				  &w->n);
-	}
-	return usage_error("run",
-			   "--window '%s' is not one of none, yield, spin:N, "
-			   "sleep:USEC, random:N",
-			   arg);
-}
-
 /* --cpus: a list like 0, 0,1, 0-3 or 0-1,3, each CPU one we may use. */
 static int parse_cpus(const char *arg, struct options *o)
 {
@@ -538,7 +492,7 @@ static int parse_run(int argc, char **argv, struct options *o)
 				return err;
 			break;
 		case 'w':
-			if ((err = parse_window(optarg, &o->window)))
+			if ((err = cli_window("run", optarg, &o->window)))
 				return err;
 			break;
 		case 'U':

@@ -23,6 +23,8 @@ static const struct command {
 	  "teaches" },
 	{ "bench", cmd_bench, "compare what each strategy costs, verified" },
 	{ "segment", cmd_segment, "a counter unrelated processes open by key" },
+	{ "counter", cmd_counter,
+	  "a counter in a database that hosts share by name" },
 	{ "trace", cmd_trace, "explain and draw a saved --trace FILE" },
 	{ "help", cmd_help, "help on a command: racelab help run" },
 };

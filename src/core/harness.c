@@ -658,7 +658,8 @@ static void result_fill(const struct run *run, const struct workers *c,
 			 (unsigned long long)res->attempted);
 		res->verdict = VERDICT_FAILED;
 		return;
-	} else if (res->lost < 0 && (c->deadlock || c->crashed)) {
+	} else if (res->lost < 0 && (c->deadlock || c->crashed) &&
+		   !run->shared_counter) {
 		/*
 		 * Workers killed in the middle of a chunk finished increments
 		 * they never published: the count of finished increments is

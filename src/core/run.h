@@ -71,6 +71,9 @@ struct run {
 	unsigned latency_shift;	   /* ... one in 2^this */
 	struct latency_hist *hist; /* ... a histogram per worker, shared */
 	uint64_t chunk; /* fast loop: increments a progress update (0: CHUNK) */
+	bool shared_counter; /* other processes write the counter too (racelab
+				counter): the final count says nothing of this
+				run's own increments */
 };
 
 /* Does this run need the probed loop (crash, window or trace)? */

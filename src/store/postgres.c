@@ -403,6 +403,8 @@ int pg_link_command(struct pg_link *l, const char *sql)
 #include "core/registry.h"
 #include "store/store.h"
 
+extern const struct store store_postgres;
+
 static const char *pg_check_name(const char *conninfo)
 {
 	char *why = NULL;
@@ -511,6 +513,271 @@ static void pg_close(struct store_handle *h, bool verbose)
 	h->open = false;
 }
 
+/* ---- named counters (racelab counter): a table under the name ------- */
+
+/*
+ * racelab_counter_NAME, made in one transaction (all of it or nothing,
+ * whatever kills the maker):
+ *
+ *	id | v | requested | finished | attempted | incrs | incrs_done
+ *	 1 | the counter (the strategies' row; tallies unused)
+ *	 2 | 0 | the tallies, each incr adding to them in one UPDATE
+ *
+ * and marked with COMMENT ON TABLE 'racelab counter 1': a table of that
+ * name without the mark (or without the columns) is someone else's and
+ * is refused, never used nor dropped. The tallies have a row of their own
+ * so that an incr's bookkeeping never touches the row the strategies lock
+ * (a REPEATABLE READ run would see it as a conflicting update).
+ */
+#define PG_COUNTER_MARK "racelab counter 1"
+#define PG_COUNTER_COLS                                                        \
+	"obj_description('%s'::regclass, 'pg_class'), id, v, requested, "      \
+	"finished, attempted, incrs, incrs_done"
+
+static int pg_counter_open(struct store_handle *h, const char *where,
+			   const char *name)
+{
+	struct pg_store *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return report_errno(WHO, "calloc", ENOMEM);
+	h->db = s;
+	h->store = &store_postgres;
+	h->fd = -1;
+	err = pg_store_parse(s, where ? where : "");
+	if (!err && !counter_name_ok(name))
+		err = -EINVAL;
+	if (!err) {
+		snprintf(s->table, sizeof(s->table), "racelab_counter_%s",
+			 name);
+		h->open = true;
+	}
+	snprintf(h->path, sizeof(h->path), "%s", s->shown);
+	return err;
+}
+
+static void pg_counter_close(struct store_handle *h)
+{
+	free(h->db);
+	h->db = NULL;
+	h->open = false;
+}
+
+/* The SQLSTATE of a failed result, mapped for a counter's statement. */
+static int pg_counter_failure(PGconn *c, PGresult *r, const struct pg_store *s,
+			      const char *what)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	if (state && !strcmp(state, "42P01")) {
+		report(WHO ": no counter table %s in %s", s->table, s->shown);
+		return -ENOENT;
+	}
+	if (state && (!strcmp(state, "42703") || !strcmp(state, "42804"))) {
+		report(WHO ": table %s in %s is not a racelab counter (its "
+			   "columns differ): left untouched",
+		       s->table, s->shown);
+		return -EINVAL;
+	}
+	return pg_failure(c, r, what);
+}
+
+static int pg_counter_create(const struct store_handle *h)
+{
+	const struct pg_store *s = h->db;
+	PGconn *c = pg_connect(s->conninfo, s->shown);
+	const char *state;
+	char sql[768];
+	PGresult *r;
+	int err = 0;
+
+	if (!c)
+		return -ENOTCONN;
+	/* Several statements in one PQexec: one transaction. */
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE %s (id int PRIMARY KEY, v bigint NOT NULL, "
+		 "requested bigint NOT NULL DEFAULT 0, finished bigint NOT "
+		 "NULL DEFAULT 0, attempted bigint NOT NULL DEFAULT 0, incrs "
+		 "bigint NOT NULL DEFAULT 0, incrs_done bigint NOT NULL "
+		 "DEFAULT 0); COMMENT ON TABLE %s IS '" PG_COUNTER_MARK "'; "
+		 "INSERT INTO %s (id, v) VALUES (1, 0), (2, 0)",
+		 s->table, s->table, s->table);
+	r = PQexec(c, sql);
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		err = 0;
+	else if (state && !strcmp(state, "42P07")) {
+		report(WHO ": table %s exists in %s: refused (never adopted "
+			   "nor overwritten)",
+		       s->table, s->shown);
+		err = -EEXIST;
+	} else
+		err = pg_failure(c, r, "CREATE TABLE");
+	PQclear(r);
+	PQfinish(c);
+	return err;
+}
+
+/* Check what one read returned: the mark, rows 1 and 2, counts. */
+static int pg_counter_parse(PGresult *r, const struct pg_store *s,
+			    struct counter_view *v)
+{
+	uint64_t f[2][7];
+	const char *why;
+
+	if (PQntuples(r) != 2 || PQnfields(r) != 8)
+		goto garbled;
+	for (int row = 0; row < 2; row++) {
+		if (PQgetisnull(r, row, 0) ||
+		    strcmp(PQgetvalue(r, row, 0), PG_COUNTER_MARK) != 0) {
+			report(WHO ": table %s in %s is not a racelab counter "
+				   "(no mark): left untouched",
+			       s->table, s->shown);
+			return -EINVAL;
+		}
+		for (int col = 1; col < 8; col++)
+			if (PQgetisnull(r, row, col) ||
+			    parse_u64(PQgetvalue(r, row, col), 0, INT64_MAX,
+				      &f[row][col - 1], &why))
+				goto garbled;
+		if (f[row][0] != (uint64_t)row + 1)
+			goto garbled;
+	}
+	*v = (struct counter_view){
+		.value = f[0][1],
+		.requested = f[1][2],
+		.finished = f[1][3],
+		.attempted = f[1][4],
+		.incrs = f[1][5],
+		.incrs_done = f[1][6],
+	};
+	if (v->finished <= v->attempted && v->attempted <= v->requested &&
+	    v->incrs_done <= v->incrs)
+		return 0;
+garbled:
+	report(WHO ": table %s in %s: its rows are not a racelab counter's "
+		   "(garbled): left untouched",
+	       s->table, s->shown);
+	return -EINVAL;
+}
+
+/* The value and the tallies in one statement: one snapshot. */
+static int pg_counter_read(const struct store_handle *h, struct counter_view *v)
+{
+	const struct pg_store *s = h->db;
+	PGconn *c = pg_connect(s->conninfo, s->shown);
+	char sql[512];
+	PGresult *r;
+	int err;
+
+	if (!c)
+		return -ENOTCONN;
+	snprintf(sql, sizeof(sql),
+		 "SELECT " PG_COUNTER_COLS " FROM %s ORDER BY id LIMIT 3",
+		 s->table, s->table);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		err = pg_counter_failure(c, r, s, "SELECT");
+	else
+		err = pg_counter_parse(r, s, v);
+	PQclear(r);
+	PQfinish(c);
+	return err;
+}
+
+static int pg_counter_add(const struct store_handle *h,
+			  const struct counter_delta *d)
+{
+	const struct pg_store *s = h->db;
+	PGconn *c = pg_connect(s->conninfo, s->shown);
+	char sql[512], buf[5][24];
+	const char *vals[5];
+	const int64_t in[5] = { d->requested, d->finished, d->attempted,
+				d->incrs, d->incrs_done };
+	PGresult *r;
+	int err = 0;
+
+	if (!c)
+		return -ENOTCONN;
+	for (int i = 0; i < 5; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%lld", (long long)in[i]);
+		vals[i] = buf[i];
+	}
+	/* One statement: atomic, and exact however many hosts add. */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE %s SET requested = requested + $1, finished = "
+		 "finished + $2, attempted = attempted + $3, incrs = incrs + "
+		 "$4, incrs_done = incrs_done + $5 WHERE id = 2",
+		 s->table);
+	r = PQexecParams(c, sql, 5, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		err = pg_counter_failure(c, r, s, "UPDATE (tallies)");
+	else if (strcmp(PQcmdTuples(r), "1") != 0) {
+		report(WHO ": table %s in %s has no tally row: not a racelab "
+			   "counter",
+		       s->table, s->shown);
+		err = -EINVAL;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return err;
+}
+
+static int pg_counter_destroy(const struct store_handle *h)
+{
+	const struct pg_store *s = h->db;
+	PGconn *c = pg_connect(s->conninfo, s->shown);
+	char sql[512];
+	struct counter_view v;
+	PGresult *r;
+	int err;
+
+	if (!c)
+		return -ENOTCONN;
+	/*
+	 * Lock it first, then check the mark, then drop: nobody can swap
+	 * the table in between. An incr killed holding a row lock delays
+	 * us until the server notices, at most lock_timeout.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "BEGIN; SET LOCAL lock_timeout = '30s'; LOCK TABLE %s IN "
+		 "ACCESS EXCLUSIVE MODE",
+		 s->table);
+	r = PQexec(c, sql);
+	err = PQresultStatus(r) == PGRES_COMMAND_OK
+		  ? 0
+		  : pg_counter_failure(c, r, s, "LOCK TABLE");
+	PQclear(r);
+	if (!err) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT " PG_COUNTER_COLS
+			 " FROM %s ORDER BY id LIMIT 3",
+			 s->table, s->table);
+		r = PQexec(c, sql);
+		err = PQresultStatus(r) == PGRES_TUPLES_OK
+			  ? pg_counter_parse(r, s, &v)
+			  : pg_counter_failure(c, r, s, "SELECT");
+		PQclear(r);
+	}
+	if (!err) {
+		snprintf(sql, sizeof(sql), "DROP TABLE %s; COMMIT", s->table);
+		err = command(c, sql, "DROP TABLE");
+	}
+	PQfinish(c); /* without COMMIT: rolled back, nothing dropped */
+	return err;
+}
+
+static const struct store_counter pg_counter = {
+	.what = "table racelab_counter_%s",
+	.open = pg_counter_open,
+	.create = pg_counter_create,
+	.read = pg_counter_read,
+	.add = pg_counter_add,
+	.destroy = pg_counter_destroy,
+	.close = pg_counter_close,
+};
+
 const struct store store_postgres = {
 	.name = "postgres",
 	.summary = "a row of a table of the run's own in PostgreSQL (libpq; "
@@ -527,4 +794,5 @@ const struct store store_postgres = {
 	.detach = pg_detach,
 	.total = pg_total,
 	.close = pg_close,
+	.counter = &pg_counter,
 };

@@ -31,7 +31,7 @@
 #include "store/keeper.h"
 
 #define PG_CONNINFO_MAX 1024 /* longest connection string */
-#define PG_TABLE_MAX	32   /* "racelab_" and 16 hex digits, and a NUL */
+#define PG_TABLE_MAX	48   /* "racelab_counter_" and a name, and a NUL */
 #define PG_STMTS_MAX	8    /* prepared statements per connection */
 
 /* The counter's table, in the parent. */

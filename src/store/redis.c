@@ -279,9 +279,9 @@ int redis_link_open(struct redis_link *l, const struct redis_store *s)
 		return -ENOTCONN;
 	l->where = s->where;
 	snprintf(l->key, sizeof(l->key), "%s", s->key);
-	snprintf(l->lock, sizeof(l->lock), "%.39s:lock", s->key);
-	snprintf(l->fence, sizeof(l->fence), "%.39s:fence", s->key);
-	snprintf(l->max, sizeof(l->max), "%.39s:max", s->key);
+	snprintf(l->lock, sizeof(l->lock), "%.47s:lock", s->key);
+	snprintf(l->fence, sizeof(l->fence), "%.47s:fence", s->key);
+	snprintf(l->max, sizeof(l->max), "%.47s:max", s->key);
 	return 0;
 }
 
@@ -358,6 +358,8 @@ int redis_link_script(struct redis_link *l, const char *lua, char *sha)
 
 #include "core/registry.h"
 #include "store/store.h"
+
+extern const struct store store_redis;
 
 static const char *redis_check_name(const char *where)
 {
@@ -458,6 +460,229 @@ static void redis_close(struct store_handle *h, bool verbose)
 	h->open = false;
 }
 
+/* ---- named counters (racelab counter): keys under the name ---------- */
+
+/*
+ * racelab:counter:NAME        the counter (the strategies' key)
+ * racelab:counter:NAME:tally  a hash: racelab = "counter 1" (the mark),
+ *                             requested, finished, attempted, incrs,
+ *                             incrs_done
+ * and the lease strategies' NAME:lock, :fence, :max while they exist.
+ *
+ * Each command is one Lua script, which Redis runs indivisibly: create
+ * makes both keys only if none of the five exists; every other command
+ * first checks the mark, so a key of that name that is not racelab's is
+ * refused, never used nor deleted.
+ */
+#define REDIS_COUNTER_MARK "counter 1"
+#define REDIS_KEYS	   "5 %s %s:tally %s:lock %s:fence %s:max"
+#define REDIS_KEYS_OF(k)   (k), (k), (k), (k), (k)
+
+static const char counter_create_lua[] =
+    "if redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]) "
+    "> 0 then return 0 end "
+    "redis.call('SET', KEYS[1], '0') "
+    "redis.call('HSET', KEYS[2], 'racelab', '" REDIS_COUNTER_MARK "', "
+    "'requested', 0, 'finished', 0, 'attempted', 0, 'incrs', 0, "
+    "'incrs_done', 0) "
+    "return 1";
+
+/* The mark, the value, the tallies: one snapshot. */
+static const char counter_read_lua[] =
+    "if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 then return 0 end "
+    "if redis.call('TYPE', KEYS[1]).ok ~= 'string' or "
+    "redis.call('TYPE', KEYS[2]).ok ~= 'hash' then return 1 end "
+    "local t = redis.call('HMGET', KEYS[2], 'racelab', 'requested', "
+    "'finished', 'attempted', 'incrs', 'incrs_done') "
+    "return {redis.call('GET', KEYS[1]), t[1], t[2], t[3], t[4], t[5], "
+    "t[6]}";
+
+static const char counter_add_lua[] =
+    "if redis.call('TYPE', KEYS[2]).ok ~= 'hash' or "
+    "redis.call('HGET', KEYS[2], 'racelab') ~= '" REDIS_COUNTER_MARK "' "
+    "then return 0 end "
+    "local f = {'requested', 'finished', 'attempted', 'incrs', "
+    "'incrs_done'} "
+    "for i = 1, 5 do redis.call('HINCRBY', KEYS[2], f[i], ARGV[i]) end "
+    "return 1";
+
+static const char counter_destroy_lua[] =
+    "if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 then return -2 end "
+    "if redis.call('TYPE', KEYS[2]).ok ~= 'hash' or "
+    "redis.call('HGET', KEYS[2], 'racelab') ~= '" REDIS_COUNTER_MARK "' "
+    "then return -1 end "
+    "return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], "
+    "KEYS[5])";
+
+static int redis_counter_open(struct store_handle *h, const char *where,
+			      const char *name)
+{
+	struct redis_store *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return report_errno(WHO, "calloc", ENOMEM);
+	h->db = s;
+	h->store = &store_redis;
+	h->fd = -1;
+	err = redis_store_parse(s, where ? where : "");
+	if (!err && !counter_name_ok(name))
+		err = -EINVAL;
+	if (!err) {
+		snprintf(s->key, sizeof(s->key), "racelab:counter:%s", name);
+		h->open = true;
+	}
+	if (s->port)
+		snprintf(h->path, sizeof(h->path), "%s:%d", s->where, s->port);
+	else
+		snprintf(h->path, sizeof(h->path), "%s", s->where);
+	return err;
+}
+
+static void redis_counter_close(struct store_handle *h)
+{
+	free(h->db);
+	h->db = NULL;
+	h->open = false;
+}
+
+static int redis_not_ours(const struct redis_store *s, const char *why)
+{
+	report(WHO ": key %s at %s is not a racelab counter (%s): left "
+		   "untouched",
+	       s->key, s->where, why);
+	return -EINVAL;
+}
+
+static int redis_counter_create(const struct store_handle *h)
+{
+	const struct redis_store *s = h->db;
+	redisContext *c = redis_connect(s);
+	int64_t made = 0;
+	int err;
+
+	if (!c)
+		return -ENOTCONN;
+	err = redis_call(c, REDIS_INT, &made, NULL, "EVAL %s " REDIS_KEYS,
+			 counter_create_lua, REDIS_KEYS_OF(s->key));
+	redisFree(c);
+	if (!err && made != 1) {
+		report(WHO ": key %s (or its :tally, :lock, :fence, :max) "
+			   "exists at %s: refused (never adopted nor "
+			   "overwritten)",
+		       s->key, s->where);
+		err = -EEXIST;
+	}
+	return err;
+}
+
+static int redis_counter_read(const struct store_handle *h,
+			      struct counter_view *v)
+{
+	const struct redis_store *s = h->db;
+	redisContext *c = redis_connect(s);
+	redisReply *r;
+	uint64_t f[6];
+	const char *why;
+	int err = 0;
+
+	if (!c)
+		return -ENOTCONN;
+	r = redisCommand(c, "EVAL %s " REDIS_KEYS, counter_read_lua,
+			 REDIS_KEYS_OF(s->key));
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		err = redis_check(c, r, REDIS_ANY, NULL, NULL, "EVAL");
+		redisFree(c);
+		return err;
+	}
+	if (r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
+		report(WHO ": no counter key %s at %s", s->key, s->where);
+		err = -ENOENT;
+	} else if (r->type != REDIS_REPLY_ARRAY || r->elements != 7)
+		err = redis_not_ours(s, "not a string and a hash");
+	else if (r->element[1]->type != REDIS_REPLY_STRING ||
+		 strcmp(r->element[1]->str, REDIS_COUNTER_MARK) != 0)
+		err = redis_not_ours(s, "no mark");
+	for (size_t i = 0; !err && i < 7; i++) {
+		const redisReply *e = r->element[i];
+
+		if (i == 1)
+			continue;
+		if (e->type != REDIS_REPLY_STRING ||
+		    parse_u64(e->str, 0, INT64_MAX, &f[i ? i - 1 : 0], &why))
+			err = redis_not_ours(s, "garbled values");
+	}
+	freeReplyObject(r);
+	redisFree(c);
+	if (err)
+		return err;
+	*v = (struct counter_view){
+		.value = f[0],
+		.requested = f[1],
+		.finished = f[2],
+		.attempted = f[3],
+		.incrs = f[4],
+		.incrs_done = f[5],
+	};
+	if (v->finished > v->attempted || v->attempted > v->requested ||
+	    v->incrs_done > v->incrs)
+		return redis_not_ours(s, "tallies that cannot be");
+	return 0;
+}
+
+static int redis_counter_add(const struct store_handle *h,
+			     const struct counter_delta *d)
+{
+	const struct redis_store *s = h->db;
+	redisContext *c = redis_connect(s);
+	int64_t ok = 0;
+	int err;
+
+	if (!c)
+		return -ENOTCONN;
+	err = redis_call(c, REDIS_INT, &ok, NULL,
+			 "EVAL %s " REDIS_KEYS " %lld %lld %lld %lld %lld",
+			 counter_add_lua, REDIS_KEYS_OF(s->key),
+			 (long long)d->requested, (long long)d->finished,
+			 (long long)d->attempted, (long long)d->incrs,
+			 (long long)d->incrs_done);
+	redisFree(c);
+	if (!err && ok != 1)
+		err = redis_not_ours(s, "no mark");
+	return err;
+}
+
+static int redis_counter_destroy(const struct store_handle *h)
+{
+	const struct redis_store *s = h->db;
+	redisContext *c = redis_connect(s);
+	int64_t gone = 0;
+	int err;
+
+	if (!c)
+		return -ENOTCONN;
+	err = redis_call(c, REDIS_INT, &gone, NULL, "EVAL %s " REDIS_KEYS,
+			 counter_destroy_lua, REDIS_KEYS_OF(s->key));
+	redisFree(c);
+	if (!err && gone == -2) {
+		report(WHO ": no counter key %s at %s", s->key, s->where);
+		return -ENOENT;
+	}
+	if (!err && gone < 0)
+		return redis_not_ours(s, "no mark");
+	return err;
+}
+
+static const struct store_counter redis_counter = {
+	.what = "keys racelab:counter:%s and :tally",
+	.open = redis_counter_open,
+	.create = redis_counter_create,
+	.read = redis_counter_read,
+	.add = redis_counter_add,
+	.destroy = redis_counter_destroy,
+	.close = redis_counter_close,
+};
+
 const struct store store_redis = {
 	.name = "redis",
 	.summary = "a key of the run's own in Redis (hiredis; redis:PATH, "
@@ -473,4 +698,5 @@ const struct store store_redis = {
 	.detach = redis_detach,
 	.total = redis_total,
 	.close = redis_close,
+	.counter = &redis_counter,
 };

@@ -24,7 +24,7 @@
 
 #include "store/keeper.h"
 
-#define REDIS_KEY_MAX 48 /* "racelab:" 16 hex digits ":fence" and a NUL */
+#define REDIS_KEY_MAX 56 /* "racelab:counter:" a name ":fence" and a NUL */
 
 struct redis_store {
 	char where[256];	 /* socket path, or host */

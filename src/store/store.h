@@ -29,6 +29,7 @@
 #define RACELAB_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/region.h"
@@ -52,6 +53,44 @@ struct store_tally {
 	_Atomic uint64_t recoveries; /* owner-death recoveries seen */
 	_Atomic uint64_t incrs;	     /* processes that started */
 	_Atomic uint64_t incrs_done; /* ... and that finished or stopped */
+};
+
+/*
+ * A named counter (racelab counter), as show reads it: the value and the
+ * tallies every incr process adds to, server-side, in one statement.
+ */
+struct counter_view {
+	uint64_t value;	     /* the counter itself */
+	uint64_t requested;  /* increments incr processes asked for, less
+				what never started */
+	uint64_t finished;   /* increments whose write was confirmed */
+	uint64_t attempted;  /* ... and those whose fate is unknown (a
+				client cut off inside its commit) */
+	uint64_t incrs;	     /* incr processes that started */
+	uint64_t incrs_done; /* ... and that recorded their end */
+};
+
+/* A counter's NAME: [a-z][a-z0-9_]*, at most this long (a table name). */
+#define COUNTER_NAME_MAX 24
+
+/* Is name a counter's NAME? */
+static inline bool counter_name_ok(const char *name)
+{
+	size_t n = 0;
+
+	if (!name || name[0] < 'a' || name[0] > 'z')
+		return false;
+	for (; name[n]; n++)
+		if (!((name[n] >= 'a' && name[n] <= 'z') ||
+		      (name[n] >= '0' && name[n] <= '9') || name[n] == '_') ||
+		    n >= COUNTER_NAME_MAX)
+			return false;
+	return true;
+}
+
+/* What one incr adds to the tallies (requested may shrink). */
+struct counter_delta {
+	int64_t requested, finished, attempted, incrs, incrs_done;
 };
 
 /* An opened store, in the parent (struct run holds one). */
@@ -95,6 +134,29 @@ struct store {
 	void (*detach)(struct store_link *l);
 	int (*total)(const struct store_handle *h, uint64_t *v);
 	void (*close)(struct store_handle *h, bool verbose);
+	/* Named counters (racelab counter), or NULL: see below. */
+	const struct store_counter *counter;
+};
+
+/*
+ * A counter under a name that independent processes on any host share
+ * (`racelab counter`). Each returns 0 or a negative errno, reported:
+ * -EEXIST (create: the name is taken), -ENOENT (no counter of that name),
+ * -EINVAL (what is there is not racelab's, or garbled), -ENOTCONN, -EACCES,
+ * -EIO. Nothing but the counter's own table or keys is read or written.
+ */
+struct store_counter {
+	const char *what; /* its home in words: "table racelab_counter_%s" */
+	/* Fill h for counter NAME at WHERE (--store KIND:WHERE), without
+	 * talking to the server: a bad WHERE is -EINVAL. */
+	int (*open)(struct store_handle *h, const char *where,
+		    const char *name);
+	int (*create)(const struct store_handle *h); /* refuses a taken name */
+	int (*read)(const struct store_handle *h, struct counter_view *v);
+	int (*add)(const struct store_handle *h, const struct counter_delta *d);
+	int (*destroy)(
+	    const struct store_handle *h);     /* only what create made */
+	void (*close)(struct store_handle *h); /* frees what open made */
 };
 
 /*

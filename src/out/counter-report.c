@@ -1,0 +1,90 @@
+/* counter-report.c - the named counter's fields (counter-report.h). */
+#include "out/counter-report.h"
+
+#include "core/util.h"
+
+#define C(rec) ((const struct counter_row *)(rec))
+#define GET(name)                                                              \
+	static void get_##name(const void *rec, const void *ctx,               \
+			       struct value *v)
+#define GET_U64(name, expr)                                                    \
+	GET(name)                                                              \
+	{                                                                      \
+		(void)ctx;                                                     \
+		*v = (struct value){ .kind = VALUE_U64, .u = (expr) };         \
+	}
+#define GET_STR(name, expr)                                                    \
+	GET(name)                                                              \
+	{                                                                      \
+		(void)ctx;                                                     \
+		*v = (struct value){ .kind = VALUE_STR, .s = (expr) };         \
+	}
+/* A figure that may be unknown: empty in CSV, null in JSON. */
+#define GET_IF(name, known, expr)                                              \
+	GET(name)                                                              \
+	{                                                                      \
+		(void)ctx;                                                     \
+		if (C(rec)->known)                                             \
+			*v = (struct value){ .kind = VALUE_U64,                \
+					     .u = C(rec)->expr };              \
+	}
+
+GET_STR(store, C(rec)->store)
+GET_STR(name, C(rec)->name)
+GET_STR(where, C(rec)->where)
+GET_U64(value, C(rec)->value)
+GET_U64(requested, C(rec)->requested)
+GET_U64(finished, C(rec)->finished)
+GET_U64(attempted, C(rec)->attempted)
+GET_U64(incrs, C(rec)->incrs)
+GET_U64(incrs_done, C(rec)->incrs_done)
+GET_IF(lost, lost_known, lost)
+GET_IF(lost_min, bounds_known, lost_min)
+GET_IF(lost_max, bounds_known, lost_max)
+
+#define DATA(key, get)                                                         \
+	{                                                                      \
+		key, IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get, NULL, \
+		    NULL, NULL                                                 \
+	}
+
+static const struct field counter_fields[] = {
+	DATA("store", get_store),
+	DATA("name", get_name),
+	DATA("where", get_where),
+	DATA("value", get_value),
+	DATA("requested", get_requested),
+	DATA("finished", get_finished),
+	DATA("attempted", get_attempted),
+	DATA("incr_processes", get_incrs),
+	DATA("incr_processes_done", get_incrs_done),
+	DATA("lost", get_lost),
+	DATA("lost_min", get_lost_min),
+	DATA("lost_max", get_lost_max),
+};
+
+const struct schema counter_schema = {
+	.name = "counter",
+	.fields = counter_fields,
+	.n = sizeof(counter_fields) / sizeof(counter_fields[0]),
+};
+
+void counter_report_print(FILE *f, enum format format,
+			  const struct counter_row *row)
+{
+	switch (format) {
+	case FORMAT_TABLE:
+		break;
+	case FORMAT_CSV:
+		schema_csv_header(f, &counter_schema);
+		schema_csv_row(f, &counter_schema, row, NULL);
+		break;
+	case FORMAT_JSON:
+		fputc('{', f);
+		schema_json_members(f, &counter_schema, row, NULL);
+		fprintf(f, ", \"version\": ");
+		schema_json_string(f, RACELAB_VERSION);
+		fprintf(f, ", \"schema\": %d}\n", SCHEMA_VERSION);
+		break;
+	}
+}
