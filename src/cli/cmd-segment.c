@@ -530,6 +530,9 @@ static void segment_run(struct run *run, const struct seg_options *o,
 		.lock_uid = (unsigned)g->ds.shm_perm.cuid,
 		.lock_file = lock,
 		.seed = 1,
+		/* Other processes add to the segment too: what this incr
+		 * finished is its own tally, never the segment's total. */
+		.shared_counter = true,
 	};
 	(void)o;
 }
