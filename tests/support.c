@@ -276,6 +276,14 @@ pid_t racelab_start(const char *const argv[], int *err_fd)
 	return start(argv, NULL, err_fd);
 }
 
+void tmp_template(char *buf, size_t len, const char *what)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/racelab-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+		 what);
+}
+
 pid_t racelab_start_out(const char *const argv[], int *out_fd, int *err_fd)
 {
 	return start(argv, out_fd, err_fd);

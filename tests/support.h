@@ -32,6 +32,10 @@ int racelab(struct outcome *o, double timeout_s, const char *const argv[]);
  */
 pid_t racelab_start(const char *const argv[], int *err_fd);
 
+/* "$TMPDIR/racelab-WHAT-XXXXXX" in buf, for mkstemp or mkdtemp: inside
+ * the case's own TMPDIR, so that even a killed case leaves nothing else. */
+void tmp_template(char *buf, size_t len, const char *what);
+
 /* The same, with its stdout readable from *out_fd too. */
 pid_t racelab_start_out(const char *const argv[], int *out_fd, int *err_fd);
 

@@ -665,10 +665,12 @@ static int sweep(const struct strategy *const *list, unsigned n,
 		 struct bench_opts *o, struct bench_point **points, char *err,
 		 size_t errlen)
 {
-	char path[] = "/tmp/racelab-bench-err-XXXXXX";
-	int fd = mkstemp(path), saved = dup(2), rc;
+	char path[128];
+	int fd, saved = dup(2), rc;
 	ssize_t r;
 
+	tmp_template(path, sizeof(path), "bench-err");
+	fd = mkstemp(path);
 	cr_assert(fd >= 0 && saved >= 0);
 	(void)unlink(path);
 	harness_signals_init();
@@ -901,10 +903,11 @@ Test(bench, svg_is_well_formed_self_contained_with_one_series_each,
 {
 	static const char *const names[] = { "atomic", "robust-mutex",
 					     "sysv-sem" };
-	char dir[] = "/tmp/racelab-svg-XXXXXX", path[64], series[64];
+	char dir[128], path[256], series[64];
 	struct outcome o;
 	char *svg;
 
+	tmp_template(dir, sizeof(dir), "svg");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/chart.svg", dir);
 	racelab(&o, 50,
@@ -1125,10 +1128,11 @@ static char *export_into(const char *dir, const char *name, char *path,
 
 Test(bench, export_round_trips_through_from_to_the_same_figures, .timeout = 60)
 {
-	char dir[] = "/tmp/racelab-export-XXXXXX", path[96], svg[96];
+	char dir[128], path[256], svg[256];
 	struct outcome o;
 	char *text, *chart;
 
+	tmp_template(dir, sizeof(dir), "export");
 	cr_assert_not_null(mkdtemp(dir));
 	text = export_into(dir, "a.json", path, sizeof(path));
 	cr_expect(json_valid(text));
@@ -1157,11 +1161,12 @@ Test(bench, export_round_trips_through_from_to_the_same_figures, .timeout = 60)
 
 Test(bench, export_refuses_a_symlink_before_anything_runs, .timeout = 20)
 {
-	char dir[] = "/tmp/racelab-export-XXXXXX", link[96], victim[96];
+	char dir[128], link[256], victim[256];
 	struct outcome o;
 	char *text;
 	FILE *f;
 
+	tmp_template(dir, sizeof(dir), "export");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(victim, sizeof(victim), "%s/victim", dir);
 	snprintf(link, sizeof(link), "%s/x.json", dir);
@@ -1186,11 +1191,12 @@ Test(bench, export_refuses_a_symlink_before_anything_runs, .timeout = 20)
 
 Test(bench, from_compares_two_results_side_by_side, .timeout = 60)
 {
-	char dir[] = "/tmp/racelab-export-XXXXXX", a[96], b[96], svg[96];
+	char dir[128], a[256], b[256], svg[256];
 	struct outcome o;
 	char *text, *chart, *host;
 	FILE *f;
 
+	tmp_template(dir, sizeof(dir), "export");
 	cr_assert_not_null(mkdtemp(dir));
 	text = export_into(dir, "a.json", a, sizeof(a));
 	/* The same result from "another machine". */
@@ -1247,12 +1253,13 @@ Test(bench, from_refuses_what_is_not_a_result_with_exit_2, .timeout = 60)
 		"{} trailing",
 		"\xff\xfe garbage",
 	};
-	char dir[] = "/tmp/racelab-from-XXXXXX", path[96], real[96];
+	char dir[128], path[256], real[256];
 	char deep[200] = "";
 	struct outcome o;
 	char *text;
 	FILE *f;
 
+	tmp_template(dir, sizeof(dir), "from");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/bad.json", dir);
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]) + 1; i++) {
@@ -1357,13 +1364,14 @@ Test(bench, from_survives_fuzzed_and_truncated_exports, .timeout = 300)
 {
 	const char *asan = getenv("RACELAB_ASAN");
 	const char *saved = getenv("RACELAB");
-	char dir[] = "/tmp/racelab-fuzz-XXXXXX", real[96], path[96], svg[96];
+	char dir[128], real[256], path[256], svg[256];
 	char keep[4096];
 	unsigned loaded = 0, refused = 0;
 	size_t len;
 	char *text, *buf;
 	int null_fd, err_fd;
 
+	tmp_template(dir, sizeof(dir), "fuzz");
 	cr_assert_not_null(mkdtemp(dir));
 	text = export_into(dir, "real.json", real, sizeof(real));
 	len = strlen(text);
@@ -1472,11 +1480,12 @@ static void expect_rows_exact(const char *csv, unsigned want, const char *ctx)
 
 Test(bench, store_file_runs_what_the_file_store_admits, .timeout = 60)
 {
-	char dir[] = "/tmp/racelab-store-XXXXXX", store[96];
+	char dir[128], store[256];
 	const char *name;
 	const struct store *st;
 	struct outcome o;
 
+	tmp_template(dir, sizeof(dir), "store");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(store, sizeof(store), "file:%s/counter", dir);
 	st = store_find(store, &name);
