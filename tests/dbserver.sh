@@ -30,6 +30,9 @@
 # namespace of the test's own where nobody else can reach ADDR.
 #
 # Costs, measured here: initdb about 1.5 s, postgres start 0.3 s, redis 0.1 s.
+# RACELAB_PG_TEMPLATE=DIR (make test sets it to build/pg-template, which
+# make clean removes): run initdb once, into DIR, and give every later
+# server a copy of it, 0.05 s instead of 1.5 s.
 set -eu
 
 # The newest installed PostgreSQL's server binaries (Debian keeps them out
@@ -108,6 +111,32 @@ as_pg() {
 	exec setpriv --pdeathsig INT "$@"
 }
 
+# initdb into DIR/data, or (RACELAB_PG_TEMPLATE) copy the template, made by
+# the first that needs it: beside it, then renamed into place, so two made
+# at once cannot mix (the loser's is removed).
+pg_initdb() { # DIR
+	t=${RACELAB_PG_TEMPLATE:-}
+	if [ -n "$t" ] && [ ! -f "$t/data/PG_VERSION" ]; then
+		new=$(mktemp -d "$t.new.XXXXXX") || die "cannot make $t.new.*"
+		chmod 755 "$new"
+		[ -z "$pg_user" ] || chown "$pg_user:" "$new"
+		if (as_pg "$PGBIN/initdb" -D "$new/data" -A trust -U postgres \
+			--no-sync -E UTF8 --locale=C) >"$1/initdb.log" 2>&1; then
+			mv -T "$new" "$t" 2>/dev/null || rm -rf "$new"
+		else
+			rm -rf "$new"
+			die "initdb failed: $(tail -n 3 "$1/initdb.log")"
+		fi
+	fi
+	if [ -n "$t" ]; then
+		cp -a "$t/data" "$1/data" || die "cannot copy $t/data"
+		return
+	fi
+	(as_pg "$PGBIN/initdb" -D "$1/data" -A trust -U postgres \
+		--no-sync -E UTF8 --locale=C) >"$1/initdb.log" 2>&1 ||
+		die "initdb failed: $(tail -n 3 "$1/initdb.log")"
+}
+
 pg_user=""
 if [ "$(id -u)" -eq 0 ]; then
 	pg_user=${RACELAB_PG_USER:-postgres}
@@ -128,9 +157,7 @@ if [ "$want_pg" -eq 1 ]; then
 	[ -x "$PGBIN/initdb" ] || die "no initdb (install postgresql: sh tests/deps.sh)"
 	mkdir "$dir/pg"
 	[ -z "$pg_user" ] || chown "$pg_user:" "$dir/pg"
-	(as_pg "$PGBIN/initdb" -D "$dir/pg/data" -A trust -U postgres \
-		--no-sync -E UTF8 --locale=C) >"$dir/pg/initdb.log" 2>&1 ||
-		die "initdb failed: $(tail -n 3 "$dir/pg/initdb.log")"
+	pg_initdb "$dir/pg"
 	listen=${RACELAB_DB_LISTEN:-}
 	[ -z "$listen" ] ||
 		echo "host all all samenet trust" >>"$dir/pg/data/pg_hba.conf"

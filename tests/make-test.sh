@@ -40,6 +40,11 @@ fi
 logs=$B/test-logs
 rm -rf "$logs"
 mkdir -p "$logs"
+# Every throwaway PostgreSQL of the run (the suites', the labs', the docs')
+# starts from one initdb (tests/dbserver.sh), kept in the build tree.
+rm -rf "$B/pg-template"
+RACELAB_PG_TEMPLATE=$root/$B/pg-template
+export RACELAB_PG_TEMPLATE
 
 now() {
 	date +%s.%N

@@ -112,9 +112,14 @@ ParameterizedTest(struct window_case *c, repro,
 	char v[32], procs[8], iters[16];
 
 	snprintf(procs, sizeof(procs), "%u", c->procs);
-	/* sleep:1 costs ~60 us per increment, and the lock is held meanwhile. */
+	/*
+	 * sleep:1 costs ~60 us per increment, and the lock is held meanwhile.
+	 * Every window hands the CPU over inside the critical section, so
+	 * each increment is a chance for a lock that does not exclude to be
+	 * caught: 1,000 of them (100 with a sleep) per worker are plenty.
+	 */
 	snprintf(iters, sizeof(iters), "%u",
-		 (strncmp(c->window, "sleep", 5) ? 3000 : 300) / ASAN_SCALE);
+		 (strncmp(c->window, "sleep", 5) ? 1000 : 100) / ASAN_SCALE);
 	racelab(&o, 110,
 		ARGS("run", "--strategy", c->strategy, "--procs", procs,
 		     "--iters", iters, "--window", c->window, "--format",

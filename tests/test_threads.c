@@ -52,7 +52,7 @@ ParameterizedTest(struct thread_case *c, thread_mode, exact_count,
 		  .timeout = 120)
 {
 	char procs[16], iters[16];
-	const unsigned n = 50000 / ASAN_SCALE;
+	const unsigned n = 20000 / ASAN_SCALE;
 	struct outcome o;
 	char mode[16];
 
