@@ -7,7 +7,7 @@
 #
 # The parts: the build; then, in three lanes side by side (they share
 # nothing), the Criterion suite and the same suite against the ASan/UBSan
-# build; lint and the racelab commands of README.md and docs/; the format
+# build; the racelab commands of README.md and docs/, and lint; the format
 # check and the labs. Much of each part's time is spent waiting (on a
 # timer, a child, a lock), not computing, so on 2 CPUs running them
 # together cuts the wall time. Every part runs even when another failed, so one pass says
@@ -92,10 +92,11 @@ T0=$(now)
 part build "$MAKE" --no-print-directory racelab racelab-tsan \
 	"$B/racelab-tests" racelab-asan "$B/asan/racelab-tests"
 show build
-# Three lanes side by side: the suite then the same suite under ASan; lint
-# then the docs' commands; the labs (and the format check). A lane starts
+# Three lanes side by side: the suite then the same suite under ASan; the
+# docs' commands then lint; the format check then the labs. A lane starts
 # its second part as soon as its first ends, so no CPU waits for the
-# slowest part of a round.
+# slowest part of a round; the parts that only compute (lint, the ASan
+# suite) come last, where they fill the CPUs the waiting parts leave.
 (
 	part suite suite plain env RACELAB=./racelab \
 		RACELAB_TSAN=./racelab-tsan RACELAB_ASAN=./racelab-asan \
@@ -106,9 +107,9 @@ show build
 		"$B/asan/racelab-tests"
 ) &
 (
-	part lint "$MAKE" --no-print-directory lint
 	part doc-commands env --default-signal=INT,QUIT RACELAB=./racelab \
 		RACELAB_TSAN=./racelab-tsan sh tests/doc-commands.sh
+	part lint "$MAKE" --no-print-directory lint
 ) &
 (
 	part format-check "$MAKE" --no-print-directory format-check
@@ -116,13 +117,13 @@ show build
 		"$MAKE" --no-print-directory labs-check
 ) &
 wait
-show suite asan-suite lint doc-commands format-check labs-check
+show suite asan-suite doc-commands lint format-check labs-check
 T1=$(now)
 
 failed=0
 printf '==== make test: how long each part took (%s test cases at once)\n' \
 	"$jobs"
-for name in build suite asan-suite lint doc-commands format-check \
+for name in build suite asan-suite doc-commands lint format-check \
 	labs-check; do
 	read -r secs status <"$logs/$name.time" || { secs=0 status=1; }
 	[ "$status" = 0 ] || failed=1
