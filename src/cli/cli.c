@@ -111,6 +111,46 @@ int cli_option_check(const char *cmd, const struct option *longopts, int c,
 	return 0;
 }
 
+const struct cli_subcommand *cli_subcommand(const char *command,
+					    const char *usage,
+					    const struct cli_subcommand *subs,
+					    unsigned n, int argc, char **argv,
+					    int *status)
+{
+	char names[160] = "";
+	size_t used = 0;
+
+	for (unsigned i = 0; i < n && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used,
+					 "%s%s", i ? ", " : "", subs[i].name);
+	*status = EXIT_USAGE;
+	if (argc < 2) {
+		usage_error(command, "which one: %s?", names);
+		return NULL;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage, stdout);
+		*status = EXIT_VERIFIED;
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return &subs[i];
+	usage_error(command, "unknown subcommand '%.40s' (%s)", argv[1], names);
+	return NULL;
+}
+
+int cli_option_applies(const struct cli_subcommand *sub,
+		       const struct option *longopts, int c)
+{
+	char name[64];
+
+	if (c == 'h' || strchr(sub->opts, c))
+		return 0;
+	return usage_error(sub->cmd, "%s does not apply here",
+			   option_name(longopts, c, name, sizeof(name)));
+}
+
 int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
 	       uint64_t max, uint64_t *out)
 {

@@ -38,6 +38,39 @@ struct option;
 int cli_option_check(const char *cmd, const struct option *longopts, int c,
 		     char **argv, bool seen[256]);
 
+/*
+ * A subcommand of a command that has several (`racelab segment create`,
+ * `racelab counter incr`): the command's table of them, and what each
+ * accepts.
+ */
+struct cli_subcommand {
+	int kind;	   /* the command's own enum of them */
+	const char *name;  /* as typed after the command: "create" */
+	const char *cmd;   /* for messages: "segment create" */
+	const char *usage; /* its --help */
+	const char *opts;  /* the option codes (getopt's) it accepts */
+};
+
+/*
+ * The subcommand argv[1] names among subs[n] (argv[0] is the command).
+ * NULL when there is none to run, with *status set: EXIT_VERIFIED after
+ * printing the command's usage for -h or --help; EXIT_USAGE after saying
+ * that none or an unknown one was named (listing subs).
+ */
+const struct cli_subcommand *cli_subcommand(const char *command,
+					    const char *usage,
+					    const struct cli_subcommand *subs,
+					    unsigned n, int argc, char **argv,
+					    int *status);
+
+/*
+ * 0 when option c (a code in longopts, as getopt_long returned it) applies
+ * to sub; else EXIT_USAGE after saying so, naming the option. --help (h)
+ * applies everywhere.
+ */
+int cli_option_applies(const struct cli_subcommand *sub,
+		       const struct option *longopts, int c);
+
 /* Parse a whole number option in [min, max], or print why not. */
 int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
 	       uint64_t max, uint64_t *out);

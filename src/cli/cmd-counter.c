@@ -175,16 +175,8 @@ static const char destroy_usage[] =
 
 enum sub_kind { SUB_CREATE, SUB_INCR, SUB_SHOW, SUB_DESTROY };
 
-/* Which subcommand, and what it accepts. */
-struct subcommand {
-	enum sub_kind kind; /* which */
-	const char *name;   /* as typed after `racelab counter` */
-	const char *cmd;    /* for messages: "counter create" */
-	const char *usage;  /* its --help */
-	const char *opts;   /* the option codes it accepts, as a string */
-};
-
-static const struct subcommand subcommands[] = {
+/* Which subcommand, and what it accepts (kind: enum sub_kind). */
+static const struct cli_subcommand subcommands[] = {
 	{ SUB_CREATE, "create", "counter create", create_usage, "SN" },
 	{ SUB_INCR, "incr", "counter incr", incr_usage, "SNnspwtv" },
 	{ SUB_SHOW, "show", "counter show", show_usage, "SNf" },
@@ -192,18 +184,18 @@ static const struct subcommand subcommands[] = {
 };
 
 struct counter_options {
-	const struct subcommand *sub; /* what runs */
-	const struct store *store;    /* --store's kind */
-	const char *where;	      /* what follows its colon, or NULL */
-	const char *name;	      /* --name */
-	const char *strategy_name;    /* incr: --strategy, or NULL */
-	uint64_t times;		      /* incr: --times */
-	uint64_t procs;		      /* incr: --procs */
-	struct window window;	      /* incr: --window */
-	uint64_t timeout_s;	      /* incr: --timeout */
-	bool verbose;		      /* incr: --verbose */
-	enum format format;	      /* show: --format */
-	bool seen[256];		      /* options given */
+	const struct cli_subcommand *sub; /* what runs */
+	const struct store *store;	  /* --store's kind */
+	const char *where;		  /* what follows its colon, or NULL */
+	const char *name;		  /* --name */
+	const char *strategy_name;	  /* incr: --strategy, or NULL */
+	uint64_t times;			  /* incr: --times */
+	uint64_t procs;			  /* incr: --procs */
+	struct window window;		  /* incr: --window */
+	uint64_t timeout_s;		  /* incr: --timeout */
+	bool verbose;			  /* incr: --verbose */
+	enum format format;		  /* show: --format */
+	bool seen[256];			  /* options given */
 };
 
 /*
@@ -300,13 +292,8 @@ static int parse_counter(int argc, char **argv, struct counter_options *o)
 				NULL)) != -1) {
 		if ((err = cli_option_check(cmd, longopts, c, argv, o->seen)))
 			return err;
-		if (c != 'h' && !strchr(o->sub->opts, c)) {
-			for (const struct option *lo = longopts; lo->name; lo++)
-				if (lo->val == c)
-					return usage_error(
-					    cmd, "--%s does not apply here",
-					    lo->name);
-		}
+		if ((err = cli_option_applies(o->sub, longopts, c)))
+			return err;
 		switch (c) {
 		case 'S':
 			if ((err = parse_store(cmd, optarg, o)))
@@ -692,22 +679,11 @@ int cmd_counter(int argc, char **argv)
 	struct counter_options o = { .format = FORMAT_TABLE };
 	int err;
 
-	if (argc < 2)
-		return usage_error("counter", "which one: create, incr, show "
-					      "or destroy?");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(counter_usage, stdout);
-		return EXIT_VERIFIED;
-	}
-	for (unsigned i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]);
-	     i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			o.sub = &subcommands[i];
+	o.sub = cli_subcommand("counter", counter_usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv, &err);
 	if (!o.sub)
-		return usage_error("counter",
-				   "unknown subcommand '%.40s' (create, incr, "
-				   "show, destroy)",
-				   argv[1]);
+		return err;
 	err = parse_counter(argc - 1, argv + 1, &o);
 	if (err)
 		return err;

@@ -180,16 +180,8 @@ static const char destroy_usage[] =
 
 enum sub_kind { SUB_CREATE, SUB_INCR, SUB_SHOW, SUB_DESTROY };
 
-/* Which subcommand, and what it accepts. */
-struct subcommand {
-	enum sub_kind kind; /* which */
-	const char *name;   /* as typed after `racelab segment` */
-	const char *cmd;    /* for messages: "segment create" */
-	const char *usage;  /* its --help */
-	const char *opts;   /* the option codes it accepts, as a string */
-};
-
-static const struct subcommand subcommands[] = {
+/* Which subcommand, and what it accepts (kind: enum sub_kind). */
+static const struct cli_subcommand subcommands[] = {
 	{ SUB_CREATE, "create", "segment create", create_usage, "kPsmF" },
 	{ SUB_INCR, "incr", "segment incr", incr_usage, "kPnvt" },
 	{ SUB_SHOW, "show", "segment show", show_usage, "kPf" },
@@ -197,17 +189,17 @@ static const struct subcommand subcommands[] = {
 };
 
 struct seg_options {
-	const struct subcommand *sub;	 /* what runs */
-	key_t key;			 /* the segment's key */
-	const char *path;		 /* --path FILE, or NULL */
-	const struct strategy *strategy; /* create: --strategy */
-	unsigned mode;			 /* create: --mode */
-	bool force;			 /* create: --force */
-	uint64_t times;			 /* incr: --times */
-	uint64_t timeout_s;		 /* incr: --timeout */
-	bool verbose;			 /* incr: --verbose */
-	enum format format;		 /* show: --format */
-	bool seen[256];			 /* options given */
+	const struct cli_subcommand *sub; /* what runs */
+	key_t key;			  /* the segment's key */
+	const char *path;		  /* --path FILE, or NULL */
+	const struct strategy *strategy;  /* create: --strategy */
+	unsigned mode;			  /* create: --mode */
+	bool force;			  /* create: --force */
+	uint64_t times;			  /* incr: --times */
+	uint64_t timeout_s;		  /* incr: --timeout */
+	bool verbose;			  /* incr: --verbose */
+	enum format format;		  /* show: --format */
+	bool seen[256];			  /* options given */
 };
 
 /*
@@ -373,10 +365,8 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 				NULL)) != -1) {
 		if ((err = cli_option_check(cmd, longopts, c, argv, o->seen)))
 			return err;
-		if (c != 'h' && !strchr(o->sub->opts, c))
-			return usage_error(cmd,
-					   "option '%s' does not apply here",
-					   argv[optind - 1]);
+		if ((err = cli_option_applies(o->sub, longopts, c)))
+			return err;
 		switch (c) {
 		case 'k':
 			if ((err = parse_key(cmd, optarg, &o->key)))
@@ -1035,22 +1025,11 @@ int cmd_segment(int argc, char **argv)
 	struct seg_options o = { .mode = 0600 };
 	int err;
 
-	if (argc < 2)
-		return usage_error("segment", "which one: create, incr, show "
-					      "or destroy?");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(segment_usage, stdout);
-		return EXIT_VERIFIED;
-	}
-	for (unsigned i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]);
-	     i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			o.sub = &subcommands[i];
+	o.sub = cli_subcommand("segment", segment_usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv, &err);
 	if (!o.sub)
-		return usage_error("segment",
-				   "unknown subcommand '%s' (create, incr, "
-				   "show, destroy)",
-				   argv[1]);
+		return err;
 	err = parse_segment(argc - 1, argv + 1, &o);
 	if (err)
 		return err;
