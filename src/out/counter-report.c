@@ -72,19 +72,5 @@ const struct schema counter_schema = {
 void counter_report_print(FILE *f, enum format format,
 			  const struct counter_row *row)
 {
-	switch (format) {
-	case FORMAT_TABLE:
-		break;
-	case FORMAT_CSV:
-		schema_csv_header(f, &counter_schema);
-		schema_csv_row(f, &counter_schema, row, NULL);
-		break;
-	case FORMAT_JSON:
-		fputc('{', f);
-		schema_json_members(f, &counter_schema, row, NULL);
-		fprintf(f, ", \"version\": ");
-		schema_json_string(f, RACELAB_VERSION);
-		fprintf(f, ", \"schema\": %d}\n", SCHEMA_VERSION);
-		break;
-	}
+	report_record(f, format, &counter_schema, row);
 }

@@ -27,6 +27,26 @@ int report_format_parse(const char *s, enum format *out)
 	return 0;
 }
 
+void report_record(FILE *f, enum format format, const struct schema *sc,
+		   const void *row)
+{
+	switch (format) {
+	case FORMAT_TABLE:
+		break;
+	case FORMAT_CSV:
+		schema_csv_header(f, sc);
+		schema_csv_row(f, sc, row, NULL);
+		break;
+	case FORMAT_JSON:
+		fputc('{', f);
+		schema_json_members(f, sc, row, NULL);
+		fprintf(f, ", \"version\": ");
+		schema_json_string(f, RACELAB_VERSION);
+		fprintf(f, ", \"schema\": %d}\n", SCHEMA_VERSION);
+		break;
+	}
+}
+
 void report_json_string(FILE *f, const char *s)
 {
 	schema_json_string(f, s);

@@ -41,6 +41,15 @@ extern const struct schema report_run_schema;
 /* Parse "table", "csv" or "json"; -1 if it is none of them. */
 int report_format_parse(const char *s, enum format *out);
 
+/*
+ * One record of schema sc as CSV (its header, then the row) or as one JSON
+ * object carrying the program's and the schema's version; FORMAT_TABLE
+ * prints nothing (each command draws its own table). `segment show` and
+ * `counter show` print theirs with it.
+ */
+void report_record(FILE *f, enum format format, const struct schema *sc,
+		   const void *row);
+
 /* s as a JSON string (quotes included), or as a CSV field (quoted only
  * when it must be); for every command's csv and json output. */
 void report_json_string(FILE *f, const char *s);

@@ -94,19 +94,5 @@ const struct schema segment_schema = {
 void segment_report_print(FILE *f, enum format format,
 			  const struct segment_row *row)
 {
-	switch (format) {
-	case FORMAT_TABLE:
-		break;
-	case FORMAT_CSV:
-		schema_csv_header(f, &segment_schema);
-		schema_csv_row(f, &segment_schema, row, NULL);
-		break;
-	case FORMAT_JSON:
-		fputc('{', f);
-		schema_json_members(f, &segment_schema, row, NULL);
-		fprintf(f, ", \"version\": ");
-		schema_json_string(f, RACELAB_VERSION);
-		fprintf(f, ", \"schema\": %d}\n", SCHEMA_VERSION);
-		break;
-	}
+	report_record(f, format, &segment_schema, row);
 }
