@@ -111,30 +111,27 @@ as_pg() {
 	exec setpriv --pdeathsig INT "$@"
 }
 
-# initdb into DIR/data, or (RACELAB_PG_TEMPLATE) copy the template, made by
-# the first that needs it: beside it, then renamed into place, so two made
-# at once cannot mix (the loser's is removed).
+# initdb into DIR/data, or (RACELAB_PG_TEMPLATE) copy the template. The
+# first that needs the template runs initdb in DIR (which the server's user
+# can reach; the build tree, as root, may not be) and copies the result
+# beside the template, then renames it into place, so two made at once
+# cannot mix (the loser's copy is removed).
 pg_initdb() { # DIR
 	t=${RACELAB_PG_TEMPLATE:-}
-	if [ -n "$t" ] && [ ! -f "$t/data/PG_VERSION" ]; then
-		new=$(mktemp -d "$t.new.XXXXXX") || die "cannot make $t.new.*"
-		chmod 755 "$new"
-		[ -z "$pg_user" ] || chown "$pg_user:" "$new"
-		if (as_pg "$PGBIN/initdb" -D "$new/data" -A trust -U postgres \
-			--no-sync -E UTF8 --locale=C) >"$1/initdb.log" 2>&1; then
-			mv -T "$new" "$t" 2>/dev/null || rm -rf "$new"
-		else
-			rm -rf "$new"
-			die "initdb failed: $(tail -n 3 "$1/initdb.log")"
-		fi
-	fi
-	if [ -n "$t" ]; then
+	if [ -n "$t" ] && [ -f "$t/data/PG_VERSION" ]; then
 		cp -a "$t/data" "$1/data" || die "cannot copy $t/data"
 		return
 	fi
 	(as_pg "$PGBIN/initdb" -D "$1/data" -A trust -U postgres \
 		--no-sync -E UTF8 --locale=C) >"$1/initdb.log" 2>&1 ||
 		die "initdb failed: $(tail -n 3 "$1/initdb.log")"
+	[ -n "$t" ] || return 0
+	new=$(mktemp -d "$t.new.XXXXXX") || die "cannot make $t.new.*"
+	if cp -a "$1/data" "$new/data"; then
+		mv -T "$new" "$t" 2>/dev/null || rm -rf "$new"
+	else
+		rm -rf "$new"
+	fi
 }
 
 pg_user=""
