@@ -359,8 +359,11 @@ Test(bench, prints_its_header_first_and_keeps_finished_rounds_on_ctrl_c,
 		close(out[1]);
 		/* Ctrl-C must reach it: not ignored, as in a script's `&`. */
 		signal(SIGINT, SIG_DFL);
+		/* Fixed time: 100 rounds of 0.2 s take 20 s however busy
+		 * the machine (a calibrated run once came out short under
+		 * load, and all 100 were done before the Ctrl-C). */
 		execl(bin, bin, "bench", "--strategies", "atomic", "--procs",
-		      "1", "--repeat", "100", "--target-ms", "100",
+		      "1", "--repeat", "100", "--duration", "0.2",
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -368,7 +371,7 @@ Test(bench, prints_its_header_first_and_keeps_finished_rounds_on_ctrl_c,
 	/* The column header comes before any run is measured. */
 	cr_expect_eq(read_until(out[0], "verified", 20, buf, sizeof(buf)), 0,
 		     "no header: %s", buf);
-	sleep(3); /* calibration, warm-up, then rounds of 100 ms */
+	sleep(3); /* the warm-up, then rounds of 0.2 s: more than one done */
 	kill(pid, SIGINT);
 	read_until(out[0], "\x01", 20, buf, sizeof(buf)); /* to EOF */
 	close(out[0]);
