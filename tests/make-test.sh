@@ -45,6 +45,15 @@ mkdir -p "$logs"
 rm -rf "$B/pg-template"
 RACELAB_PG_TEMPLATE=$root/$B/pg-template
 export RACELAB_PG_TEMPLATE
+# Every test case's TMPDIR goes under one directory of this run, removed
+# however the run ends: a case that crashed before cleaning up after itself
+# leaves nothing behind either.
+RACELAB_CASE_PARENT=$(mktemp -d "${TMPDIR:-/tmp}/racelab-test.XXXXXX") || exit 1
+chmod 755 "$RACELAB_CASE_PARENT" # the tests' servers run as postgres
+export RACELAB_CASE_PARENT
+trap 'rm -rf "$RACELAB_CASE_PARENT"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 now() {
 	date +%s.%N

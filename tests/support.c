@@ -34,13 +34,15 @@
  * each other's objects. Without root the tables are the machine's, and the
  * checks fall back to telling racelab's objects from others' (below). Each
  * case also gets a TMPDIR of its own, and becomes a subreaper, so that any
- * process racelab leaves behind comes to it. At exit, the TMPDIR is removed
+ * process racelab leaves behind comes to it (the TMPDIRs of one make test
+ * under RACELAB_CASE_PARENT, which make test removes at its end). At exit,
+ * the TMPDIR is removed
  * and any process still there is killed and, with RACELAB_LEAK_LOG set,
  * written down there: make test fails if that file is not empty.
  */
-static bool private_ipc;  /* this case has an IPC namespace of its own */
-static char case_tmp[64]; /* its TMPDIR */
-static pid_t case_pid;	  /* the case's process (not a child it forked) */
+static bool private_ipc;   /* this case has an IPC namespace of its own */
+static char case_tmp[256]; /* its TMPDIR */
+static pid_t case_pid;	   /* the case's process (not a child it forked) */
 
 static char case_name[160]; /* suite::test, noted while the test runs */
 
@@ -60,7 +62,7 @@ static void note_case(void)
 static void case_fini(void)
 {
 	const char *log = getenv("RACELAB_LEAK_LOG");
-	char cmd[128];
+	char cmd[300];
 	pid_t kids[64];
 	int n;
 
@@ -107,7 +109,12 @@ __attribute__((constructor)) static void case_init(void)
 		(void)signal(stops[i], SIG_DFL);
 	if (geteuid() == 0 && unshare(CLONE_NEWIPC) == 0)
 		private_ipc = true;
-	strcpy(case_tmp, "/tmp/racelab-case-XXXXXX");
+	/* Under the run's own directory when make test gives one (it
+	 * removes that at the end, so even a case that crashed before its
+	 * atexit leaves nothing), else under /tmp. */
+	snprintf(case_tmp, sizeof(case_tmp), "%s/racelab-case-XXXXXX",
+		 getenv("RACELAB_CASE_PARENT") ? getenv("RACELAB_CASE_PARENT")
+					       : "/tmp");
 	if (mkdtemp(case_tmp))
 		setenv("TMPDIR", case_tmp, 1);
 	else
