@@ -48,7 +48,9 @@ export RACELAB_PG_TEMPLATE
 # Every test case's TMPDIR goes under one directory of this run, removed
 # however the run ends: a case that crashed before cleaning up after itself
 # leaves nothing behind either.
-RACELAB_CASE_PARENT=$(mktemp -d "${TMPDIR:-/tmp}/racelab-test.XXXXXX") || exit 1
+# (A short name: paths under a case's TMPDIR must stay short, as a lock
+# file's beside a segment's counter; test_segment.c.)
+RACELAB_CASE_PARENT=$(mktemp -d /tmp/racelab.XXXXXX) || exit 1
 chmod 755 "$RACELAB_CASE_PARENT" # the tests' servers run as postgres
 export RACELAB_CASE_PARENT
 trap 'rm -rf "$RACELAB_CASE_PARENT"' EXIT

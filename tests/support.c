@@ -112,9 +112,11 @@ __attribute__((constructor)) static void case_init(void)
 	/* Under the run's own directory when make test gives one (it
 	 * removes that at the end, so even a case that crashed before its
 	 * atexit leaves nothing), else under /tmp. */
-	snprintf(case_tmp, sizeof(case_tmp), "%s/racelab-case-XXXXXX",
-		 getenv("RACELAB_CASE_PARENT") ? getenv("RACELAB_CASE_PARENT")
-					       : "/tmp");
+	if (getenv("RACELAB_CASE_PARENT"))
+		snprintf(case_tmp, sizeof(case_tmp), "%s/case-XXXXXX",
+			 getenv("RACELAB_CASE_PARENT"));
+	else
+		strcpy(case_tmp, "/tmp/racelab-case-XXXXXX");
 	if (mkdtemp(case_tmp))
 		setenv("TMPDIR", case_tmp, 1);
 	else
