@@ -29,10 +29,12 @@
 #include "core/loop.h"
 #include "strategies/common/pipe.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -40,6 +42,7 @@
 
 #define PIPE_BATCH	   CHUNK /* increments per message */
 #define PIPE_TOTAL_WAIT_MS 10000 /* for the owner's answer, at most */
+#define OWNER_GRACE_MS	   1000	 /* to end by itself before SIGKILL */
 
 /* ---- the owner -------------------------------------------------------- */
 
@@ -200,16 +203,44 @@ void pipe_detach(struct worker *w)
 	w->fd = -1;
 }
 
-/* Stop the owner: it sees end-of-file once every write end is closed. */
+/*
+ * Wait up to ms milliseconds (-1: for ever) for the owner to end; true
+ * when it did, with its status. A process that a signal killed closes its
+ * files before it can be waited for: the workers may see it gone (EPIPE)
+ * a moment before waitpid() can tell how it died.
+ */
+static bool owner_ended(pid_t owner, int *status, int ms)
+{
+	const struct timespec tick = { 0, 1000000 };
+
+	for (int waited = 0;; waited++) {
+		pid_t r = waitpid(owner, status, ms < 0 ? 0 : WNOHANG);
+
+		if (r == owner)
+			return true;
+		if (r == -1 && errno != EINTR)
+			return false;
+		if (r == 0 && waited >= ms)
+			return false;
+		if (r == 0)
+			(void)nanosleep(&tick, NULL);
+	}
+}
+
+/*
+ * Stop the owner: it sees end-of-file once every write end is closed, and
+ * ends by itself. If kill_it, it gets OWNER_GRACE_MS to do so, then
+ * SIGKILL. A death by a signal we did not send is reported.
+ */
 static void owner_stop(const struct run *run, struct pipe_shared *s,
 		       bool kill_it)
 {
-	int status;
+	int status = 0;
 
 	close_fd(&s->in[1]);
 	if (s->owner) {
-		/* Dead already, of a signal we did not send? Say so. */
-		if (waitpid(s->owner, &status, WNOHANG) == s->owner) {
+		if (owner_ended(s->owner, &status,
+				kill_it ? OWNER_GRACE_MS : -1)) {
 			if (WIFSIGNALED(status))
 				report("%s: the owner process %d was killed "
 				       "by SIG%s; the workers' writes found "
@@ -217,11 +248,8 @@ static void owner_stop(const struct run *run, struct pipe_shared *s,
 				       run->strategy->name, (int)s->owner,
 				       sigabbrev_np(WTERMSIG(status)));
 		} else {
-			if (kill_it)
-				(void)kill(s->owner, SIGKILL);
-			while (waitpid(s->owner, NULL, 0) == -1 &&
-			       errno == EINTR)
-				;
+			(void)kill(s->owner, SIGKILL);
+			(void)owner_ended(s->owner, &status, -1);
 		}
 		run_note(run, "owner process %d reaped", (int)s->owner);
 		s->owner = 0;
