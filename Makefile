@@ -172,8 +172,13 @@ demo-db: racelab
 
 # racelab's database strategies against pgbench and redis-benchmark on the
 # same statements at 1, 2 and 8 clients (docs/databases.md).
-bench-db: racelab
+bench-db: racelab $(if $(filter yes,$(HIREDIS_OK)),$(B)/bench/redis-least)
 	sh bench/db-compare.sh
+
+# The least loop a person would write for Redis INCR (bench/redis-least.c).
+$(B)/bench/redis-least: bench/redis-least.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis
 
 # The tests: Criterion suites linked with the harness (not main.c); the
 # system tests drive ./racelab itself.
@@ -259,7 +264,7 @@ lint:
 	@echo "lint: cppcheck and clang-tidy found nothing"
 
 FORMAT_FILES = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.[ch])) \
-	$(wildcard tests/*.[ch] bench/minimal/*.[ch] labs/*/*.c labs/*/*/*.c)
+	$(wildcard tests/*.[ch] bench/*.c bench/minimal/*.[ch] labs/*/*.c labs/*/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

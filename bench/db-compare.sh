@@ -7,16 +7,24 @@
 #
 #   sh bench/db-compare.sh [ROUNDS]          (default 3)
 #   CLIENTS="1 2 8" PG_STRATEGIES="atomic none" sh bench/db-compare.sh
+#   PG_STRATEGIES= sh bench/db-compare.sh          (Redis only; REDIS_STRATEGIES= for PostgreSQL only)
 #
 # Each point runs ROUNDS times, racelab and the reference interleaved
 # (so a burst of load from elsewhere hits both), and prints the medians:
 #
-#   store strategy clients reference_tx/s racelab_tx/s ratio
+#   store strategy clients reference_tx/s racelab_tx/s ratio rounds
 #
 # where racelab's rate is its increments over its run time (expected /
 # elapsed_s: from the start gate to the last worker's end)
 # and the reference's is pgbench's tps or redis-benchmark's requests/s;
-# ratio = racelab / reference (racelab's goal: >= 0.90). Both do the same
+# ratio = racelab / reference (racelab's goal: >= 0.90), and rounds the
+# range of the rounds' own ratios (how much one round says).
+# Beside Redis atomic, a "(least loop)" line: bench/redis-least.c, one
+# blocking hiredis client per process and nothing else, against the same
+# reference, interleaved too (make build/bench/redis-least; skipped when it
+# is not built). racelab / least loop is racelab's own cost; least loop /
+# redis-benchmark is what one blocking client per process costs against
+# redis-benchmark's one event loop multiplexing every connection. Both do the same
 # number of increments per client. The machine is shared: read the
 # ratios, not the absolute figures.
 set -eu
@@ -24,9 +32,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-3}
 CLIENTS=${CLIENTS:-1 2 8}
-PG_STRATEGIES=${PG_STRATEGIES:-atomic none for-update advisory repeatable-read serializable}
-REDIS_STRATEGIES=${REDIS_STRATEGIES:-atomic}
+PG_STRATEGIES=${PG_STRATEGIES-atomic none for-update advisory repeatable-read serializable}
+REDIS_STRATEGIES=${REDIS_STRATEGIES-atomic}
 RACELAB=${RACELAB:-$here/../racelab}
+LEAST=${LEAST:-$here/../build/bench/redis-least}
 
 if [ -z "${PGHOST:-}" ] || [ -z "${RACELAB_REDIS:-}" ]; then
 	exec sh "$here/../tests/dbserver.sh" run both -- sh "$0" "$@"
@@ -97,7 +106,9 @@ pgbench_rate() { # strategy clients transactions-per-client
 	case $1 in
 	repeatable-read | serializable) tries=--max-tries=1000 ;;
 	esac
-	psql_ -c "UPDATE racelab_bench SET v = 0 WHERE id = 1"
+	# A fresh table each round, as racelab makes its own each run: both
+	# start alike (docs/databases.md: no difference measured).
+	fresh_table
 	pgbench -n -f "$work/$1.sql" -c "$2" -j "$2" -t "$3" $tries \
 		>"$work/pg.out" 2>"$work/pg.err" || {
 		echo "pgbench failed: $(tail -n 3 "$work/pg.err")" >&2
@@ -106,18 +117,35 @@ pgbench_rate() { # strategy clients transactions-per-client
 	sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pg.out" | head -n 1
 }
 
+fresh_table() {
+	psql_ -c "SET client_min_messages = warning" \
+		-c "DROP TABLE IF EXISTS racelab_bench" \
+		-c "CREATE TABLE racelab_bench (id int PRIMARY KEY, v bigint NOT NULL)" \
+		-c "INSERT INTO racelab_bench VALUES (1, 0)"
+}
+
 redis_rate() { # clients requests
 	redis-benchmark -s "$RACELAB_REDIS" -c "$1" -n "$2" -P 1 --csv \
 		INCR racelab_bench | sed -n '2p' | cut -d, -f2 | tr -d '"'
 }
 
-printf '%-9s %-16s %7s %15s %13s %6s\n' store strategy clients \
-	reference_tx/s racelab_tx/s ratio
+# One point's line: the medians, their ratio, and the range of the
+# rounds' own ratios (racelab's round r over the reference's round r).
+report_point() { # store strategy clients
+	ref=$(median <"$work/ref")
+	rl=$(median <"$work/rl")
+	range=$(paste "$work/rl" "$work/ref" |
+		awk 'NR == 1 || $1 / $2 < lo { lo = $1 / $2 }
+		     NR == 1 || $1 / $2 > hi { hi = $1 / $2 }
+		     END { printf "%.2f-%.2f", lo, hi }')
+	printf '%-9s %-16s %7s %15.0f %13.0f %6.2f %11s\n' "$1" "$2" "$3" \
+		"$ref" "$rl" "$(echo "$rl $ref" | awk '{ print $1 / $2 }')" \
+		"$range"
+}
 
-psql_ -c "SET client_min_messages = warning" \
-	-c "DROP TABLE IF EXISTS racelab_bench" \
-	-c "CREATE TABLE racelab_bench (id int PRIMARY KEY, v bigint NOT NULL)" \
-	-c "INSERT INTO racelab_bench VALUES (1, 0)"
+printf '%-9s %-16s %7s %15s %13s %6s %11s\n' store strategy clients \
+	reference_tx/s racelab_tx/s ratio rounds
+
 for s in $PG_STRATEGIES; do
 	for c in $CLIENTS; do
 		per=$(($(total_for "$s") / c))
@@ -129,10 +157,7 @@ for s in $PG_STRATEGIES; do
 			racelab_rate postgres "$s" "$c" "$per" >>"$work/rl"
 			r=$((r + 1))
 		done
-		ref=$(median <"$work/ref")
-		rl=$(median <"$work/rl")
-		printf '%-9s %-16s %7s %15.0f %13.0f %6.2f\n' postgres "$s" "$c" \
-			"$ref" "$rl" "$(echo "$rl $ref" | awk '{ print $1 / $2 }')"
+		report_point postgres "$s" "$c"
 	done
 done
 psql_ -c "DROP TABLE racelab_bench"
@@ -143,15 +168,19 @@ for s in $REDIS_STRATEGIES; do
 		: >"$work/ref"
 		: >"$work/rl"
 		r=0
+		: >"$work/least"
 		while [ $r -lt "$rounds" ]; do
 			redis_rate "$c" $((per * c)) >>"$work/ref"
 			racelab_rate redis "$s" "$c" "$per" >>"$work/rl"
+			[ "$s" != atomic ] || [ ! -x "$LEAST" ] ||
+				"$LEAST" "$RACELAB_REDIS" "$c" "$per" >>"$work/least"
 			r=$((r + 1))
 		done
 		redis-cli -s "$RACELAB_REDIS" del racelab_bench >/dev/null
-		ref=$(median <"$work/ref")
-		rl=$(median <"$work/rl")
-		printf '%-9s %-16s %7s %15.0f %13.0f %6.2f\n' redis "$s" "$c" \
-			"$ref" "$rl" "$(echo "$rl $ref" | awk '{ print $1 / $2 }')"
+		report_point redis "$s" "$c"
+		if [ -s "$work/least" ]; then
+			mv "$work/least" "$work/rl"
+			report_point redis "(least loop)" "$c"
+		fi
 	done
 done
