@@ -757,6 +757,49 @@ ParameterizedTest(struct broken_case *c, bench, broken_strategy_stops_the_sweep,
 	expect_same_tables(&before, bad->name);
 }
 
+/*
+ * 4. A loop that hands a retry (DB_RETRY, -EAGAIN) back instead of trying
+ * again, as a student's first loop at REPEATABLE READ does: no store
+ * reports a retry, so the harness must say what happened.
+ */
+static int giveup_work(struct worker *w)
+{
+	(void)w;
+	return -EAGAIN;
+}
+
+static const struct strategy broken_giveup = {
+	.name = "broken-giveup",
+	.summary = "returns the server's retry request as an error",
+	.kind = KIND_LOCKFREE,
+	.counter = COUNTER_WORD,
+	.work = giveup_work,
+};
+
+Test(bench, a_retry_handed_back_is_explained, .timeout = 60)
+{
+	const struct strategy *list[] = { &broken_giveup };
+	unsigned procs[] = { 1 };
+	struct bench_opts o = {
+		.procs = procs,
+		.nprocs = 1,
+		.repeat = 1,
+		.target_s = 0.005,
+		.timeout_s = 10,
+	};
+	struct bench_point *pts;
+	char err[4096];
+
+	/* The calibration run fails: the sweep stops with an error. */
+	cr_expect_neq(sweep(list, 1, &o, &pts, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(pts[0].runs, 0);
+	cr_expect(strstr(err, "broken-giveup: worker 0: the server asked to "
+			      "retry the increment") &&
+		      strstr(err, "gave up instead of retrying"),
+		  "%s", err);
+	bench_points_free(pts, 1);
+}
+
 /* One worker at most: refused at two. */
 static const char *refuse_crowds(const struct run *run)
 {

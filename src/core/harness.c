@@ -194,6 +194,17 @@ static int worker_main(const struct run *run, unsigned id)
 			      memory_order_relaxed);
 	err = s->work(&w);
 	atomic_store_explicit(&w.slot->end_ns, now_ns(), memory_order_release);
+	/*
+	 * The one failure the stores leave unreported is a retry (DB_RETRY,
+	 * strategies/common/txn.h): a loop that hands it back instead of
+	 * trying again would fail with nothing said.
+	 */
+	if (err == -EAGAIN)
+		report("%s: worker %u: the server asked to retry the increment "
+		       "(an aborted transaction, a serialization failure, a "
+		       "broken deadlock); the strategy's loop gave up instead "
+		       "of retrying",
+		       s->name, id);
 	if (s->detach)
 		s->detach(&w);
 	if (st->detach)

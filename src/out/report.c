@@ -696,10 +696,11 @@ void report_row(struct report *rp, const struct result *r)
 			char n[32];
 
 			table_note_row(&rp->table, r->strategy->name,
-				       "%s after %s increments finished",
+				       "%s after %s increment%s finished",
 				       rp->colour ? "\033[1;31mFAILED\033[0m"
 						  : "FAILED",
-				       group_digits(r->expected, n, sizeof(n)));
+				       group_digits(r->expected, n, sizeof(n)),
+				       r->expected == 1 ? "" : "s");
 		} else if (r->verdict == VERDICT_FAILED)
 			table_note_row(&rp->table, r->strategy->name, "%s",
 				       rp->colour ? "\033[1;31mFAILED\033[0m"
