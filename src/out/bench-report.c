@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "out/fields.h"
 #include "out/text.h"
 
 static const char *mode_name(enum mode m)
@@ -46,12 +47,6 @@ static double lost_pct(const struct bench_point *pt)
 
 #define P(rec)	((const struct bench_point *)(rec))
 #define BO(ctx) (((const struct bench_report *)(ctx))->bo)
-#define GET(name)                                                              \
-	static void get_##name(const void *rec, const void *ctx,               \
-			       struct value *v)
-#define TEXT(name)                                                             \
-	static const char *text_##name(const void *rec, const void *ctx,       \
-				       bool compact, char *buf, size_t len)
 /* A figure of the measured runs: null when there were none. */
 #define MEASURED(member)                                                       \
 	GET(member)                                                            \

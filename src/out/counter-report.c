@@ -2,23 +2,9 @@
 #include "out/counter-report.h"
 
 #include "core/util.h"
+#include "out/fields.h"
 
 #define C(rec) ((const struct counter_row *)(rec))
-#define GET(name)                                                              \
-	static void get_##name(const void *rec, const void *ctx,               \
-			       struct value *v)
-#define GET_U64(name, expr)                                                    \
-	GET(name)                                                              \
-	{                                                                      \
-		(void)ctx;                                                     \
-		*v = (struct value){ .kind = VALUE_U64, .u = (expr) };         \
-	}
-#define GET_STR(name, expr)                                                    \
-	GET(name)                                                              \
-	{                                                                      \
-		(void)ctx;                                                     \
-		*v = (struct value){ .kind = VALUE_STR, .s = (expr) };         \
-	}
 /* A figure that may be unknown: empty in CSV, null in JSON. */
 #define GET_IF(name, known, expr)                                              \
 	GET(name)                                                              \
@@ -41,12 +27,6 @@ GET_U64(incrs_done, C(rec)->incrs_done)
 GET_IF(lost, lost_known, lost)
 GET_IF(lost_min, bounds_known, lost_min)
 GET_IF(lost_max, bounds_known, lost_max)
-
-#define DATA(key, get)                                                         \
-	{                                                                      \
-		key, IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get, NULL, \
-		    NULL, NULL                                                 \
-	}
 
 static const struct field counter_fields[] = {
 	DATA("store", get_store),

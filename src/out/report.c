@@ -12,6 +12,7 @@
 
 #include "core/trace.h"
 #include "core/util.h"
+#include "out/fields.h"
 #include "out/text.h"
 
 int report_format_parse(const char *s, enum format *out)
@@ -112,12 +113,6 @@ static void window_name(const struct window *w, char *buf, size_t len)
 
 #define R(rec)	((const struct result *)(rec))
 #define RP(ctx) ((const struct report *)(ctx))
-#define GET(name)                                                              \
-	static void get_##name(const void *rec, const void *ctx,               \
-			       struct value *v)
-#define TEXT(name)                                                             \
-	static const char *text_##name(const void *rec, const void *ctx,       \
-				       bool compact, char *buf, size_t len)
 
 /* A row whose workers never finished has no times to show. */
 static bool no_times(const void *rec)

@@ -2,23 +2,9 @@
 #include "out/segment-report.h"
 
 #include "core/util.h"
+#include "out/fields.h"
 
 #define S(rec) ((const struct segment_row *)(rec))
-#define GET(name)                                                              \
-	static void get_##name(const void *rec, const void *ctx,               \
-			       struct value *v)
-#define GET_U64(name, expr)                                                    \
-	GET(name)                                                              \
-	{                                                                      \
-		(void)ctx;                                                     \
-		*v = (struct value){ .kind = VALUE_U64, .u = (expr) };         \
-	}
-#define GET_STR(name, expr)                                                    \
-	GET(name)                                                              \
-	{                                                                      \
-		(void)ctx;                                                     \
-		*v = (struct value){ .kind = VALUE_STR, .s = (expr) };         \
-	}
 
 GET_STR(key, S(rec)->key)
 GET_U64(counter, S(rec)->counter)
@@ -60,12 +46,6 @@ GET(lock_file)
 		*v =
 		    (struct value){ .kind = VALUE_STR, .s = S(rec)->lock_file };
 }
-
-#define DATA(key, get)                                                         \
-	{                                                                      \
-		key, IN_DATA, 0, NULL, NULL, 0, 0, 0, CELL_TEXT, 0, get, NULL, \
-		    NULL, NULL                                                 \
-	}
 
 /* In the order of racelab 0.1's CSV columns; lock_file was JSON only. */
 static const struct field segment_fields[] = {
