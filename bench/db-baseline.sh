@@ -35,39 +35,9 @@ psql_() {
 	psql -X -q -At -v ON_ERROR_STOP=1 "$@"
 }
 
-# The statements of each PostgreSQL strategy, as racelab runs them
-# (src/strategies/pg/*.c): one transaction of pgbench = one increment.
-cat >"$work/none.sql" <<'EOF'
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-EOF
-cat >"$work/atomic.sql" <<'EOF'
-UPDATE racelab_bench SET v = v + 1 WHERE id = 1;
-EOF
-cat >"$work/for-update.sql" <<'EOF'
-BEGIN;
-SELECT v FROM racelab_bench WHERE id = 1 FOR UPDATE \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-COMMIT;
-EOF
-cat >"$work/advisory.sql" <<'EOF'
-SELECT pg_advisory_lock(7262) \gset
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-SELECT pg_advisory_unlock(7262) \gset
-EOF
-cat >"$work/repeatable-read.sql" <<'EOF'
-BEGIN ISOLATION LEVEL REPEATABLE READ;
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-COMMIT;
-EOF
-cat >"$work/serializable.sql" <<'EOF'
-BEGIN ISOLATION LEVEL SERIALIZABLE;
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-COMMIT;
-EOF
+# pgbench's scripts: the statements of src/strategies/pg/*.c.
+. "$here/pgbench-scripts.sh"
+pgbench_scripts "$work"
 
 printf '%-15s %-16s %7s %-8s %10s %12s %12s %10s %s\n' tool strategy clients \
 	mode tx/s transactions final lost retries

@@ -8,6 +8,7 @@
 #   sh bench/db-compare.sh [ROUNDS]          (default 3)
 #   CLIENTS="1 2 8" PG_STRATEGIES="atomic none" sh bench/db-compare.sh
 #   PG_STRATEGIES= sh bench/db-compare.sh          (Redis only; REDIS_STRATEGIES= for PostgreSQL only)
+#   PGBENCH_MODE=prepared sh bench/db-compare.sh   (pgbench -M prepared)
 #
 # Each point runs ROUNDS times, racelab and the reference interleaved
 # (so a burst of load from elsewhere hits both), and prints the medians:
@@ -34,6 +35,9 @@ rounds=${1:-3}
 CLIENTS=${CLIENTS:-1 2 8}
 PG_STRATEGIES=${PG_STRATEGIES-atomic none for-update advisory repeatable-read serializable}
 REDIS_STRATEGIES=${REDIS_STRATEGIES-atomic}
+# pgbench's protocol: simple (its default: each statement parsed anew),
+# or prepared (parsed once, as racelab's workers do: the stricter bar).
+PGBENCH_MODE=${PGBENCH_MODE:-simple}
 RACELAB=${RACELAB:-$here/../racelab}
 LEAST=${LEAST:-$here/../build/bench/redis-least}
 
@@ -49,34 +53,8 @@ psql_() {
 }
 
 # pgbench's scripts: the statements of src/strategies/pg/*.c.
-cat >"$work/none.sql" <<'EOF'
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-EOF
-cat >"$work/atomic.sql" <<'EOF'
-UPDATE racelab_bench SET v = v + 1 WHERE id = 1;
-EOF
-cat >"$work/for-update.sql" <<'EOF'
-BEGIN;
-SELECT v FROM racelab_bench WHERE id = 1 FOR UPDATE \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-COMMIT;
-EOF
-cat >"$work/advisory.sql" <<'EOF'
-SELECT pg_advisory_lock(7262) \gset
-SELECT v FROM racelab_bench WHERE id = 1 \gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-SELECT pg_advisory_unlock(7262) \gset
-EOF
-for level in repeatable-read serializable; do
-	upper=$(echo "$level" | tr a-z- A-Z' ')
-	cat >"$work/$level.sql" <<EOF
-BEGIN ISOLATION LEVEL $upper;
-SELECT v FROM racelab_bench WHERE id = 1 \\gset
-UPDATE racelab_bench SET v = :v + 1 WHERE id = 1;
-COMMIT;
-EOF
-done
+. "$here/pgbench-scripts.sh"
+pgbench_scripts "$work"
 
 # Increments in all per point: about a second or two each here.
 total_for() {
@@ -109,7 +87,8 @@ pgbench_rate() { # strategy clients transactions-per-client
 	# A fresh table each round, as racelab makes its own each run: both
 	# start alike (docs/databases.md: no difference measured).
 	fresh_table
-	pgbench -n -f "$work/$1.sql" -c "$2" -j "$2" -t "$3" $tries \
+	pgbench -n -M "$PGBENCH_MODE" -f "$work/$1.sql" -c "$2" -j "$2" \
+		-t "$3" $tries \
 		>"$work/pg.out" 2>"$work/pg.err" || {
 		echo "pgbench failed: $(tail -n 3 "$work/pg.err")" >&2
 		exit 1
