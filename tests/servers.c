@@ -201,6 +201,22 @@ int dbserver_redis(const struct dbserver *s, char *buf, size_t len, ...)
 	return capture(argv, buf, len);
 }
 
+int dbserver_leftovers(const struct dbserver *s)
+{
+	char buf[64];
+	int n;
+
+	if (dbserver_psql(s,
+			  "SELECT count(*) FROM pg_tables WHERE "
+			  "tablename LIKE 'racelab\\_%'",
+			  buf, sizeof(buf)) != 0)
+		return -1;
+	n = atoi(buf);
+	if (dbserver_redis(s, buf, sizeof(buf), "dbsize", (char *)NULL) != 0)
+		return -1;
+	return n + atoi(buf);
+}
+
 bool dbserver_alive(const struct dbserver *s)
 {
 	const char *dir = *s->pghost ? s->pghost : s->redis;
