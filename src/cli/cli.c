@@ -290,6 +290,16 @@ int cli_duration(const char *cmd, const char *arg, double *out)
 	return 0;
 }
 
+int cli_format(const char *cmd, const char *arg, enum format *out)
+{
+	if (report_format_parse(arg, out))
+		return usage_error(cmd,
+				   "--format '%s' is not one of table, csv, "
+				   "json",
+				   arg);
+	return 0;
+}
+
 int cli_window(const char *cmd, const char *arg, struct window *w)
 {
 	static const struct {

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "out/report.h"
+
 /* Exit statuses; keep in step with the help texts, README and docs. */
 enum exit_status {
 	EXIT_VERIFIED = 0, /* every count verified */
@@ -83,6 +85,9 @@ int cli_number(const char *cmd, const char *opt, const char *arg, uint64_t min,
  * "1e3") in [0.01, DURATION_MAX_S], or print why not (naming cmd).
  */
 int cli_duration(const char *cmd, const char *arg, double *out);
+
+/* Parse --format: table | csv | json, or print why not (naming cmd). */
+int cli_format(const char *cmd, const char *arg, enum format *out);
 
 struct window; /* core/run.h */
 

@@ -470,11 +470,7 @@ static int parse_bench(int argc, char **argv, struct options *o)
 						  optarg);
 			break;
 		case 'f':
-			if (report_format_parse(optarg, &o->format))
-				err = usage_error("bench",
-						  "--format '%s' is not one of "
-						  "table, csv, json",
-						  optarg);
+			err = cli_format("bench", optarg, &o->format);
 			break;
 		case 'G':
 			o->svg = optarg;

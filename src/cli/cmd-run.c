@@ -435,12 +435,8 @@ static int parse_run(int argc, char **argv, struct options *o)
 				return err;
 			break;
 		case 'f':
-			if (report_format_parse(optarg, &o->format))
-				return usage_error(
-				    "run",
-				    "--format '%s' is not one of "
-				    "table, csv, json",
-				    optarg);
+			if ((err = cli_format("run", optarg, &o->format)))
+				return err;
 			break;
 		case 'm':
 			if (strcmp(optarg, "process") == 0)

@@ -423,11 +423,8 @@ static int parse_segment(int argc, char **argv, struct seg_options *o)
 				return err;
 			break;
 		case 'f':
-			if (report_format_parse(optarg, &o->format))
-				return usage_error(cmd,
-						   "--format '%s' is not one "
-						   "of table, csv, json",
-						   optarg);
+			if ((err = cli_format(cmd, optarg, &o->format)))
+				return err;
 			break;
 		case 'h':
 			fputs(o->sub->usage, stdout);
