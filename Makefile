@@ -178,7 +178,7 @@ bench-db: racelab $(if $(filter yes,$(HIREDIS_OK)),$(B)/bench/redis-least)
 # The least loop a person would write for Redis INCR (bench/redis-least.c).
 $(B)/bench/redis-least: bench/redis-least.c
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis
+	$(CC) $(filter-out -MMD -MP,$(RL_CFLAGS)) $(CFLAGS) $(filter-out -DRACELAB_%,$(DB_CPPFLAGS)) $(LDFLAGS) -o $@ $< -lhiredis
 
 # The tests: Criterion suites linked with the harness (not main.c); the
 # system tests drive ./racelab itself.
