@@ -35,7 +35,7 @@ sem_probe() {
 		--window sleep:1000000 --timeout 3 --verbose --format csv \
 		>/dev/null 2>"$perr" </dev/null &
 	rpid=$!
-	id="" worker="" a="" b="" nosemop=""
+	id="" worker="" a="" b="" nosemop="" seen=""
 	tries=0
 	while [ $tries -lt 150 ]; do # 3 s
 		tries=$((tries + 1))
@@ -43,6 +43,7 @@ sem_probe() {
 			id=$(sed -n 's/.*semaphore set id \([0-9]*\).*/\1/p' "$perr")
 		[ -n "$worker" ] || worker=$(worker_of "$rpid")
 		if [ -n "$id" ] && [ -n "$worker" ]; then
+			[ -n "$seen" ] || seen=$(date +%s%N)
 			a=$(sem_sample "$id")
 			# shellcheck disable=SC2086 # split on purpose
 			set -- $a
@@ -50,8 +51,11 @@ sem_probe() {
 			if [ "${3:-}" = "$worker" ] || [ "${2:-0}" != 0 ]; then
 				break
 			fi
-			# No semop after 1 s: keep the last look (P may never call one).
-			if [ $tries -ge 50 ] && [ -n "$a" ]; then
+			# No semop 1 s after the worker was found: keep the last
+			# look (P may never call one). A second of the clock, not
+			# 50 polls: on a busy machine 50 polls outlast the run.
+			if [ -n "$a" ] &&
+				[ $(($(date +%s%N) - seen)) -ge 1000000000 ]; then
 				nosemop=1
 				break
 			fi
