@@ -31,6 +31,10 @@ S=sysv-sem
 sem_probe() {
 	perr=$LAB_BUILD/probe.err
 	plog=$LAB_BUILD/probe.log
+	# Emptied here, not by the run's own redirection: on a busy machine
+	# the first polls can come before the run has started, and would read
+	# the last probe's set id (removed since) for ever.
+	: >"$perr"
 	"$RACELAB" run --strategy $S --procs 1 --iters 3 \
 		--window sleep:1000000 --timeout 3 --verbose --format csv \
 		>/dev/null 2>"$perr" </dev/null &

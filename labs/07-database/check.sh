@@ -157,6 +157,7 @@ expect_alone() { # FILE STRATEGY
 # not look.
 fu_probe() {
 	perr=$LAB_BUILD/probe.err
+	: >"$perr" # not the last probe's table (lab 02's sem_probe says why)
 	"$RACELAB" run --store postgres --strategy for-update --procs 1 \
 		--iters 1 --window sleep:1500000 --verbose --format csv \
 		>/dev/null 2>"$perr" </dev/null &
