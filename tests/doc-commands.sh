@@ -20,7 +20,7 @@
 # racelab-tsan on PATH, are symlinks to $RACELAB and $RACELAB_TSAN
 # (default: the ones built in this tree), and docs/ links to the tree's
 # docs/ (for docs/examples/). Each line runs as written, with sh -c, stdin
-# from /dev/null, under timeout(1) ($DOC_TIMEOUT seconds, default 60),
+# from /dev/null, under timeout(1) ($DOC_TIMEOUT seconds, default 120),
 # which kills the line's whole process group if it hangs. A pipeline's
 # status is its last command's (POSIX sh has no pipefail).
 #
@@ -82,7 +82,10 @@ abs() {
 }
 RACELAB=$(abs "${RACELAB:-./racelab}")
 RACELAB_TSAN=$(abs "${RACELAB_TSAN:-./racelab-tsan}")
-DOC_TIMEOUT=${DOC_TIMEOUT:-60}
+# A hang guard, not a speed bound: twice the slowest line seen beside two
+# busy loops (a yield or a FIFO lock's handoff under load waits out other
+# programs' time slices).
+DOC_TIMEOUT=${DOC_TIMEOUT:-120}
 
 for b in "$RACELAB" "$RACELAB_TSAN"; do
 	if [ ! -x "$b" ]; then
