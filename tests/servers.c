@@ -203,18 +203,19 @@ int dbserver_redis(const struct dbserver *s, char *buf, size_t len, ...)
 
 int dbserver_leftovers(const struct dbserver *s)
 {
-	char buf[64];
-	int n;
+	char tables[64], keys[64];
 
 	if (dbserver_psql(s,
 			  "SELECT count(*) FROM pg_tables WHERE "
 			  "tablename LIKE 'racelab\\_%'",
-			  buf, sizeof(buf)) != 0)
+			  tables, sizeof(tables)) != 0 ||
+	    dbserver_redis(s, keys, sizeof(keys), "dbsize", (char *)NULL) !=
+		0) {
+		fprintf(stderr, "dbserver_leftovers: the servers did not "
+				"answer psql or redis-cli\n");
 		return -1;
-	n = atoi(buf);
-	if (dbserver_redis(s, buf, sizeof(buf), "dbsize", (char *)NULL) != 0)
-		return -1;
-	return n + atoi(buf);
+	}
+	return atoi(tables) + atoi(keys);
 }
 
 bool dbserver_alive(const struct dbserver *s)

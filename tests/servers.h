@@ -40,7 +40,8 @@ int dbserver_psql(const struct dbserver *s, const char *sql, char *buf,
 /* Run redis-cli with the arguments (NULL-terminated); first line in buf. */
 int dbserver_redis(const struct dbserver *s, char *buf, size_t len, ...);
 
-/* How many tables (racelab_*) and keys are in both servers, or -1. */
+/* How many tables (racelab_*) and keys are in both servers, or -1 (said
+ * on stderr) when they did not answer: a test expects 0. */
 int dbserver_leftovers(const struct dbserver *s);
 
 /* Are any processes of PostgreSQL or redis-server serving s still alive? */

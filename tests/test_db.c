@@ -37,15 +37,6 @@ static void both_fini(void)
 	dbserver_stop(&srv);
 }
 
-/* Tables and keys of racelab's in the servers (asserts they answered). */
-static int leftovers(void)
-{
-	int n = dbserver_leftovers(&srv);
-
-	cr_assert_geq(n, 0, "the servers did not answer");
-	return n;
-}
-
 /* Every row of a CSV run: exact, or (racy on purpose) lost >= 0. */
 static void expect_rows(const struct outcome *o, const char *store,
 			unsigned procs, uint64_t iters)
@@ -106,7 +97,7 @@ ParameterizedTest(struct db_case *c, db, every_admitted_strategy_is_exact,
 	cr_expect(o.exit_code == 0 || o.exit_code == 3, "exit %d: %s",
 		  o.exit_code, o.err);
 	expect_rows(&o, c->store, c->procs, iters);
-	cr_expect_eq(leftovers(), 0, "a table or key was left");
+	cr_expect_eq(dbserver_leftovers(&srv), 0, "a table or key was left");
 	cr_expect_eq(live_descendants(), 1, /* the servers' script */
 		     "a worker or keeper was left");
 }
@@ -135,7 +126,7 @@ ParameterizedTest(struct db_case *c, db, none_loses_with_a_window,
 	cr_expect_gt(csv_u64(o.out, 0, "lost"), 0);
 	cr_expect_eq(csv_u64(o.out, 0, "final") + csv_u64(o.out, 0, "lost"),
 		     400);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 }
 
 struct crash_case {
@@ -176,7 +167,7 @@ ParameterizedTest(struct crash_case *c, db, a_worker_killed_holding_the_lock,
 		     o.out, o.err);
 	cr_expect_eq(csv_u64(o.out, 0, "expected"), 2 * 200 + 49);
 	cr_expect_eq(csv_u64(o.out, 0, "lost"), 0);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 	cr_expect_eq(live_descendants(), 1); /* the servers' script */
 }
 
@@ -200,7 +191,8 @@ Test(db, a_lock_key_without_ttl_deadlocks_when_its_holder_dies,
 	cr_expect_str_eq(v, "deadlock", "%s", o.out);
 	csv_field(o.out, 0, "detail", v, sizeof(v));
 	cr_expect(strstr(v, "w0 49 (killed)"), "%s", v);
-	cr_expect_eq(leftovers(), 0, "the run's keys, its lock key too");
+	cr_expect_eq(dbserver_leftovers(&srv), 0,
+		     "the run's keys, its lock key too");
 	cr_expect_eq(live_descendants(), 1); /* the servers' script */
 }
 
@@ -317,7 +309,7 @@ ParameterizedTest(struct doubt_case *c, db,
 		  (unsigned long long)finished, (unsigned long long)attempted);
 	cr_expect_lt(finished, 3u * 3000, "the killed one did not finish");
 	cr_expect(strstr(out, ",exact,"), "%s", out);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 }
 
 Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,
@@ -337,7 +329,7 @@ Test(db, a_lease_held_past_its_ttl_loses_updates, .init = both_init,
 	cr_expect_eq(o.exit_code, 3, "%s\n%s", o.out, o.err);
 	cr_expect_eq(csv_u64(o.out, 0, "expected"), 6);
 	cr_expect_gt(csv_u64(o.out, 0, "lost"), 0);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 }
 
 Test(db, a_fenced_write_past_its_lease_is_rejected_not_lost, .init = both_init,
@@ -359,7 +351,7 @@ Test(db, a_fenced_write_past_its_lease_is_rejected_not_lost, .init = both_init,
 	cr_expect_eq(o.exit_code, 0, "%s\n%s", o.out, o.err);
 	cr_expect_eq(csv_u64(o.out, 0, "expected"), 8);
 	cr_expect_eq(csv_u64(o.out, 0, "lost"), 0);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 }
 
 Test(db, a_bad_role_is_one_message_and_exit_1, .init = both_init,
@@ -378,7 +370,7 @@ Test(db, a_bad_role_is_one_message_and_exit_1, .init = both_init,
 	cr_expect(strstr(o.err, "role \"nobody\" does not exist"), "%s", o.err);
 	cr_expect_null(strstr(o.err, "hunter2"), "%s", o.err);
 	cr_expect_null(strstr(o.out, "hunter2"), "%s", o.out);
-	cr_expect_eq(leftovers(), 0);
+	cr_expect_eq(dbserver_leftovers(&srv), 0);
 }
 
 Test(db, no_server_is_exit_1_and_bad_input_exit_2, .timeout = 60)
